@@ -1,0 +1,250 @@
+/**
+ * The typed AST the parser produces. It records what was written, not what it
+ * means: literals keep their source text and literal kind, so the layer that
+ * knows column types (src/cql) can convert them and word its errors the way
+ * Cassandra does ("Invalid STRING constant (abc) for "age" of type int").
+ *
+ * Identifiers: unquoted ones are folded to lower case; "quoted" ones keep
+ * their case (with "" unescaped to "). Keywords are case-insensitive.
+ */
+
+/** A name with an optional keyspace: `t` or `ks.t`. */
+export interface QualifiedName {
+  keyspace?: string;
+  name: string;
+}
+
+/** The kinds of constant a literal can be written as (Cassandra's names). */
+export type ConstantType = 'STRING' | 'INTEGER' | 'FLOAT' | 'BOOLEAN' | 'UUID' | 'HEX' | 'DURATION';
+
+export type Term =
+  /** `'it''s'` → text `it's`; `-12` → text `-12`; `0xCAFE` → text `0xCAFE`; `true` → text `true`; `NaN`, `-Infinity` are FLOAT. */
+  | { kind: 'constant'; type: ConstantType; text: string }
+  | { kind: 'null' }
+  /** `?` (name absent) or `:name`. `index` counts bind markers of the statement from 0, in source order. */
+  | { kind: 'bind'; index: number; name?: string }
+  | { kind: 'list'; elements: Term[] }
+  | { kind: 'set'; elements: Term[] }
+  /** `{}` parses as an empty map; a set column accepts it as an empty set. */
+  | { kind: 'map'; entries: [Term, Term][] }
+  /** `now()`, `uuid()`, `toTimestamp(now())`, `currentTimestamp()` … */
+  | { kind: 'function'; name: string; args: Term[] };
+
+/** A CQL type as written in DDL. Native names are lower-cased (`varchar` stays `varchar`). */
+export type TypeAst =
+  | { kind: 'native'; name: string }
+  | { kind: 'set'; element: TypeAst; frozen: boolean }
+  | { kind: 'list'; element: TypeAst; frozen: boolean }
+  | { kind: 'map'; key: TypeAst; value: TypeAst; frozen: boolean };
+
+export type ConsistencyName =
+  | 'ANY'
+  | 'ONE'
+  | 'TWO'
+  | 'THREE'
+  | 'QUORUM'
+  | 'ALL'
+  | 'LOCAL_ONE'
+  | 'LOCAL_QUORUM'
+  | 'EACH_QUORUM'
+  | 'SERIAL'
+  | 'LOCAL_SERIAL';
+
+/** `USING TTL t AND TIMESTAMP ts AND CONSISTENCY cl`, each optional, any order. */
+export interface UsingClause {
+  ttl?: Term;
+  timestamp?: Term;
+  consistency?: ConsistencyName;
+}
+
+/** `name = value` in a WITH clause. `replication = {...}` is a map Term. */
+export interface Property {
+  name: string;
+  value: Term;
+}
+
+export type CompareOp = '=' | '<' | '<=' | '>' | '>=' | '!=';
+
+export type Relation =
+  | { kind: 'compare'; column: string; op: CompareOp; value: Term }
+  /** `c IN (a, b)` has `values`; `c IN ?` has a single bind Term in `marker`. */
+  | { kind: 'in'; column: string; values: Term[]; marker?: Term }
+  | { kind: 'token'; columns: string[]; op: CompareOp; value: Term }
+  /** `(ck1, ck2) > (1, 2)`; `(ck1, ck2) IN ((1, 2), (3, 4))` uses op 'IN' with `tuples`. */
+  | { kind: 'tuple'; columns: string[]; op: CompareOp; values: Term[] }
+  | { kind: 'tupleIn'; columns: string[]; tuples: Term[][] }
+  | { kind: 'contains'; column: string; key: boolean; value: Term };
+
+export type SelectorExpr =
+  | { kind: 'column'; name: string }
+  /** `COUNT(*)` or `COUNT(1)`. */
+  | { kind: 'count' }
+  | { kind: 'writetime'; column: string }
+  | { kind: 'ttl'; column: string }
+  | { kind: 'token'; columns: string[] };
+
+export interface Selector {
+  expr: SelectorExpr;
+  alias?: string;
+}
+
+export interface Ordering {
+  column: string;
+  order: 'ASC' | 'DESC';
+}
+
+export interface CreateKeyspace {
+  kind: 'createKeyspace';
+  keyspace: string;
+  ifNotExists: boolean;
+  properties: Property[];
+}
+
+export interface AlterKeyspace {
+  kind: 'alterKeyspace';
+  keyspace: string;
+  properties: Property[];
+}
+
+export interface DropKeyspace {
+  kind: 'dropKeyspace';
+  keyspace: string;
+  ifExists: boolean;
+}
+
+export interface Use {
+  kind: 'use';
+  keyspace: string;
+}
+
+export interface ColumnDefinition {
+  name: string;
+  type: TypeAst;
+  isStatic: boolean;
+}
+
+export interface CreateTable {
+  kind: 'createTable';
+  table: QualifiedName;
+  ifNotExists: boolean;
+  columns: ColumnDefinition[];
+  /** From `col type PRIMARY KEY` or `PRIMARY KEY ((pk1, pk2), ck1)`; the parser fills both forms in. */
+  partitionKey: string[];
+  clusteringKey: string[];
+  clusteringOrder: Ordering[];
+  properties: Property[];
+}
+
+export type AlterTableAction =
+  | { kind: 'add'; columns: ColumnDefinition[] }
+  | { kind: 'drop'; columns: string[] }
+  | { kind: 'with'; properties: Property[] };
+
+export interface AlterTable {
+  kind: 'alterTable';
+  table: QualifiedName;
+  action: AlterTableAction;
+}
+
+export interface DropTable {
+  kind: 'dropTable';
+  table: QualifiedName;
+  ifExists: boolean;
+}
+
+export interface Truncate {
+  kind: 'truncate';
+  table: QualifiedName;
+}
+
+export interface Insert {
+  kind: 'insert';
+  table: QualifiedName;
+  columns: string[];
+  values: Term[];
+  ifNotExists: boolean;
+  using: UsingClause;
+}
+
+export type Assignment =
+  /** `c = v` */
+  | { kind: 'set'; column: string; value: Term }
+  /** `c = c + v` (set union, list append, map put) */
+  | { kind: 'append'; column: string; value: Term }
+  /** `c = v + c` (list prepend) */
+  | { kind: 'prepend'; column: string; value: Term }
+  /** `c = c - v` (set/list removal, map key removal) */
+  | { kind: 'remove'; column: string; value: Term }
+  /** `m[k] = v`, `l[i] = v` */
+  | { kind: 'setElement'; column: string; key: Term; value: Term };
+
+export interface Update {
+  kind: 'update';
+  table: QualifiedName;
+  using: UsingClause;
+  assignments: Assignment[];
+  where: Relation[];
+  ifExists: boolean;
+}
+
+/** `DELETE c, m[k] FROM …`: `element` is set for `m[k]` / `l[i]`. */
+export interface DeleteSelection {
+  column: string;
+  element?: Term;
+}
+
+export interface Delete {
+  kind: 'delete';
+  table: QualifiedName;
+  /** Empty for `DELETE FROM …` (whole rows, a range, or the partition). */
+  selections: DeleteSelection[];
+  using: UsingClause;
+  where: Relation[];
+  ifExists: boolean;
+}
+
+export interface Select {
+  kind: 'select';
+  table: QualifiedName;
+  distinct: boolean;
+  /** `'*'` for `SELECT *`. */
+  selectors: Selector[] | '*';
+  where: Relation[];
+  orderBy: Ordering[];
+  perPartitionLimit?: Term;
+  limit?: Term;
+  allowFiltering: boolean;
+  using: UsingClause;
+}
+
+export type ModificationStatement = Insert | Update | Delete;
+
+export interface Batch {
+  kind: 'batch';
+  type: 'LOGGED' | 'UNLOGGED' | 'COUNTER';
+  /** `BEGIN BATCH USING TIMESTAMP t AND CONSISTENCY cl` */
+  using: UsingClause;
+  statements: ModificationStatement[];
+}
+
+export type Statement =
+  | CreateKeyspace
+  | AlterKeyspace
+  | DropKeyspace
+  | Use
+  | CreateTable
+  | AlterTable
+  | DropTable
+  | Truncate
+  | Insert
+  | Update
+  | Delete
+  | Select
+  | Batch;
+
+/** A parsed statement plus what binding it needs. */
+export interface ParsedStatement {
+  statement: Statement;
+  /** One entry per bind marker in source order: its name for `:name`, undefined for `?`. */
+  bindMarkers: (string | undefined)[];
+}

@@ -1,0 +1,51 @@
+/**
+ * What a query produces, as the client protocol carries it. Values in rows
+ * are serialized bytes (Cassandra's native formats, see src/schema/codec.ts);
+ * the driver deserializes them with the column's type.
+ */
+
+export interface ColumnSpec {
+  keyspace: string;
+  table: string;
+  name: string;
+  /** CQL type text, e.g. `map<text, int>` (see formatType / parseTypeName). */
+  type: string;
+}
+
+export type SchemaChangeTarget = 'KEYSPACE' | 'TABLE';
+export type SchemaChangeType = 'CREATED' | 'UPDATED' | 'DROPPED';
+
+export interface SchemaChange {
+  change: SchemaChangeType;
+  target: SchemaChangeTarget;
+  keyspace: string;
+  /** Absent for keyspace changes. */
+  table?: string;
+}
+
+export type Result =
+  | { kind: 'void' }
+  | {
+      kind: 'rows';
+      columns: ColumnSpec[];
+      rows: (Buffer | null)[][];
+      /** Present when more rows follow: pass it back to get the next page. Opaque to clients. */
+      pageState?: Buffer;
+    }
+  | { kind: 'setKeyspace'; keyspace: string }
+  | { kind: 'schemaChange'; schemaChange: SchemaChange };
+
+/** Every result travels with the warnings the server raised while producing it. */
+export interface ResultEnvelope {
+  result: Result;
+  warnings: string[];
+}
+
+export interface Prepared {
+  /** Stable for the same statement text and keyspace. */
+  id: Buffer;
+  /** One spec per bind marker (name = the `:name`, or the column it binds to). */
+  params: ColumnSpec[];
+  /** Columns a SELECT returns; empty for other statements. */
+  resultColumns: ColumnSpec[];
+}

@@ -1,0 +1,64 @@
+/**
+ * Every setting and bound of a node, in one place, with its default. Names
+ * follow cassandra.yaml where a setting exists there; an error that hits a
+ * bound names the setting (e.g. "frame of 300000000 bytes exceeds
+ * native_transport_max_frame_size (268435456)").
+ *
+ * A node's settings come from these defaults, then the YAML config file,
+ * then command-line flags (src/node/config.ts).
+ */
+export interface Settings {
+  cluster_name: string;
+  /** Directory holding this node's LevelDB store. */
+  data_directory: string;
+  /** Address clients and peers reach this node on. */
+  listen_address: string;
+  /** Client (native protocol) port. */
+  native_transport_port: number;
+  /** Internode port. */
+  storage_port: number;
+  /** `periodic` (sync every commitlog_sync_period) or `batch` (group commit: a write is acknowledged after its batch is synced). */
+  commitlog_sync: 'periodic' | 'batch';
+  /** Milliseconds between syncs in periodic mode. */
+  commitlog_sync_period: number;
+  /** Largest client or internode frame body, in bytes; a bigger frame closes its connection. */
+  native_transport_max_frame_size: number;
+  /** Requests one client connection may have in flight before it gets Overloaded. */
+  native_transport_max_requests_per_connection: number;
+  /** Largest single cell value, in bytes. */
+  max_value_size: number;
+  /** Default and upper bound of rows per page for SELECT. */
+  default_fetch_size: number;
+  /** Largest number of statements in one BATCH. */
+  batch_size_max_statements: number;
+  /** Largest number of values in an IN (...) relation. */
+  max_in_values: number;
+  /** Prepared statements kept per node (least recently used are evicted). */
+  prepared_statements_cache_size: number;
+  /** Milliseconds a read may wait for replicas. */
+  read_request_timeout: number;
+  /** Milliseconds a write may wait for replicas. */
+  write_request_timeout: number;
+  /** Milliseconds SIGTERM waits for in-flight requests before closing storage. */
+  shutdown_drain_timeout: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  cluster_name: 'Sibyl Cluster',
+  data_directory: './data',
+  listen_address: '127.0.0.1',
+  native_transport_port: 9042,
+  storage_port: 7000,
+  commitlog_sync: 'periodic',
+  commitlog_sync_period: 10_000,
+  native_transport_max_frame_size: 16 * 1024 * 1024,
+  native_transport_max_requests_per_connection: 1024,
+  max_value_size: 8 * 1024 * 1024,
+  default_fetch_size: 5000,
+  batch_size_max_statements: 65_535,
+  max_in_values: 1000,
+  prepared_statements_cache_size: 10_000,
+  read_request_timeout: 5000,
+  write_request_timeout: 2000,
+  shutdown_drain_timeout: 10_000,
+});
