@@ -1,0 +1,31 @@
+/**
+ * The seam between statements and data. src/cql builds Partition mutations
+ * and ReadCommands and hands them to a Coordinator; where the data lives and
+ * how many replicas must answer is the coordinator's business. A single node
+ * uses LocalCoordinator; the cluster replaces it with one that fans out to
+ * replicas, with read repair and hints, without src/cql changing.
+ */
+import type { ConsistencyName } from '../../grammar/ast.js';
+import type { KeyspaceMetadata } from '../schema/table.js';
+import type { Partition, ReadCommand, TableLayout, TokenRange } from '../storage/model.js';
+
+export type WriteType = 'SIMPLE' | 'BATCH' | 'UNLOGGED_BATCH' | 'BATCH_LOG';
+
+export interface RangeReadCommand {
+  tableId: string;
+  range: TokenRange;
+  /** Resume strictly after this partition (paging). */
+  after?: { token: bigint; key: Buffer };
+  limitPartitions: number;
+  withStatic: boolean;
+}
+
+export interface Coordinator {
+  /** Applies the mutations at `consistency`; throws UnavailableError / WriteTimeoutError. */
+  write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType): Promise<void>;
+  /** Reads each partition at `consistency`, merged across replicas; unfiltered (tombstones included). */
+  read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName): Promise<(Partition | undefined)[]>;
+  /** Scans whole partitions in token order. */
+  scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName): Promise<Partition[]>;
+  truncate(keyspace: KeyspaceMetadata, tableId: string): Promise<void>;
+}

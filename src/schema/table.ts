@@ -1,0 +1,108 @@
+/**
+ * Keyspace and table metadata: what DDL creates and every statement is
+ * validated against. Plain data (it is persisted and, in a cluster, gossiped
+ * between nodes); helpers below derive what other layers need from it.
+ */
+import type { CqlType } from './cql-type.js';
+import type { TableLayout } from '../storage/model.js';
+
+export type ColumnKind = 'partition_key' | 'clustering' | 'regular' | 'static';
+
+export interface ColumnMetadata {
+  name: string;
+  type: CqlType;
+  kind: ColumnKind;
+  /** Position within the partition key or clustering key; 0 for regular and static columns. */
+  position: number;
+  /** For clustering columns. */
+  order?: 'ASC' | 'DESC';
+}
+
+export interface TableOptions {
+  default_time_to_live: number;
+  gc_grace_seconds: number;
+  comment: string;
+  /** 'BLOCKING' or 'NONE' (read repair arrives with the cluster). */
+  read_repair: 'BLOCKING' | 'NONE';
+}
+
+export const DEFAULT_TABLE_OPTIONS: Readonly<TableOptions> = Object.freeze({
+  default_time_to_live: 0,
+  gc_grace_seconds: 864_000,
+  comment: '',
+  read_repair: 'BLOCKING',
+});
+
+export interface TableMetadata {
+  keyspace: string;
+  name: string;
+  /** A uuid; storage keys start with it, so a re-created table never sees the old one's data. */
+  id: string;
+  /** In declaration order (as DESCRIBE prints them): partition key, clustering, then the rest. */
+  columns: ColumnMetadata[];
+  options: TableOptions;
+}
+
+export interface ReplicationOptions {
+  class: 'SimpleStrategy' | 'NetworkTopologyStrategy';
+  /** SimpleStrategy: { replication_factor: n }; NetworkTopologyStrategy: { dcName: n, ... }. */
+  factors: Record<string, number>;
+}
+
+export interface KeyspaceMetadata {
+  name: string;
+  replication: ReplicationOptions;
+  durableWrites: boolean;
+}
+
+export function partitionKeyColumns(table: TableMetadata): ColumnMetadata[] {
+  return table.columns.filter((c) => c.kind === 'partition_key').sort((a, b) => a.position - b.position);
+}
+
+export function clusteringColumns(table: TableMetadata): ColumnMetadata[] {
+  return table.columns.filter((c) => c.kind === 'clustering').sort((a, b) => a.position - b.position);
+}
+
+export function column(table: TableMetadata, name: string): ColumnMetadata | undefined {
+  return table.columns.find((c) => c.name === name);
+}
+
+export function tableLayout(table: TableMetadata): TableLayout {
+  const clustering = clusteringColumns(table);
+  return {
+    id: table.id,
+    name: `${table.keyspace}.${table.name}`,
+    partitionKeyTypes: partitionKeyColumns(table).map((c) => c.type),
+    clusteringTypes: clustering.map((c) => c.type),
+    clusteringOrder: clustering.map((c) => c.order ?? 'ASC'),
+    gcGraceSeconds: table.options.gc_grace_seconds,
+  };
+}
+
+/**
+ * Cassandra's partition key serialization: one column is its bytes; several
+ * are the CompositeType encoding (per component a 2-byte length, the bytes,
+ * and a 0 end-of-component byte). Tokens are computed over these bytes.
+ */
+export function serializePartitionKey(components: Buffer[]): Buffer {
+  if (components.length === 1) return components[0]!;
+  const parts: Buffer[] = [];
+  for (const c of components) {
+    const len = Buffer.alloc(2);
+    len.writeUInt16BE(c.length);
+    parts.push(len, c, Buffer.from([0]));
+  }
+  return Buffer.concat(parts);
+}
+
+export function splitPartitionKey(key: Buffer, count: number): Buffer[] {
+  if (count === 1) return [key];
+  const out: Buffer[] = [];
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    const len = key.readUInt16BE(pos);
+    out.push(key.subarray(pos + 2, pos + 2 + len));
+    pos += 3 + len;
+  }
+  return out;
+}
