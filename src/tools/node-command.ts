@@ -1,0 +1,74 @@
+/**
+ * `sibyl node --data DIR --listen ADDR --port N [--config sibyl.yaml]`: runs
+ * one node in the foreground until SIGTERM or SIGINT, then drains in-flight
+ * requests and closes storage cleanly.
+ */
+import { ConfigError, loadSettings, NODE_FLAGS } from '../node/config.js';
+import { SibylNode } from '../node/node.js';
+import type { Settings } from '../util/settings.js';
+import { parseArgs, UsageError } from './args.js';
+
+const USAGE = `Usage: sibyl node [--config sibyl.yaml] [--data DIR] [--listen ADDR] [--port N]
+                  [--storage-port N] [--commitlog-sync periodic|batch] [--cluster-name NAME]
+
+Flags override the config file, which overrides the defaults.
+`;
+
+export async function runNodeCommand(argv: string[]): Promise<number> {
+  let settings: Settings;
+  try {
+    const args = parseArgs(argv, ['--config', ...Object.keys(NODE_FLAGS)], ['--help', '-h']);
+    if (args.flags.has('--help') || args.flags.has('-h')) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    if (args.positional.length > 0) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
+    const overrides: Partial<Record<keyof Settings, unknown>> = {};
+    for (const [flag, setting] of Object.entries(NODE_FLAGS)) {
+      const value = args.flags.get(flag);
+      if (typeof value === 'string') overrides[setting] = value;
+    }
+    const configFile = args.flags.get('--config');
+    settings = loadSettings({ configFile: typeof configFile === 'string' ? configFile : undefined, overrides });
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      process.stderr.write(`sibyl node: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+
+  let node: SibylNode;
+  try {
+    node = await SibylNode.start({ settings });
+  } catch (err) {
+    process.stderr.write(`sibyl node: cannot start: ${describeStartError(err, settings)}\n`);
+    return 1;
+  }
+
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      node.log.info(`Received ${signal}; shutting down`);
+      node.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          node.log.error(`Shutdown failed: ${(err as Error).stack ?? String(err)}`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}
+
+function describeStartError(err: unknown, settings: Settings): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'SIBYL_DATA_LOCKED') return e.message;
+  if (e.code === 'EADDRINUSE') {
+    return `address ${settings.listen_address}:${settings.native_transport_port} is already in use (native_transport_port)`;
+  }
+  if (e.code === 'EADDRNOTAVAIL') return `address ${settings.listen_address} is not available on this machine (listen_address)`;
+  if (e.code === 'EACCES') return `permission denied: ${e.message}`;
+  return e.stack ?? String(err);
+}
