@@ -1,0 +1,158 @@
+/**
+ * One client connection on the server: decodes frames, runs requests
+ * concurrently (answers go out by stream id, in whatever order they finish),
+ * bounds the requests in flight, and pushes events the client registered
+ * for. A bad frame closes this connection and no other.
+ */
+import type { Socket } from 'node:net';
+import type { Packr } from 'msgpackr';
+import type { QueryProcessor, Session } from '../cql/processor.js';
+import type { SchemaChange } from '../cql/result.js';
+import { OverloadedError, ProtocolError, ServerError, SibylError } from '../util/errors.js';
+import type { RequestDispatcher } from './dispatch.js';
+import { createPackr, encodeFrame, FrameDecoder } from './frame.js';
+import { FrameWriter } from './frame-writer.js';
+import type { Envelope, ErrorBody, EventBody } from './protocol.js';
+import { CONNECTION_STREAM, EVENT_STREAM, Opcode, parseRequest, PROTOCOL_VERSION, streamOf } from './protocol.js';
+
+export type LogFn = (level: 'info' | 'warn' | 'error', msg: string) => void;
+
+export interface ConnectionOptions {
+  socket: Socket;
+  dispatcher: RequestDispatcher;
+  processor: QueryProcessor;
+  frameBytesMax: number;
+  inFlightMax: number;
+  log: LogFn;
+  /** Called whenever a request finishes, so the server can notice when draining is done. */
+  onRequestDone: () => void;
+}
+
+export class ServerConnection {
+  readonly session: Session = {};
+  private readonly decoder: FrameDecoder;
+  private readonly packr: Packr = createPackr();
+  private readonly writer: FrameWriter;
+  private inFlightCount = 0;
+  private unsubscribeSchema: (() => void) | undefined;
+  private closed = false;
+  readonly remote: string;
+
+  constructor(private readonly opts: ConnectionOptions) {
+    this.decoder = new FrameDecoder(opts.frameBytesMax);
+    this.writer = new FrameWriter(opts.socket);
+    this.remote = `${opts.socket.remoteAddress}:${opts.socket.remotePort}`;
+    opts.socket.setNoDelay(true);
+    opts.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    opts.socket.on('error', (err) => opts.log('info', `client ${this.remote}: ${err.message}`));
+    opts.socket.on('close', () => this.onClose());
+  }
+
+  inFlight(): number {
+    return this.inFlightCount;
+  }
+
+  /** Stops reading new requests; requests already running still answer. */
+  pauseReading(): void {
+    this.opts.socket.pause();
+  }
+
+  /** Sends what is queued, then closes the socket. */
+  end(): void {
+    if (this.closed) return;
+    this.writer.flush(() => this.opts.socket.destroy());
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    let bodies: unknown[];
+    try {
+      bodies = this.decoder.push(chunk);
+    } catch (err) {
+      this.fail(CONNECTION_STREAM, err as SibylError);
+      return;
+    }
+    for (const raw of bodies) {
+      let request;
+      try {
+        request = parseRequest(raw);
+      } catch (err) {
+        this.fail(streamOf(raw) ?? CONNECTION_STREAM, err as SibylError);
+        return;
+      }
+      if (this.inFlightCount >= this.opts.inFlightMax) {
+        this.sendError(
+          request.stream,
+          new OverloadedError(
+            `too many requests in flight on this connection: ` +
+              `native_transport_max_requests_per_connection is ${this.opts.inFlightMax}`,
+          ),
+        );
+        continue;
+      }
+      this.inFlightCount++;
+      this.opts.dispatcher
+        .dispatch(this, request)
+        .then(
+          (response) => this.send(request.stream, response.opcode, response.body),
+          (err: unknown) => this.sendError(request.stream, this.toSibylError(err)),
+        )
+        .finally(() => {
+          this.inFlightCount--;
+          this.opts.onRequestDone();
+        });
+    }
+  }
+
+  registerSchemaEvents(): void {
+    if (this.unsubscribeSchema || this.closed) return;
+    this.unsubscribeSchema = this.opts.processor.onSchemaChange((change: SchemaChange) => {
+      const body: EventBody = { type: 'SCHEMA_CHANGE', ...change };
+      this.send(EVENT_STREAM, Opcode.EVENT, body);
+    });
+  }
+
+  private toSibylError(err: unknown): SibylError {
+    if (err instanceof SibylError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    this.opts.log('error', `request from ${this.remote} failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
+    return new ServerError(message);
+  }
+
+  private send(stream: number, opcode: number, body: unknown): void {
+    if (this.closed) return;
+    const envelope: Envelope = { v: PROTOCOL_VERSION, s: stream, o: opcode, b: body };
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(this.packr, envelope);
+    } catch (err) {
+      // A result msgpack cannot carry is a server bug; the client still gets an answer on its stream.
+      this.opts.log('error', `cannot encode response to ${this.remote}: ${(err as Error).message}`);
+      if (opcode === Opcode.ERROR) return;
+      this.sendError(stream, new ServerError(`cannot encode response: ${(err as Error).message}`));
+      return;
+    }
+    this.writer.write(frame);
+  }
+
+  private sendError(stream: number, err: SibylError): void {
+    const body: ErrorBody = { code: err.code, message: err.message, fields: err.fields() };
+    this.send(stream, Opcode.ERROR, body);
+  }
+
+  /** Answers a protocol violation and closes this connection only. */
+  private fail(stream: number, err: SibylError): void {
+    const error = err instanceof ProtocolError ? err : new ProtocolError(String((err as Error)?.message ?? err));
+    this.opts.log('warn', `closing connection from ${this.remote}: ${error.message}`);
+    this.sendError(stream, error);
+    this.end();
+    this.closed = true;
+    this.opts.socket.pause();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.unsubscribeSchema?.();
+    this.unsubscribeSchema = undefined;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * What the server does for each request: turns a typed request into calls on
+ * the QueryProcessor (or the admin hook) and returns the response opcode and
+ * body. It knows nothing of sockets; the connection feeds it and writes what
+ * it returns.
+ */
+import type { BatchEntry, QueryOptions, QueryProcessor, Session } from '../cql/processor.js';
+import type { ResultEnvelope } from '../cql/result.js';
+import { InvalidRequestError } from '../util/errors.js';
+import type { PagingFields, Request, ResultBody, SupportedBody } from './protocol.js';
+import { Opcode, PROTOCOL_VERSION } from './protocol.js';
+
+export type AdminHandler = (command: string, args: Record<string, unknown>) => Promise<unknown>;
+
+/** The per-connection facts a request may read or change. */
+export interface ConnectionContext {
+  readonly session: Session;
+  /** Subscribes this connection to schema events (REGISTER). */
+  registerSchemaEvents(): void;
+}
+
+export interface Response {
+  opcode: number;
+  body: unknown;
+}
+
+export const SUPPORTED: SupportedBody = { versions: [PROTOCOL_VERSION], cqlVersion: '3.4.5', compression: [] };
+
+export class RequestDispatcher {
+  constructor(
+    private readonly processor: QueryProcessor,
+    private readonly admin: AdminHandler | undefined,
+  ) {}
+
+  async dispatch(ctx: ConnectionContext, req: Request): Promise<Response> {
+    switch (req.opcode) {
+      case Opcode.STARTUP:
+        if (req.body.options.keyspace !== undefined) ctx.session.keyspace = req.body.options.keyspace;
+        return ready();
+      case Opcode.AUTH_RESPONSE:
+        // No authenticator yet: every credential is accepted.
+        return ready();
+      case Opcode.OPTIONS:
+        return { opcode: Opcode.SUPPORTED, body: SUPPORTED };
+      case Opcode.QUERY:
+        return this.envelope(ctx, await this.processor.query(ctx.session, req.body.query, queryOptions(req.body)));
+      case Opcode.PREPARE: {
+        // A PREPARE naming its keyspace does not depend on (or change) the connection's keyspace.
+        const session = req.body.keyspace !== undefined ? { keyspace: req.body.keyspace } : ctx.session;
+        const prepared = await this.processor.prepare(session, req.body.query);
+        return result({ result: { kind: 'prepared', prepared }, warnings: [] });
+      }
+      case Opcode.EXECUTE:
+        return this.envelope(
+          ctx,
+          await this.processor.execute(ctx.session, req.body.id, req.body.values, queryOptions(req.body)),
+        );
+      case Opcode.BATCH: {
+        const entries: BatchEntry[] = req.body.entries;
+        const envelope = await this.processor.batch(ctx.session, entries, {
+          type: req.body.type,
+          consistency: req.body.consistency,
+          timestampUs: timestampUs(req.body.timestamp),
+        });
+        return this.envelope(ctx, envelope);
+      }
+      case Opcode.REGISTER:
+        // Topology and status events are accepted now and will be sent once the cluster exists.
+        if (req.body.events.includes('SCHEMA_CHANGE')) ctx.registerSchemaEvents();
+        return ready();
+      case Opcode.ADMIN: {
+        if (!this.admin) throw new InvalidRequestError('this server does not accept ADMIN commands');
+        const value = await this.admin(req.body.command, req.body.args);
+        return result({ result: { kind: 'admin', value }, warnings: [] });
+      }
+    }
+  }
+
+  private envelope(ctx: ConnectionContext, envelope: ResultEnvelope): Response {
+    // USE changes this connection's keyspace, and only this connection's.
+    if (envelope.result.kind === 'setKeyspace') ctx.session.keyspace = envelope.result.keyspace;
+    return result({ result: envelope.result, warnings: envelope.warnings });
+  }
+}
+
+function ready(): Response {
+  return { opcode: Opcode.READY, body: {} };
+}
+
+function result(body: ResultBody): Response {
+  return { opcode: Opcode.RESULT, body };
+}
+
+function queryOptions(body: PagingFields): QueryOptions {
+  return {
+    consistency: body.consistency,
+    fetchSize: body.fetchSize,
+    pageState: body.pageState,
+    timestampUs: timestampUs(body.timestamp),
+  };
+}
+
+/** Timestamps arrive as numbers or, past 2^53 or from a bigint sender, as bigints. */
+function timestampUs(ts: number | bigint | undefined): number | undefined {
+  if (ts === undefined) return undefined;
+  if (typeof ts === 'number') return ts;
+  if (ts > BigInt(Number.MAX_SAFE_INTEGER) || ts < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new InvalidRequestError(`timestamp ${ts} is outside the exactly representable range of microseconds`);
+  }
+  return Number(ts);
+}
