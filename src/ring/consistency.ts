@@ -1,0 +1,106 @@
+/**
+ * Consistency arithmetic, pure: how many replicas a level must hear from
+ * (blockFor), and whether the live replicas can satisfy it (Unavailable is
+ * decided here, before anything is sent). The single-node coordinator and the
+ * cluster coordinator both use it, so a 1-node cluster with RF 3 fails QUORUM
+ * exactly as Cassandra does.
+ */
+import type { ConsistencyName } from '../../grammar/ast.js';
+import type { ReplicationOptions } from '../schema/table.js';
+import { InvalidRequestError, UnavailableError } from '../util/errors.js';
+
+export function quorumFor(replicationFactor: number): number {
+  return Math.floor(replicationFactor / 2) + 1;
+}
+
+/** The replication factor summed over every datacenter. */
+export function totalReplicationFactor(replication: ReplicationOptions): number {
+  if (replication.class === 'SimpleStrategy') return replication.factors['replication_factor'] ?? 0;
+  return Object.values(replication.factors).reduce((a, b) => a + b, 0);
+}
+
+/** The replication factor in `dc`; SimpleStrategy knows no datacenters, so all its replicas count as local. */
+export function localReplicationFactor(replication: ReplicationOptions, dc: string): number {
+  if (replication.class === 'SimpleStrategy') return replication.factors['replication_factor'] ?? 0;
+  return replication.factors[dc] ?? 0;
+}
+
+/** Replicas per datacenter that EACH_QUORUM must hear from. */
+export function eachQuorumBlockFor(replication: ReplicationOptions, localDc: string): Record<string, number> {
+  if (replication.class === 'SimpleStrategy') return { [localDc]: quorumFor(totalReplicationFactor(replication)) };
+  const out: Record<string, number> = {};
+  for (const [dc, rf] of Object.entries(replication.factors)) out[dc] = quorumFor(rf);
+  return out;
+}
+
+/** How many replica responses `level` needs. SERIAL levels count as the quorum Paxos would need. */
+export function blockFor(level: ConsistencyName, replication: ReplicationOptions, localDc: string): number {
+  switch (level) {
+    case 'ANY':
+    case 'ONE':
+    case 'LOCAL_ONE':
+      return 1;
+    case 'TWO':
+      return 2;
+    case 'THREE':
+      return 3;
+    case 'QUORUM':
+    case 'SERIAL':
+      return quorumFor(totalReplicationFactor(replication));
+    case 'LOCAL_QUORUM':
+    case 'LOCAL_SERIAL':
+      return quorumFor(localReplicationFactor(replication, localDc));
+    case 'EACH_QUORUM':
+      return Object.values(eachQuorumBlockFor(replication, localDc)).reduce((a, b) => a + b, 0);
+    case 'ALL':
+      return totalReplicationFactor(replication);
+  }
+}
+
+/** Whether `level` counts only replicas of the coordinator's datacenter. */
+export function isDatacenterLocal(level: ConsistencyName): boolean {
+  return level === 'LOCAL_ONE' || level === 'LOCAL_QUORUM' || level === 'LOCAL_SERIAL';
+}
+
+/**
+ * Throws UnavailableError when the live replicas (per datacenter) cannot
+ * satisfy `level`. ANY is satisfied by the coordinator storing a hint, so it
+ * never is unavailable.
+ */
+export function assureSufficientLiveReplicas(
+  level: ConsistencyName,
+  replication: ReplicationOptions,
+  localDc: string,
+  aliveByDc: Record<string, number>,
+): void {
+  if (level === 'ANY') return;
+  if (level === 'EACH_QUORUM') {
+    for (const [dc, required] of Object.entries(eachQuorumBlockFor(replication, localDc))) {
+      const alive = aliveByDc[dc] ?? 0;
+      if (alive < required) throw new UnavailableError(level, required, alive);
+    }
+    return;
+  }
+  const required = blockFor(level, replication, localDc);
+  const alive =
+    isDatacenterLocal(level) && replication.class === 'NetworkTopologyStrategy'
+      ? (aliveByDc[localDc] ?? 0)
+      : Object.values(aliveByDc).reduce((a, b) => a + b, 0);
+  if (alive < required) throw new UnavailableError(level, required, alive);
+}
+
+/** SERIAL levels are only for conditional (Paxos) statements, which Sibyl does not offer. */
+export function assertWritableLevel(level: ConsistencyName): void {
+  if (level === 'SERIAL' || level === 'LOCAL_SERIAL') {
+    throw new InvalidRequestError(`You must use conditional updates for serializable writes`);
+  }
+}
+
+export function assertReadableLevel(level: ConsistencyName): void {
+  if (level === 'ANY') {
+    throw new InvalidRequestError('ANY ConsistencyLevel is only supported for writes');
+  }
+  if (level === 'SERIAL' || level === 'LOCAL_SERIAL') {
+    throw new InvalidRequestError(`Serial consistency levels are only supported for conditional statements, which Sibyl does not offer`);
+  }
+}
