@@ -1,0 +1,351 @@
+/**
+ * The Sibyl driver's Client, shaped like the DataStax Node.js driver:
+ * `execute`, `batch`, `eachRow`, `stream`/`iterate`, `shutdown`, and
+ * 'schemaChange' events. Connections and reconnection live in host-pool.ts,
+ * one connection's stream multiplexing in connection.ts.
+ */
+import { EventEmitter } from 'node:events';
+import { Readable } from 'node:stream';
+import type { ConsistencyName } from '../../grammar/ast.js';
+import { SystemClock } from '../clock/clock.js';
+import type { Prepared, SchemaChange } from '../cql/result.js';
+import type { BatchBody, EventBody, ResultBody, WireBatchEntry } from '../transport/protocol.js';
+import { Opcode } from '../transport/protocol.js';
+import { ProtocolError, UnpreparedError } from '../util/errors.js';
+import type { Connection } from './connection.js';
+import { ArgumentError, ClientShutdownError, ConnectionClosedError, NoHostAvailableError } from './errors.js';
+import { HostPool, type Host, type HostState } from './host-pool.js';
+import { checkConsistency, positiveInt, resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
+import { encodeParams, hasParams, type Params } from './params.js';
+import { ResultSet, type Row } from './result-set.js';
+import { MonotonicTimestampGenerator } from './timestamp.js';
+import { TypeCache } from './values.js';
+
+export interface ExecuteOptions {
+  /** Prepare the statement even without params (statements with params are always prepared). */
+  prepare?: boolean;
+  consistency?: ConsistencyName;
+  fetchSize?: number;
+  /** The previous ResultSet's `pageState` (hex) or `rawPageState`. */
+  pageState?: Buffer | string;
+  /** Write timestamp in µs since the epoch; the driver's monotonic generator supplies one otherwise. */
+  timestamp?: number | bigint;
+  /** Safe to run twice: may be retried once on another host after a connection failure. */
+  idempotent?: boolean;
+  /** eachRow only: fetch every page (default false: the first page only). */
+  autoPage?: boolean;
+}
+
+export interface BatchOptions {
+  /** LOGGED (default) or UNLOGGED. */
+  logged?: boolean;
+  consistency?: ConsistencyName;
+  timestamp?: number | bigint;
+  idempotent?: boolean;
+}
+
+export type BatchQuery = string | { query: string; params?: Params };
+
+export interface ClientState {
+  hosts: HostState[];
+}
+
+interface Attempt<T> {
+  (connection: Connection, host: Host): Promise<T>;
+}
+
+export class Client extends EventEmitter {
+  private readonly options: ResolvedOptions;
+  private readonly pool: HostPool;
+  private readonly timestamps: MonotonicTimestampGenerator;
+  private readonly types = new TypeCache();
+  /** Prepared statements by keyspace and text; ids are the same on every node. */
+  private readonly prepared = new Map<string, Promise<Prepared>>();
+  private currentKeyspace: string | undefined;
+  private connecting: Promise<void> | undefined;
+  private eventHost: Host | undefined;
+  private shutDown = false;
+
+  constructor(options: ClientOptions) {
+    super();
+    this.options = resolveOptions(options);
+    this.currentKeyspace = this.options.keyspace;
+    const clock = options.clock ?? new SystemClock();
+    this.timestamps = new MonotonicTimestampGenerator(clock);
+    this.pool = new HostPool(this.options.contactPoints, {
+      clock,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      frameBytesMax: this.options.frameBytesMax,
+      reconnectDelayMs: this.options.reconnectDelayMs,
+      reconnectDelayMaxMs: this.options.reconnectDelayMaxMs,
+      keyspace: () => this.currentKeyspace,
+    });
+    this.pool.on('up', (host: Host) => this.onHostUp(host));
+    this.pool.on('down', (host: Host) => this.onHostDown(host));
+    this.pool.on('event', (event: EventBody, host: Host) => this.onEvent(event, host));
+  }
+
+  /** The keyspace requests run in: the constructor's, then whatever USE last chose. */
+  get keyspace(): string | undefined {
+    return this.currentKeyspace;
+  }
+
+  /** `host:port` of every contact point. */
+  get hosts(): string[] {
+    return this.pool.hosts.map((h) => h.address);
+  }
+
+  getState(): ClientState {
+    return { hosts: this.pool.hosts.map((h) => h.state()) };
+  }
+
+  /** Connects to every contact point; resolves once at least one is up, else NoHostAvailableError. */
+  connect(): Promise<void> {
+    if (this.shutDown) return Promise.reject(new ClientShutdownError());
+    this.connecting ??= this.connectAll().catch((err) => {
+      this.connecting = undefined;
+      throw err;
+    });
+    return this.connecting;
+  }
+
+  async execute(cql: string, params?: Params | null, options: ExecuteOptions = {}): Promise<ResultSet> {
+    if (typeof cql !== 'string') throw new ArgumentError('the query must be a string');
+    const consistency = checkConsistency(options.consistency ?? this.options.consistency, 'consistency');
+    const common = {
+      consistency,
+      fetchSize: positiveInt(options.fetchSize, this.options.fetchSize, 'fetchSize'),
+      pageState: pageStateBytes(options.pageState),
+      timestamp: this.timestampFor(options.timestamp),
+    };
+    const prepare = hasParams(params) || options.prepare === true;
+    const body = await this.run(options.idempotent === true, async (connection) => {
+      if (!prepare) return this.request(connection, Opcode.QUERY, { query: cql, ...common });
+      return this.withPrepared(connection, [cql], async ([prepared]) => {
+        const values = encodeParams(prepared!.params, params, this.types);
+        return this.request(connection, Opcode.EXECUTE, { id: prepared!.id, values, ...common });
+      });
+    });
+    return this.resultSet(body, consistency);
+  }
+
+  async batch(queries: BatchQuery[], options: BatchOptions = {}): Promise<ResultSet> {
+    if (!Array.isArray(queries) || queries.length === 0) throw new ArgumentError('batch needs a non-empty array of queries');
+    const entries = queries.map((q) => (typeof q === 'string' ? { query: q, params: undefined } : q));
+    const consistency = checkConsistency(options.consistency ?? this.options.consistency, 'consistency');
+    const timestamp = this.timestampFor(options.timestamp);
+    const type = options.logged === false ? 'UNLOGGED' : 'LOGGED';
+    const toPrepare = entries.filter((e) => hasParams(e.params)).map((e) => e.query);
+    const body = await this.run(options.idempotent === true, (connection) =>
+      this.withPrepared(connection, toPrepare, async (prepared) => {
+        let next = 0;
+        const wireEntries = entries.map((e): WireBatchEntry => {
+          if (!hasParams(e.params)) return { query: e.query, values: [] };
+          const p = prepared[next++]!;
+          return { id: p.id, values: encodeParams(p.params, e.params, this.types) };
+        });
+        const batch: BatchBody = { type, entries: wireEntries, consistency, timestamp };
+        return this.request(connection, Opcode.BATCH, batch);
+      }),
+    );
+    return this.resultSet(body, consistency);
+  }
+
+  /** Every row of every page, fetched a page at a time as the loop asks for more. */
+  async *iterate(cql: string, params?: Params | null, options: ExecuteOptions = {}): AsyncGenerator<Row, void, undefined> {
+    let pageState = options.pageState;
+    do {
+      const rs = await this.execute(cql, params, { ...options, pageState });
+      yield* rs.rows;
+      pageState = rs.rawPageState;
+    } while (pageState);
+  }
+
+  /** A Readable in object mode over every row of every page. */
+  stream(cql: string, params?: Params | null, options: ExecuteOptions = {}): Readable {
+    return Readable.from(this.iterate(cql, params, options), { objectMode: true });
+  }
+
+  /**
+   * Calls rowCallback(n, row) for each row, then endCallback(err, lastResultSet).
+   * With `autoPage` it runs through every page; otherwise the first page only
+   * (the result's pageState then continues).
+   */
+  eachRow(
+    cql: string,
+    params: Params | null | undefined,
+    options: ExecuteOptions,
+    rowCallback: (n: number, row: Row) => void,
+    endCallback?: (err: Error | null, result?: ResultSet) => void,
+  ): void {
+    const run = async (): Promise<ResultSet> => {
+      let n = 0;
+      let pageState = options.pageState;
+      for (;;) {
+        const rs = await this.execute(cql, params, { ...options, pageState });
+        for (const row of rs.rows) rowCallback(n++, row);
+        pageState = rs.rawPageState;
+        if (!options.autoPage || !pageState) return rs;
+      }
+    };
+    run().then(
+      (rs) => endCallback?.(null, rs),
+      (err: Error) => (endCallback ? endCallback(err) : this.emit('error', err)),
+    );
+  }
+
+  /** Closes every connection and stops reconnecting; requests still in flight fail. */
+  async shutdown(): Promise<void> {
+    this.shutDown = true;
+    this.pool.stop();
+  }
+
+  // ---- internals ----
+
+  private async connectAll(): Promise<void> {
+    const results = await Promise.allSettled(this.pool.hosts.map((h) => h.connect()));
+    if (!results.some((r) => r.status === 'fulfilled')) throw this.noHostAvailable({});
+  }
+
+  /**
+   * Runs one attempt on the next live host. A connection failure moves an
+   * idempotent request to the next host, once; anything else is final.
+   */
+  private async run<T>(idempotent: boolean, attempt: Attempt<T>): Promise<T> {
+    if (this.shutDown) throw new ClientShutdownError();
+    await this.connect();
+    let plan = this.pool.queryPlan();
+    if (plan.length === 0) {
+      // Everything is down: try each host once now rather than wait for the backoff.
+      await Promise.allSettled(this.pool.hosts.map((h) => h.connect()));
+      plan = this.pool.queryPlan();
+    }
+    const errors: Record<string, Error> = {};
+    const triesMax = idempotent ? 2 : 1;
+    for (const host of plan) {
+      if (Object.keys(errors).length >= triesMax) break;
+      const connection = host.connection;
+      if (!connection?.isOpen()) continue;
+      try {
+        await this.useKeyspace(connection);
+        return await attempt(connection, host);
+      } catch (err) {
+        if (!(err instanceof ConnectionClosedError) || this.shutDown) throw err;
+        if (!idempotent) throw err;
+        errors[host.address] = err;
+      }
+    }
+    throw this.noHostAvailable(errors);
+  }
+
+  private noHostAvailable(errors: Record<string, Error>): NoHostAvailableError {
+    const all: Record<string, Error> = {};
+    for (const h of this.pool.hosts) {
+      const err = errors[h.address] ?? h.lastError;
+      if (err) all[h.address] = err;
+    }
+    return new NoHostAvailableError(all);
+  }
+
+  /** Brings a connection to the client's keyspace before it carries a request. */
+  private async useKeyspace(connection: Connection): Promise<void> {
+    const keyspace = this.currentKeyspace;
+    if (keyspace === undefined || connection.keyspace === keyspace) return;
+    await this.request(connection, Opcode.QUERY, { query: `USE "${keyspace.replace(/"/g, '""')}"`, consistency: this.options.consistency });
+  }
+
+  /** Prepares the statements (cached), runs `fn`; if the node forgot one, prepares on it again and retries once. */
+  private async withPrepared<T>(connection: Connection, queries: string[], fn: (prepared: Prepared[]) => Promise<T>): Promise<T> {
+    const prepared = await Promise.all(queries.map((q) => this.prepareCached(connection, q)));
+    try {
+      return await fn(prepared);
+    } catch (err) {
+      if (!(err instanceof UnpreparedError)) throw err;
+      const again = await Promise.all(queries.map((q) => this.prepareOn(connection, q)));
+      return fn(again);
+    }
+  }
+
+  private prepareCached(connection: Connection, query: string): Promise<Prepared> {
+    const key = `${this.currentKeyspace ?? ''}\u0000${query}`;
+    let p = this.prepared.get(key);
+    if (!p) {
+      p = this.prepareOn(connection, query);
+      this.prepared.set(key, p);
+      // A failed prepare must not stay cached.
+      p.catch(() => this.prepared.delete(key));
+    }
+    return p;
+  }
+
+  private async prepareOn(connection: Connection, query: string): Promise<Prepared> {
+    const body = await this.request(connection, Opcode.PREPARE, { query, keyspace: this.currentKeyspace });
+    if (body.result.kind !== 'prepared') throw new ProtocolError(`PREPARE answered with a ${body.result.kind} result`);
+    const prepared = body.result.prepared;
+    this.prepared.set(`${this.currentKeyspace ?? ''}\u0000${query}`, Promise.resolve(prepared));
+    return prepared;
+  }
+
+  private async request(connection: Connection, opcode: number, body: unknown): Promise<ResultBody & { host: string }> {
+    const answer = await connection.send(opcode, body, this.options.requestTimeoutMs);
+    if (answer.opcode !== Opcode.RESULT) throw new ProtocolError(`expected a RESULT, got opcode ${answer.opcode}`);
+    const result = answer.body as ResultBody;
+    if (result.result.kind === 'setKeyspace') {
+      connection.keyspace = result.result.keyspace;
+      this.currentKeyspace = result.result.keyspace;
+    }
+    return { ...result, host: connection.address };
+  }
+
+  private resultSet(body: ResultBody & { host: string }, consistency: ConsistencyName): ResultSet {
+    if (body.result.kind === 'prepared' || body.result.kind === 'admin') {
+      throw new ProtocolError(`unexpected ${body.result.kind} result`);
+    }
+    return new ResultSet(body.result, { queriedHost: body.host, warnings: body.warnings ?? [], achievedConsistency: consistency }, this.types);
+  }
+
+  private timestampFor(timestamp: number | bigint | undefined): number | bigint {
+    if (timestamp === undefined) return this.timestamps.next();
+    if (typeof timestamp === 'bigint') return Number.isSafeInteger(Number(timestamp)) ? Number(timestamp) : timestamp;
+    if (!Number.isSafeInteger(timestamp)) throw new ArgumentError(`timestamp must be an integer number of microseconds; got ${timestamp}`);
+    return timestamp;
+  }
+
+  private onHostUp(host: Host): void {
+    this.emit('hostUp', host.address);
+    if (!this.eventHost) this.registerEvents(host);
+  }
+
+  private onHostDown(host: Host): void {
+    this.emit('hostDown', host.address);
+    if (this.eventHost !== host) return;
+    this.eventHost = undefined;
+    const next = this.pool.queryPlan()[0];
+    if (next) this.registerEvents(next);
+  }
+
+  /** One connection carries the events, so each schema change is reported once. */
+  private registerEvents(host: Host): void {
+    const connection = host.connection;
+    if (!connection) return;
+    this.eventHost = host;
+    connection.send(Opcode.REGISTER, { events: ['SCHEMA_CHANGE', 'TOPOLOGY_CHANGE', 'STATUS_CHANGE'] }, this.options.requestTimeoutMs).catch(() => {
+      // The connection failed; its 'down' picks another host.
+    });
+  }
+
+  private onEvent(event: EventBody, host: Host): void {
+    if (host !== this.eventHost || event.type !== 'SCHEMA_CHANGE') return;
+    const { type: _type, ...change } = event;
+    this.emit('schemaChange', change as SchemaChange);
+  }
+}
+
+function pageStateBytes(pageState: Buffer | string | undefined | null): Buffer | undefined {
+  if (pageState === undefined || pageState === null) return undefined;
+  if (Buffer.isBuffer(pageState)) return pageState;
+  if (typeof pageState !== 'string' || !/^([0-9a-f]{2})*$/i.test(pageState)) {
+    throw new ArgumentError('pageState must be a Buffer or the hex string of a ResultSet.pageState');
+  }
+  return pageState === '' ? undefined : Buffer.from(pageState, 'hex');
+}

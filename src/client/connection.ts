@@ -1,0 +1,194 @@
+/**
+ * One driver connection to one host: multiplexes requests over stream ids,
+ * matches answers to requests whatever order they come back in, times
+ * requests out, and fails every pending request when the socket goes away.
+ */
+import { EventEmitter } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import type { Packr } from 'msgpackr';
+import type { Clock, Timer } from '../clock/clock.js';
+import { createPackr, encodeFrame, FrameDecoder } from '../transport/frame.js';
+import { FrameWriter } from '../transport/frame-writer.js';
+import type { Envelope, ErrorBody, EventBody } from '../transport/protocol.js';
+import { CONNECTION_STREAM, EVENT_STREAM, Opcode, PROTOCOL_VERSION, STREAM_ID_MAX } from '../transport/protocol.js';
+import { errorFromWire, ProtocolError } from '../util/errors.js';
+import { ConnectionClosedError, DriverError, OperationTimedOutError } from './errors.js';
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  clock: Clock;
+  connectTimeoutMs: number;
+  /** Largest answer frame accepted; bigger ones close the connection. */
+  frameBytesMax: number;
+  /** Sent in STARTUP so the connection starts in this keyspace. */
+  keyspace?: string;
+}
+
+export interface Answer {
+  opcode: number;
+  body: unknown;
+}
+
+interface Pending {
+  resolve: (answer: Answer) => void;
+  reject: (err: Error) => void;
+  timer: Timer | undefined;
+}
+
+/** Emits 'event' (EventBody) for pushed events and 'close' (Error) once, when the socket is gone. */
+export class Connection extends EventEmitter {
+  readonly address: string;
+  /** The keyspace this connection's server-side session is in. */
+  keyspace: string | undefined;
+  private readonly packr: Packr = createPackr();
+  private readonly decoder: FrameDecoder;
+  private readonly writer: FrameWriter;
+  private readonly pending = new Map<number, Pending>();
+  private nextStream = 1;
+  private closeReason: Error | undefined;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly opts: ConnectionOptions,
+  ) {
+    super();
+    this.address = `${opts.host}:${opts.port}`;
+    this.decoder = new FrameDecoder(opts.frameBytesMax);
+    this.writer = new FrameWriter(socket);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.fail(err));
+    socket.on('close', () => this.fail(new Error('closed by the server')));
+  }
+
+  /** Connects and completes STARTUP; rejects with the connect or STARTUP error. */
+  static open(opts: ConnectionOptions): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(opts.port, opts.host);
+      const timer = opts.clock.setTimeout(() => {
+        socket.destroy();
+        reject(new DriverError(`Connecting to ${opts.host}:${opts.port} timed out after ${opts.connectTimeoutMs} ms`, 'ERR_SIBYL_CONNECT_TIMEOUT'));
+      }, opts.connectTimeoutMs);
+      socket.once('error', (err) => {
+        timer.cancel();
+        reject(err);
+      });
+      socket.once('connect', () => {
+        timer.cancel();
+        const connection = new Connection(socket, opts);
+        const options = { keyspace: opts.keyspace, driver: 'sibyl-nodejs-driver' };
+        connection.send(Opcode.STARTUP, { options }, opts.connectTimeoutMs).then(
+          () => {
+            connection.keyspace = opts.keyspace;
+            resolve(connection);
+          },
+          (err: Error) => {
+            connection.close();
+            reject(err);
+          },
+        );
+      });
+    });
+  }
+
+  isOpen(): boolean {
+    return this.closeReason === undefined;
+  }
+
+  inFlight(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Sends one request; resolves with the answer, rejects with the server's
+   * error, an OperationTimedOutError, or a ConnectionClosedError.
+   */
+  send(opcode: number, body: unknown, timeoutMs: number): Promise<Answer> {
+    if (this.closeReason) return Promise.reject(new ConnectionClosedError(this.address, this.closeReason.message));
+    let stream: number;
+    try {
+      stream = this.allocateStream();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    const frame = encodeFrame(this.packr, { v: PROTOCOL_VERSION, s: stream, o: opcode, b: body } satisfies Envelope);
+    return new Promise<Answer>((resolve, reject) => {
+      const entry: Pending = { resolve, reject, timer: undefined };
+      if (timeoutMs > 0) {
+        entry.timer = this.opts.clock.setTimeout(() => {
+          // The stream id stays reserved until the late answer (or the close) arrives, so it cannot be misattributed.
+          entry.resolve = () => {};
+          entry.reject = () => {};
+          entry.timer = undefined;
+          reject(new OperationTimedOutError(this.address, timeoutMs));
+        }, timeoutMs);
+      }
+      this.pending.set(stream, entry);
+      this.writer.write(frame);
+    });
+  }
+
+  close(): void {
+    this.fail(new Error('closed by the client'));
+  }
+
+  private allocateStream(): number {
+    if (this.pending.size >= STREAM_ID_MAX) {
+      throw new DriverError(`All ${STREAM_ID_MAX} stream ids of the connection to ${this.address} are in use`, 'ERR_SIBYL_BUSY');
+    }
+    while (this.pending.has(this.nextStream)) this.nextStream = (this.nextStream % STREAM_ID_MAX) + 1;
+    const stream = this.nextStream;
+    this.nextStream = (this.nextStream % STREAM_ID_MAX) + 1;
+    return stream;
+  }
+
+  private onData(chunk: Buffer): void {
+    let bodies: unknown[];
+    try {
+      bodies = this.decoder.push(chunk);
+    } catch (err) {
+      this.fail(err as Error);
+      this.socket.destroy();
+      return;
+    }
+    for (const raw of bodies) this.onEnvelope(raw as Envelope);
+  }
+
+  private onEnvelope(envelope: Envelope): void {
+    if (envelope.s === EVENT_STREAM && envelope.o === Opcode.EVENT) {
+      this.emit('event', envelope.b as EventBody);
+      return;
+    }
+    if (envelope.s === CONNECTION_STREAM && envelope.o === Opcode.ERROR) {
+      // The server is about to close this connection because of something we sent.
+      const e = envelope.b as ErrorBody;
+      this.fail(errorFromWire(e.code, e.message, e.fields ?? {}));
+      return;
+    }
+    const entry = this.pending.get(envelope.s);
+    if (!entry) return;
+    this.pending.delete(envelope.s);
+    entry.timer?.cancel();
+    if (envelope.o === Opcode.ERROR) {
+      const e = envelope.b as ErrorBody;
+      entry.reject(errorFromWire(e.code, e.message, e.fields ?? {}));
+    } else {
+      entry.resolve({ opcode: envelope.o, body: envelope.b });
+    }
+  }
+
+  private fail(reason: Error): void {
+    if (this.closeReason) return;
+    this.closeReason = reason;
+    const error =
+      reason instanceof ProtocolError ? reason : new ConnectionClosedError(this.address, reason.message);
+    for (const entry of this.pending.values()) {
+      entry.timer?.cancel();
+      entry.reject(error);
+    }
+    this.pending.clear();
+    this.socket.destroy();
+    this.emit('close', reason);
+  }
+}

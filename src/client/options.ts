@@ -1,0 +1,100 @@
+/** The Client's options, their defaults, and the checks that name a wrong option. */
+import type { ConsistencyName } from '../../grammar/ast.js';
+import type { Clock } from '../clock/clock.js';
+import { CONSISTENCY_NAMES } from '../transport/protocol.js';
+import { ArgumentError } from './errors.js';
+
+export const DEFAULT_PORT = 9042;
+
+export interface ClientOptions {
+  /** 'host' or 'host:port' (default port 9042). One connection is kept per contact point. */
+  contactPoints: string[];
+  /** Keyspace every connection starts in; USE changes it. */
+  keyspace?: string;
+  /** Default consistency level (default 'ONE'). */
+  consistency?: ConsistencyName;
+  /** Default rows per page (default 5000). */
+  fetchSize?: number;
+  /** Milliseconds to wait for an answer before OperationTimedOutError (default 12000; 0 waits forever). */
+  requestTimeoutMs?: number;
+  /** Milliseconds to wait for a connection and its STARTUP (default 5000). */
+  connectTimeoutMs?: number;
+  /** First delay before reconnecting to a lost host; it doubles per failure (default 1000). */
+  reconnectDelayMs?: number;
+  /** Upper bound of the reconnection delay (default 60000). */
+  reconnectDelayMaxMs?: number;
+  /** Largest answer frame accepted, in bytes (default 256 MiB). */
+  frameBytesMax?: number;
+  /** Time source for timestamps and timers (default: the system clock). */
+  clock?: Clock;
+}
+
+export interface ResolvedOptions {
+  contactPoints: { host: string; port: number }[];
+  keyspace: string | undefined;
+  consistency: ConsistencyName;
+  fetchSize: number;
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  reconnectDelayMs: number;
+  reconnectDelayMaxMs: number;
+  frameBytesMax: number;
+}
+
+export function resolveOptions(options: ClientOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new ArgumentError('Client options must be an object');
+  const { contactPoints } = options;
+  if (!Array.isArray(contactPoints) || contactPoints.length === 0) {
+    throw new ArgumentError('contactPoints must be a non-empty array of "host" or "host:port"');
+  }
+  if (options.keyspace !== undefined && (typeof options.keyspace !== 'string' || options.keyspace === '')) {
+    throw new ArgumentError('keyspace must be a non-empty string');
+  }
+  return {
+    contactPoints: contactPoints.map(parseContactPoint),
+    keyspace: options.keyspace,
+    consistency: checkConsistency(options.consistency ?? 'ONE', 'consistency'),
+    fetchSize: positiveInt(options.fetchSize, 5000, 'fetchSize'),
+    requestTimeoutMs: nonNegativeInt(options.requestTimeoutMs, 12_000, 'requestTimeoutMs'),
+    connectTimeoutMs: positiveInt(options.connectTimeoutMs, 5000, 'connectTimeoutMs'),
+    reconnectDelayMs: positiveInt(options.reconnectDelayMs, 1000, 'reconnectDelayMs'),
+    reconnectDelayMaxMs: positiveInt(options.reconnectDelayMaxMs, 60_000, 'reconnectDelayMaxMs'),
+    frameBytesMax: positiveInt(options.frameBytesMax, 256 * 1024 * 1024, 'frameBytesMax'),
+  };
+}
+
+export function parseContactPoint(point: string): { host: string; port: number } {
+  if (typeof point !== 'string' || point === '') throw new ArgumentError(`contactPoints entry ${String(point)} is not a "host" or "host:port" string`);
+  // '[::1]:9042' and a bare IPv6 address both work; a single colon separates a port.
+  const bracketed = /^\[(.+)\](?::(\d+))?$/.exec(point);
+  if (bracketed) return { host: bracketed[1]!, port: portOf(bracketed[2], point) };
+  const parts = point.split(':');
+  if (parts.length === 2) return { host: parts[0]!, port: portOf(parts[1], point) };
+  return { host: point, port: DEFAULT_PORT };
+}
+
+function portOf(text: string | undefined, point: string): number {
+  if (text === undefined) return DEFAULT_PORT;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ArgumentError(`contactPoints entry "${point}" has an invalid port`);
+  return port;
+}
+
+export function checkConsistency(value: unknown, option: string): ConsistencyName {
+  if (typeof value !== 'string' || !(CONSISTENCY_NAMES as readonly string[]).includes(value)) {
+    throw new ArgumentError(`${option} must be one of ${CONSISTENCY_NAMES.join(', ')}; got ${String(value)}`);
+  }
+  return value as ConsistencyName;
+}
+
+export function positiveInt(value: unknown, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) <= 0) throw new ArgumentError(`${option} must be a positive integer; got ${String(value)}`);
+  return value as number;
+}
+
+function nonNegativeInt(value: unknown, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < 0) throw new ArgumentError(`${option} must be a non-negative integer; got ${String(value)}`);
+  return value as number;
+}

@@ -1,0 +1,81 @@
+/**
+ * What `execute` resolves to: decoded rows, column metadata, the page state
+ * for the next page, and where and how the query ran.
+ */
+import type { ColumnSpec, Result } from '../cql/result.js';
+import type { TypeCache } from './values.js';
+import { fromBytes } from './values.js';
+
+/** A row: a plain object keyed by column name (values decoded per docs/driver.md's type table). */
+export type Row = Record<string, unknown>;
+
+export interface ResultColumn {
+  name: string;
+  /** CQL type text, e.g. `map<text, int>`. */
+  type: string;
+}
+
+export interface ExecutionInfo {
+  /** `host:port` of the node that answered. */
+  queriedHost: string;
+  warnings: string[];
+  /** The consistency level the request was sent with. */
+  achievedConsistency: string;
+}
+
+export class ResultSet implements Iterable<Row> {
+  readonly rows: Row[];
+  readonly columns: ResultColumn[];
+  /** Hex of the server's page state, or null on the last page. Pass it back as `pageState`. */
+  readonly pageState: string | null;
+  readonly rawPageState: Buffer | undefined;
+  readonly info: ExecutionInfo;
+  /** Set when the statement was USE; the client's keyspace follows it. */
+  readonly keyspace: string | undefined;
+
+  constructor(result: Result, info: ExecutionInfo, types: TypeCache) {
+    this.info = info;
+    if (result.kind === 'rows') {
+      this.columns = result.columns.map((c) => ({ name: c.name, type: c.type }));
+      this.rows = decodeRows(result.columns, result.rows, types);
+      this.rawPageState = result.pageState;
+      this.pageState = result.pageState ? result.pageState.toString('hex') : null;
+    } else {
+      this.columns = [];
+      this.rows = [];
+      this.rawPageState = undefined;
+      this.pageState = null;
+    }
+    this.keyspace = result.kind === 'setKeyspace' ? result.keyspace : undefined;
+  }
+
+  get rowLength(): number {
+    return this.rows.length;
+  }
+
+  first(): Row | null {
+    return this.rows[0] ?? null;
+  }
+
+  /** For conditional statements: the `[applied]` column of the first row; true for anything else. */
+  wasApplied(): boolean {
+    const applied = this.rows[0]?.['[applied]'];
+    return typeof applied === 'boolean' ? applied : true;
+  }
+
+  [Symbol.iterator](): Iterator<Row> {
+    return this.rows[Symbol.iterator]();
+  }
+}
+
+function decodeRows(columns: ColumnSpec[], rows: (Buffer | null)[][], types: TypeCache): Row[] {
+  const columnTypes = columns.map((c) => types.get(c.type));
+  return rows.map((values) => {
+    const row: Row = {};
+    for (let i = 0; i < columns.length; i++) {
+      const bytes = values[i];
+      row[columns[i]!.name] = bytes === null || bytes === undefined ? null : fromBytes(columnTypes[i]!, bytes);
+    }
+    return row;
+  });
+}
