@@ -101,7 +101,7 @@ export class FakeProcessor implements QueryProcessor {
     const [verb, arg] = cql.split(' ');
     switch (verb) {
       case 'USE':
-        return { result: { kind: 'setKeyspace', keyspace: arg! }, warnings: [] };
+        return { result: { kind: 'setKeyspace', keyspace: arg!.replace(/^"(.*)"$/, '$1') }, warnings: [] };
       case 'keyspace':
         return { result: { kind: 'rows', columns: [col('ks', 'text')], rows: [[session.keyspace === undefined ? null : text(session.keyspace)]] }, warnings: [] };
       case 'echo':
