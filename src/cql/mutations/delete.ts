@@ -1,0 +1,91 @@
+/**
+ * DELETE: of columns (cell tombstones, collection deletions, element
+ * tombstones), of whole rows (row deletion), of a clustering range or prefix
+ * (a range tombstone), or of the whole partition (partition deletion).
+ */
+import type { Delete } from '../../../grammar/ast.js';
+import { clusteringColumns, column as findColumn, type TableMetadata } from '../../schema/table.js';
+import type { ClusteringBound } from '../../storage/model.js';
+import { InvalidRequestError } from '../../util/errors.js';
+import { bindTerm } from '../terms.js';
+import type { MutationBuilder } from './builder.js';
+import { deleteColumn } from './column-writes.js';
+import { readList } from './list-read.js';
+import { listIndex } from './update.js';
+import { resolveKeyRestrictions, type KeyRestrictions } from './where.js';
+import { deletionAt, tombstoneCell, writeParams, type MutationContext } from './write-params.js';
+
+export async function buildDelete(table: TableMetadata, stmt: Delete, ctx: MutationContext, builder: MutationBuilder): Promise<void> {
+  const selections = stmt.selections.map((s) => {
+    const col = findColumn(table, s.column);
+    if (!col) throw new InvalidRequestError(`Undefined column name ${s.column}`);
+    if (col.kind === 'partition_key' || col.kind === 'clustering') {
+      throw new InvalidRequestError(`Invalid identifier ${col.name} for deletion (should not be a PRIMARY KEY part)`);
+    }
+    return { s, col };
+  });
+  const keys = resolveKeyRestrictions(table, stmt.where, ctx.term, ctx.settings, 'DELETE');
+  const params = writeParams(table, stmt.using, ctx, true);
+  const ckCount = clusteringColumns(table).length;
+  const fullRows = !keys.slice && keys.eqCount === ckCount;
+
+  if (selections.length === 0) {
+    for (const target of keys.partitionKeys) {
+      const partition = builder.partition(table, target.key);
+      if (!keys.slice && keys.eqCount === 0) partition.deletePartition(deletionAt(params));
+      else if (fullRows) for (const clustering of keys.prefixes) partition.row(clustering).deleteRow(deletionAt(params));
+      else for (const rt of rangeTombstones(table, keys)) partition.addRangeTombstone({ ...rt, deletion: deletionAt(params) });
+    }
+    return;
+  }
+
+  const staticOnly = selections.every((x) => x.col.kind === 'static');
+  if (keys.slice || (!fullRows && !(staticOnly && keys.eqCount === 0))) {
+    throw new InvalidRequestError('Range deletions are not supported for specific columns');
+  }
+  for (const target of keys.partitionKeys) {
+    const partition = builder.partition(table, target.key);
+    for (const clustering of staticOnly && keys.eqCount === 0 ? [[]] : keys.prefixes) {
+      for (const { s, col } of selections) {
+        const row = col.kind === 'static' ? partition.row([], true) : partition.row(clustering);
+        if (!s.element) {
+          deleteColumn(row, col, params);
+          continue;
+        }
+        const type = col.type;
+        if (type.kind === 'map' && !type.frozen) {
+          const key = bindTerm(s.element, type.key, col.name, ctx.term);
+          if (key === null || key === undefined) throw new InvalidRequestError('Invalid null map key');
+          row.addCell(col.name, tombstoneCell(params), key);
+        } else if (type.kind === 'list' && !type.frozen) {
+          const index = listIndex(s.element, col, ctx);
+          const elements = await readList(table, target, clustering, col, ctx);
+          if (elements.length === 0) throw new InvalidRequestError('Attempted to delete an element from a list which is null');
+          const element = elements[index];
+          if (!element || index < 0) throw new InvalidRequestError(`List index ${index} out of bound, list has size ${elements.length}`);
+          row.addCell(col.name, tombstoneCell(params), element.path);
+        } else {
+          throw new InvalidRequestError(`Invalid deletion operation for column ${col.name} of type ${type.kind === 'native' ? type.name : type.kind}: only non-frozen maps and lists have addressable elements`);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The clustering ranges of a prefix or slice deletion, with bounds in
+ * clustering order: on a DESC column `c > 1` is the range from the first row
+ * down to 1, so the slice's ends swap.
+ */
+export function rangeTombstones(table: TableMetadata, keys: KeyRestrictions): { start: ClusteringBound; end: ClusteringBound }[] {
+  const sliceColumn = clusteringColumns(table)[keys.eqCount];
+  return keys.prefixes.map((prefix) => {
+    if (!keys.slice || !sliceColumn) {
+      return { start: { prefix, inclusive: true }, end: { prefix, inclusive: true } };
+    }
+    const { lower, upper } = keys.slice;
+    const low: ClusteringBound = lower ? { prefix: [...prefix, lower.value], inclusive: lower.inclusive } : { prefix, inclusive: true };
+    const high: ClusteringBound = upper ? { prefix: [...prefix, upper.value], inclusive: upper.inclusive } : { prefix, inclusive: true };
+    return sliceColumn.order === 'DESC' ? { start: high, end: low } : { start: low, end: high };
+  });
+}
