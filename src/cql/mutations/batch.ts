@@ -67,7 +67,7 @@ export async function buildBatch(
   // One timestamp for the whole batch (unless statements set their own), so its writes are ordered as one.
   const batchTimestampUs =
     batch.using.timestamp && first
-      ? bindInt(batch.using.timestamp, 'timestamp', first.term)
+      ? bindInt(batch.using.timestamp, 'timestamp', first.term, first.defaultTimestampUs())
       : first
         ? first.defaultTimestampUs()
         : 0;

@@ -9,20 +9,7 @@ import { murmur3Token } from '../../ring/murmur3.js';
 import type { TableMetadata } from '../../schema/table.js';
 import { clusteringColumns } from '../../schema/table.js';
 import type { Cell, DeletionTime, Partition, RangeTombstone, Row } from '../../storage/model.js';
-
-/** Last-write-wins between two versions of one cell: timestamp, then tombstone, then greater value. */
-export function newerCell(a: Cell, b: Cell): Cell {
-  if (a.timestampUs !== b.timestampUs) return a.timestampUs > b.timestampUs ? a : b;
-  if (a.value === null || b.value === null) return a.value === null ? a : b;
-  if (a.localDeletionTimeS !== b.localDeletionTimeS) return a.localDeletionTimeS < b.localDeletionTimeS ? a : b;
-  return Buffer.compare(a.value, b.value) >= 0 ? a : b;
-}
-
-export function laterDeletion(a: DeletionTime | undefined, b: DeletionTime): DeletionTime {
-  if (!a) return b;
-  if (a.timestampUs !== b.timestampUs) return a.timestampUs > b.timestampUs ? a : b;
-  return a.localDeletionTimeS >= b.localDeletionTimeS ? a : b;
-}
+import { maxDeletion, reconcile } from '../../storage/reconcile.js';
 
 export class RowUpdate {
   marker?: Cell;
@@ -36,21 +23,21 @@ export class RowUpdate {
   ) {}
 
   setMarker(cell: Cell): void {
-    this.marker = this.marker ? newerCell(this.marker, cell) : cell;
+    this.marker = this.marker ? reconcile(this.marker, cell) : cell;
   }
 
   deleteRow(deletion: DeletionTime): void {
-    this.deletion = laterDeletion(this.deletion, deletion);
+    this.deletion = maxDeletion(this.deletion, deletion)!;
   }
 
   deleteCollection(column: string, deletion: DeletionTime): void {
-    this.collectionDeletions.set(column, laterDeletion(this.collectionDeletions.get(column), deletion));
+    this.collectionDeletions.set(column, maxDeletion(this.collectionDeletions.get(column), deletion)!);
   }
 
   addCell(column: string, cell: Cell, path?: Buffer): void {
     const id = path ? `${column}\u0000${path.toString('hex')}` : column;
     const old = this.cells.get(id);
-    this.cells.set(id, { column, ...(path ? { path } : {}), cell: old ? newerCell(old.cell, cell) : cell });
+    this.cells.set(id, { column, ...(path ? { path } : {}), cell: old ? reconcile(old.cell, cell) : cell });
   }
 
   toRow(): Row {
@@ -89,7 +76,7 @@ export class PartitionUpdate {
   ) {}
 
   deletePartition(deletion: DeletionTime): void {
-    this.deletion = laterDeletion(this.deletion, deletion);
+    this.deletion = maxDeletion(this.deletion, deletion)!;
   }
 
   addRangeTombstone(tombstone: RangeTombstone): void {

@@ -1,0 +1,55 @@
+/**
+ * The coordinator of a single node: this node is the only replica of every
+ * token, so one replica is alive whatever the keyspace's replication factor.
+ * Consistency is still checked with the cluster's arithmetic, so QUORUM on a
+ * keyspace with RF 3 fails with Unavailable (2 required, 1 alive) exactly as a
+ * one-node Cassandra cluster answers. Then the storage engine does the work.
+ */
+import type { ConsistencyName } from '../../grammar/ast.js';
+import { assertReadableLevel, assertWritableLevel, assureSufficientLiveReplicas } from '../ring/consistency.js';
+import type { KeyspaceMetadata } from '../schema/table.js';
+import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
+import type { Coordinator, RangeReadCommand, WriteType } from './coordinator.js';
+
+/** The part of the storage engine a single node's coordinator drives. */
+export interface LocalStorage {
+  apply(partitions: Partition[]): Promise<void>;
+  read(layout: TableLayout, command: ReadCommand): Promise<Partition | undefined>;
+  scan(layout: TableLayout, command: RangeReadCommand): Promise<Partition[]>;
+  truncate(tableId: string): Promise<void>;
+}
+
+export class LocalCoordinator implements Coordinator {
+  constructor(
+    private readonly storage: LocalStorage,
+    /** The datacenter this node reports (Cassandra's default is datacenter1). */
+    private readonly localDc = 'datacenter1',
+  ) {}
+
+  async write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, _writeType: WriteType): Promise<void> {
+    assertWritableLevel(consistency);
+    this.assureAvailable(keyspace, consistency);
+    await this.storage.apply(partitions);
+  }
+
+  async read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName): Promise<(Partition | undefined)[]> {
+    assertReadableLevel(consistency);
+    this.assureAvailable(keyspace, consistency);
+    return Promise.all(commands.map((c) => this.storage.read(layout, c)));
+  }
+
+  async scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName): Promise<Partition[]> {
+    assertReadableLevel(consistency);
+    this.assureAvailable(keyspace, consistency);
+    return this.storage.scan(layout, command);
+  }
+
+  /** Truncation needs every replica, as in Cassandra; the only replica is this node. */
+  async truncate(_keyspace: KeyspaceMetadata, tableId: string): Promise<void> {
+    await this.storage.truncate(tableId);
+  }
+
+  private assureAvailable(keyspace: KeyspaceMetadata, consistency: ConsistencyName): void {
+    assureSufficientLiveReplicas(consistency, keyspace.replication, this.localDc, { [this.localDc]: 1 });
+  }
+}
