@@ -4,7 +4,7 @@
  * JS values ⇄ bytes. The JS mapping is documented in docs/driver.md.
  */
 import { parseTypeName, type CqlType } from '../schema/cql-type.js';
-import { deserialize, serialize } from '../schema/codec-values.js';
+import { deserialize, serialize } from '../schema/codec.js';
 
 export class TypeCache {
   private readonly types = new Map<string, CqlType>();
