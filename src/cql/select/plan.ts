@@ -45,10 +45,6 @@ export interface QueryPlan {
   filter: RowFilter;
 }
 
-function hasSelectingPart(r: ColumnRestriction | undefined): boolean {
-  return !!r && (r.eq !== undefined || r.in !== undefined || r.lower !== undefined || r.upper !== undefined);
-}
-
 function isEqOrIn(r: ColumnRestriction | undefined): boolean {
   return (
     !!r &&
@@ -192,5 +188,3 @@ export function planQuery(input: PlanInput): QueryPlan {
     filter,
   };
 }
-
-export { hasSelectingPart };
