@@ -1,0 +1,261 @@
+/**
+ * The CQL statement processor: parses (with a cache), prepares, binds and
+ * executes statements. DDL goes to the schema catalog, writes become
+ * Partition mutations handed to the Coordinator, SELECT is executed by
+ * src/cql/select. It holds no connection state: the transport passes each
+ * connection's Session in.
+ */
+import { createHash } from 'node:crypto';
+import { CqlSyntaxError, parseStatement } from '../../grammar/index.js';
+import type { Batch, ConsistencyName, ModificationStatement, ParsedStatement, QualifiedName } from '../../grammar/ast.js';
+import type { Clock } from '../clock/clock.js';
+import type { Coordinator, WriteType } from '../coordinator/coordinator.js';
+import { tableLayout, type KeyspaceMetadata, type TableMetadata } from '../schema/table.js';
+import { InvalidRequestError, SyntaxError, UnpreparedError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+import type { Settings } from '../util/settings.js';
+import { bindMarkerSpecs } from './bind-markers.js';
+import { buildBatch, buildStatement, type BuiltMutations } from './mutations/batch.js';
+import type { MutationContext } from './mutations/write-params.js';
+import { LruCache } from './prepared-cache.js';
+import type { BatchEntry, BatchOptions, BoundValue, QueryOptions, QueryProcessor, Session } from './processor.js';
+import type { Prepared, ResultEnvelope, SchemaChange } from './result.js';
+import type { SchemaCatalog } from './schema-catalog.js';
+import { executeSelect, selectResultColumns } from './select/index.js';
+import type { TermContext } from './terms.js';
+import { TimestampGenerator } from './timestamp-generator.js';
+import { cryptoRandom, TimeUuidGenerator, type RandomSource } from './timeuuid.js';
+
+export interface CqlQueryProcessorDeps {
+  catalog: SchemaCatalog;
+  coordinator: Coordinator;
+  clock: Clock;
+  settings: Settings;
+  log?: Logger;
+  random?: RandomSource;
+}
+
+interface PreparedEntry {
+  parsed: ParsedStatement;
+  /** The session keyspace when prepared: unqualified tables resolve against it, as in Cassandra. */
+  keyspace: string | undefined;
+  prepared: Prepared;
+}
+
+const VOID: ResultEnvelope = { result: { kind: 'void' }, warnings: [] };
+
+export class CqlQueryProcessor implements QueryProcessor {
+  private readonly parsedCache: LruCache<string, ParsedStatement>;
+  private readonly preparedCache: LruCache<string, PreparedEntry>;
+  private readonly timestamps: TimestampGenerator;
+  private readonly timeUuids: TimeUuidGenerator;
+  private readonly random: RandomSource;
+
+  constructor(private readonly deps: CqlQueryProcessorDeps) {
+    this.parsedCache = new LruCache(deps.settings.prepared_statements_cache_size);
+    this.preparedCache = new LruCache(deps.settings.prepared_statements_cache_size);
+    this.timestamps = new TimestampGenerator(deps.clock);
+    this.random = deps.random ?? cryptoRandom;
+    this.timeUuids = new TimeUuidGenerator(this.random);
+  }
+
+  async query(session: Session, cql: string, options: QueryOptions): Promise<ResultEnvelope> {
+    const parsed = this.parse(cql);
+    return this.run(session, session.keyspace, parsed, [], options);
+  }
+
+  async prepare(session: Session, cql: string): Promise<Prepared> {
+    const idHex = preparedId(session.keyspace, cql);
+    const cached = this.preparedCache.get(idHex);
+    if (cached) return cached.prepared;
+    const parsed = this.parse(cql);
+    const stmt = parsed.statement;
+    const tableOf = (name: QualifiedName) => this.table(name, session.keyspace);
+    const params = bindMarkerSpecs(stmt, tableOf);
+    if (params.length !== parsed.bindMarkers.length) {
+      throw new InvalidRequestError(`Bind markers of ${stmt.kind} could not all be typed`);
+    }
+    const resultColumns = stmt.kind === 'select' ? selectResultColumns(tableOf(stmt.table), stmt) : [];
+    const prepared: Prepared = { id: Buffer.from(idHex, 'hex'), params, resultColumns };
+    this.preparedCache.set(idHex, { parsed, keyspace: session.keyspace, prepared });
+    return prepared;
+  }
+
+  async execute(session: Session, id: Buffer, values: BoundValue[], options: QueryOptions): Promise<ResultEnvelope> {
+    const entry = this.preparedCache.get(id.toString('hex'));
+    if (!entry) throw new UnpreparedError(id.toString('hex'));
+    return this.run(session, entry.keyspace ?? session.keyspace, entry.parsed, values, options);
+  }
+
+  async batch(session: Session, entries: BatchEntry[], options: BatchOptions): Promise<ResultEnvelope> {
+    const statements: ModificationStatement[] = [];
+    const contexts: MutationContext[] = [];
+    let keyspace = session.keyspace;
+    for (const entry of entries) {
+      let parsed: ParsedStatement;
+      if ('id' in entry) {
+        const prepared = this.preparedCache.get(entry.id.toString('hex'));
+        if (!prepared) throw new UnpreparedError(entry.id.toString('hex'));
+        parsed = prepared.parsed;
+        keyspace = prepared.keyspace ?? session.keyspace;
+      } else {
+        parsed = this.parse(entry.query);
+      }
+      const stmt = parsed.statement;
+      if (stmt.kind !== 'insert' && stmt.kind !== 'update' && stmt.kind !== 'delete') {
+        throw new InvalidRequestError('Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.');
+      }
+      checkBindCount(parsed, entry.values);
+      statements.push(qualify(stmt, keyspace));
+      contexts.push(this.mutationContext(entry.values, options.consistency, options.timestampUs));
+    }
+    const batch: Batch = { kind: 'batch', type: options.type, using: {}, statements };
+    const built = await buildBatch(batch, (name) => this.table(name, undefined), contexts, this.deps.settings.batch_size_max_statements);
+    await this.write(built, options.consistency, options.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH');
+    return { result: { kind: 'void' }, warnings: built.warnings };
+  }
+
+  onSchemaChange(listener: (change: SchemaChange) => void): () => void {
+    return this.deps.catalog.onChange(listener);
+  }
+
+  private parse(cql: string): ParsedStatement {
+    const cached = this.parsedCache.get(cql);
+    if (cached) return cached;
+    let parsed: ParsedStatement;
+    try {
+      parsed = parseStatement(cql);
+    } catch (err) {
+      if (err instanceof CqlSyntaxError) throw new SyntaxError(err.message);
+      throw err;
+    }
+    this.parsedCache.set(cql, parsed);
+    return parsed;
+  }
+
+  private async run(session: Session, keyspace: string | undefined, parsed: ParsedStatement, values: BoundValue[], options: QueryOptions): Promise<ResultEnvelope> {
+    checkBindCount(parsed, values);
+    const stmt = parsed.statement;
+    const catalog = this.deps.catalog;
+    const schema = (change: SchemaChange | undefined): ResultEnvelope =>
+      change ? { result: { kind: 'schemaChange', schemaChange: change }, warnings: [] } : VOID;
+    switch (stmt.kind) {
+      case 'createKeyspace':
+        return schema(await catalog.createKeyspace(stmt));
+      case 'alterKeyspace':
+        return schema(await catalog.alterKeyspace(stmt));
+      case 'dropKeyspace':
+        return schema(await catalog.dropKeyspace(stmt));
+      case 'use':
+        catalog.requireKeyspace(stmt.keyspace);
+        session.keyspace = stmt.keyspace;
+        return { result: { kind: 'setKeyspace', keyspace: stmt.keyspace }, warnings: [] };
+      case 'createTable':
+        return schema(await catalog.createTable(keyspaceOf(stmt.table, keyspace), stmt));
+      case 'alterTable':
+        return schema(await catalog.alterTable(keyspaceOf(stmt.table, keyspace), stmt));
+      case 'dropTable':
+        return schema((await catalog.dropTable(keyspaceOf(stmt.table, keyspace), stmt))?.change);
+      case 'truncate': {
+        const table = this.table(stmt.table, keyspace);
+        await this.deps.coordinator.truncate(catalog.requireKeyspace(table.keyspace), table.id);
+        return VOID;
+      }
+      case 'select': {
+        const table = this.table(stmt.table, keyspace);
+        return executeSelect(
+          { coordinator: this.deps.coordinator, clock: this.deps.clock, settings: this.deps.settings },
+          catalog.requireKeyspace(table.keyspace),
+          table,
+          stmt,
+          this.termContext(values),
+          {
+            consistency: stmt.using.consistency ?? options.consistency,
+            fetchSize: options.fetchSize ?? this.deps.settings.default_fetch_size,
+            ...(options.pageState ? { pageState: options.pageState } : {}),
+          },
+        );
+      }
+      case 'insert':
+      case 'update':
+      case 'delete': {
+        const consistency = stmt.using.consistency ?? options.consistency;
+        const table = this.table(stmt.table, keyspace);
+        const built = await buildStatement(table, stmt, this.mutationContext(values, consistency, options.timestampUs));
+        await this.write(built, consistency, 'SIMPLE');
+        return VOID;
+      }
+      case 'batch': {
+        const consistency = stmt.using.consistency ?? options.consistency;
+        const ctx = this.mutationContext(values, consistency, options.timestampUs);
+        const built = await buildBatch(
+          stmt,
+          (name) => this.table(name, keyspace),
+          stmt.statements.map(() => ctx),
+          this.deps.settings.batch_size_max_statements,
+        );
+        await this.write(built, consistency, stmt.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH');
+        return { result: { kind: 'void' }, warnings: built.warnings };
+      }
+    }
+  }
+
+  private async write(built: BuiltMutations, consistency: ConsistencyName, writeType: WriteType): Promise<void> {
+    for (const [keyspace, partitions] of built.byKeyspace) {
+      if (partitions.length === 0) continue;
+      await this.deps.coordinator.write(this.deps.catalog.requireKeyspace(keyspace), partitions, consistency, writeType);
+    }
+  }
+
+  private table(name: QualifiedName, sessionKeyspace: string | undefined): TableMetadata {
+    return this.deps.catalog.requireTable(keyspaceOf(name, sessionKeyspace), name.name);
+  }
+
+  private termContext(values: BoundValue[]): TermContext {
+    return { values, clock: this.deps.clock, timeUuids: this.timeUuids, random: this.random };
+  }
+
+  private mutationContext(values: BoundValue[], consistency: ConsistencyName, clientTimestampUs: number | undefined): MutationContext {
+    let timestampUs: number | undefined;
+    // A read-before-write (list index operations) reads at the write's level; ANY cannot read, ONE is its nearest.
+    const readLevel: ConsistencyName = consistency === 'ANY' ? 'ONE' : consistency;
+    return {
+      term: this.termContext(values),
+      settings: this.deps.settings,
+      // Taken at most once per statement, and only when the statement sets no timestamp itself.
+      defaultTimestampUs: () => (timestampUs ??= clientTimestampUs ?? this.timestamps.nextUs()),
+      timeUuids: this.timeUuids,
+      read: async (table, command) => {
+        const keyspace: KeyspaceMetadata = this.deps.catalog.requireKeyspace(table.keyspace);
+        const [partition] = await this.deps.coordinator.read(keyspace, tableLayout(table), [command], readLevel);
+        return partition;
+      },
+    };
+  }
+}
+
+function keyspaceOf(name: QualifiedName, sessionKeyspace: string | undefined): string {
+  const keyspace = name.keyspace ?? sessionKeyspace;
+  if (keyspace === undefined) {
+    throw new InvalidRequestError('No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename');
+  }
+  return keyspace;
+}
+
+/** A batch statement's table with the keyspace it was prepared or sent under. */
+function qualify(stmt: ModificationStatement, keyspace: string | undefined): ModificationStatement {
+  if (stmt.table.keyspace !== undefined) return stmt;
+  return { ...stmt, table: { keyspace: keyspaceOf(stmt.table, keyspace), name: stmt.table.name } };
+}
+
+function checkBindCount(parsed: ParsedStatement, values: BoundValue[]): void {
+  if (parsed.bindMarkers.length !== values.length) {
+    throw new InvalidRequestError(`There were ${parsed.bindMarkers.length} markers(?) in CQL but ${values.length} bound variables`);
+  }
+}
+
+/** Stable for the same keyspace and text, so every node derives the same id. */
+export function preparedId(keyspace: string | undefined, cql: string): string {
+  return createHash('md5').update(`${keyspace ?? ''}\u0000${cql}`).digest('hex');
+}
+
