@@ -1,0 +1,349 @@
+/**
+ * The storage engine interface and its LevelDB implementation.
+ *
+ * The interface is narrow on purpose (apply, read, scan, truncate, drop,
+ * purge, a meta namespace) so another LSM engine can sit behind it; the same
+ * conformance suite runs against LevelEngine and MemoryEngine.
+ *
+ * LevelEngine writes through `apply`, which merges mutations into what is
+ * stored with reconcile: every key (see keys.ts) holds the winner of all
+ * versions ever written to it, so the stored bytes do not depend on the order
+ * mutations arrived in. Concurrent apply() calls in one event-loop turn share
+ * one LevelDB batch. Durability follows commitlog_sync: in `batch` mode the
+ * batch is written with sync: true before any of its callers resolve (group
+ * commit); in `periodic` mode callers resolve after an unsynced write and a
+ * timer forces a sync every commitlogSyncPeriodMs.
+ */
+import { resolve as resolvePath } from 'node:path';
+import { ClassicLevel } from 'classic-level';
+import type { Clock, Timer } from '../clock/clock.js';
+import type { Partition, ReadCommand, TableLayout, TokenRange } from './model.js';
+import { PartitionAssembler, restrictToCommand } from './assemble.js';
+import {
+  KIND_PARTITION_DELETION,
+  KIND_RANGE_TOMBSTONE,
+  KIND_STATIC,
+  SYNC_MARKER_KEY,
+  decodeCellValue,
+  decodeDeletionValue,
+  decodeKeyEntry,
+  decodeKeyHead,
+  encodeCellValue,
+  encodeDeletionValue,
+  encodeEntries,
+  kindRange,
+  metaKey,
+  partitionPrefix,
+  rowsRange,
+  tableEnd,
+  tablePrefix,
+  type EncodedEntry,
+} from './keys.js';
+import { purge } from './partition.js';
+import { compareCells, compareDeletions } from './reconcile.js';
+import { scanSegments, type ScanOptions } from './scan-range.js';
+
+export type { ScanOptions } from './scan-range.js';
+
+export interface StorageEngine {
+  open(): Promise<void>;
+  /** Merges the partitions into stored state with reconcile; resolves once durable per the sync mode. */
+  apply(partitions: Partition[]): Promise<void>;
+  /** The unfiltered partition restricted to the command (tombstones included), or undefined if nothing is stored there. */
+  read(cmd: ReadCommand): Promise<Partition | undefined>;
+  /** Whole partitions in token order within (range.start, range.end], strictly after `options.after`. */
+  scan(tableId: string, range: TokenRange, options: ScanOptions): Promise<Partition[]>;
+  truncate(tableId: string): Promise<void>;
+  dropTable(tableId: string): Promise<void>;
+  /** Removes tombstones past gc_grace and the data they shadow; returns how many entries went. */
+  purgeTable(tableId: string): Promise<number>;
+  getMeta(key: string): Promise<Buffer | undefined>;
+  putMeta(key: string, value: Buffer): Promise<void>;
+  deleteMeta(key: string): Promise<void>;
+  /** Meta entries whose key starts with `prefix`, in key order. */
+  listMeta(prefix: string): Promise<[string, Buffer][]>;
+  close(): Promise<void>;
+}
+
+export interface LevelEngineOptions {
+  path: string;
+  clock: Clock;
+  commitlogSync: 'periodic' | 'batch';
+  commitlogSyncPeriodMs: number;
+  layouts: (tableId: string) => TableLayout | undefined;
+}
+
+/** Thrown by open() when another process (or this one) already has the data directory open. */
+export class DataLockedError extends Error {
+  readonly code = 'SIBYL_DATA_LOCKED';
+  override readonly name = 'DataLockedError';
+  constructor(readonly path: string) {
+    super(`data directory ${path} is in use by another Sibyl node`);
+  }
+}
+
+/**
+ * Data directories open in this process. LevelDB's lock is per process, and a
+ * failed second open in the same process releases the first one's lock, so a
+ * second open must be refused before LevelDB is touched. This is state of the
+ * process itself, hence module level.
+ */
+const openPaths = new Set<string>();
+
+interface PendingApply {
+  partitions: Partition[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+const ITERATOR_CHUNK = 1000;
+
+export class LevelEngine implements StorageEngine {
+  private db: ClassicLevel<Buffer, Buffer> | undefined;
+  private readonly path: string;
+  private pending: PendingApply[] = [];
+  private flushScheduled = false;
+  private writing: Promise<void> = Promise.resolve();
+  private syncTimer: Timer | undefined;
+  private unsynced = false;
+
+  constructor(private readonly options: LevelEngineOptions) {
+    this.path = resolvePath(options.path);
+  }
+
+  async open(): Promise<void> {
+    if (openPaths.has(this.path)) throw new DataLockedError(this.path);
+    openPaths.add(this.path);
+    const db = new ClassicLevel<Buffer, Buffer>(this.path, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    try {
+      await db.open();
+    } catch (err) {
+      openPaths.delete(this.path);
+      const cause = (err as { cause?: { code?: string } }).cause;
+      if (cause?.code === 'LEVEL_LOCKED') throw new DataLockedError(this.path);
+      throw err;
+    }
+    this.db = db;
+    if (this.options.commitlogSync === 'periodic') {
+      this.syncTimer = this.options.clock.setInterval(() => void this.syncNow().catch(() => {}), this.options.commitlogSyncPeriodMs);
+      this.syncTimer.unref();
+    }
+  }
+
+  private get level(): ClassicLevel<Buffer, Buffer> {
+    if (!this.db) throw new Error(`storage at ${this.path} is not open`);
+    return this.db;
+  }
+
+  private layout(tableId: string): TableLayout {
+    const layout = this.options.layouts(tableId);
+    if (!layout) throw new Error(`no layout for table ${tableId}`);
+    return layout;
+  }
+
+  apply(partitions: Partition[]): Promise<void> {
+    this.level; // Fails fast when closed.
+    return new Promise((resolve, reject) => {
+      this.pending.push({ partitions, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // One batch per event-loop turn: every apply() of this turn joins it.
+        setImmediate(() => this.startFlush());
+      }
+    });
+  }
+
+  private startFlush(): Promise<void> {
+    this.flushScheduled = false;
+    const group = this.pending;
+    this.pending = [];
+    if (group.length === 0) return this.writing;
+    // Batches are written one after another, so each reads what the previous one wrote.
+    this.writing = this.writing.then(() =>
+      this.writeGroup(group).then(
+        () => group.forEach((g) => g.resolve()),
+        (err: unknown) => group.forEach((g) => g.reject(err)),
+      ),
+    );
+    return this.writing;
+  }
+
+  private async writeGroup(group: PendingApply[]): Promise<void> {
+    const merged = new Map<string, EncodedEntry>();
+    for (const { partitions } of group) {
+      for (const p of partitions) {
+        for (const e of encodeEntries(this.layout(p.tableId), p)) {
+          const id = e.key.toString('latin1');
+          const prior = merged.get(id);
+          merged.set(id, prior ? winner(prior, e) : e);
+        }
+      }
+    }
+    const entries = [...merged.values()];
+    const stored = await this.level.getMany(entries.map((e) => e.key));
+    const ops: { type: 'put'; key: Buffer; value: Buffer }[] = [];
+    entries.forEach((e, i) => {
+      const old = stored[i];
+      if ('cell' in e) {
+        if (old === undefined || compareCells(e.cell, decodeCellValue(old)) > 0) ops.push({ type: 'put', key: e.key, value: encodeCellValue(e.cell) });
+      } else if (old === undefined || compareDeletions(e.deletion, decodeDeletionValue(old)) > 0) {
+        ops.push({ type: 'put', key: e.key, value: encodeDeletionValue(e.deletion) });
+      }
+    });
+    const sync = this.options.commitlogSync === 'batch';
+    if (ops.length > 0) await this.level.batch(ops, { sync });
+    if (!sync && ops.length > 0) this.unsynced = true;
+  }
+
+  /** Forces every write so far to disk: a synced write of a marker key flushes LevelDB's log. */
+  private async syncNow(): Promise<void> {
+    if (!this.unsynced || !this.db) return;
+    this.unsynced = false;
+    await this.db.put(SYNC_MARKER_KEY, Buffer.from([0]), { sync: true });
+  }
+
+  private async collect(gte: Buffer, lt: Buffer, into: [Buffer, Buffer][]): Promise<void> {
+    const it = this.level.iterator({ gte, lt });
+    try {
+      for (;;) {
+        const chunk = await it.nextv(ITERATOR_CHUNK);
+        if (chunk.length === 0) break;
+        into.push(...chunk);
+      }
+    } finally {
+      await it.close();
+    }
+  }
+
+  async read(cmd: ReadCommand): Promise<Partition | undefined> {
+    const layout = this.layout(cmd.tableId);
+    const prefix = partitionPrefix(cmd.tableId, cmd.token, cmd.key);
+    const entries: [Buffer, Buffer][] = [];
+    const ranges = [kindRange(prefix, KIND_PARTITION_DELETION), kindRange(prefix, KIND_RANGE_TOMBSTONE)];
+    if (cmd.withStatic) ranges.push(kindRange(prefix, KIND_STATIC));
+    if (cmd.slices.length === 0) ranges.push(rowsRange(layout, prefix));
+    for (const s of cmd.slices) ranges.push(rowsRange(layout, prefix, s.start, s.end));
+    for (const r of ranges) await this.collect(r.gte, r.lt, entries);
+    const assembler = new PartitionAssembler(layout, cmd.tableId, cmd.key, cmd.token);
+    for (const [k, v] of entries) assembler.add(decodeKeyEntry(layout, k, prefix.length), v);
+    return restrictToCommand(layout, assembler.build(), cmd);
+  }
+
+  /** Whole partitions with their stored keys, in key order, for scan and purge. */
+  private async scanRaw(tableId: string, range: TokenRange, options: ScanOptions): Promise<{ partition: Partition; keys: Buffer[] }[]> {
+    const layout = this.layout(tableId);
+    const out: { partition: Partition; keys: Buffer[] }[] = [];
+    let assembler: PartitionAssembler | undefined;
+    let keys: Buffer[] = [];
+    let currentPrefix: Buffer | undefined;
+    const finish = () => {
+      if (assembler) {
+        const partition = assembler.build();
+        if (!options.withStatic) partition.rows = partition.rows.filter((r) => !r.isStatic);
+        out.push({ partition, keys });
+      }
+      assembler = undefined;
+    };
+    for (const segment of scanSegments(tableId, range, options.after)) {
+      const it = this.level.iterator(segment);
+      try {
+        while (out.length < options.limitPartitions) {
+          const chunk = await it.nextv(ITERATOR_CHUNK);
+          if (chunk.length === 0) break;
+          for (const [k, v] of chunk) {
+            const head = decodeKeyHead(k);
+            const prefix = k.subarray(0, head.kindOffset);
+            if (!currentPrefix || !prefix.equals(currentPrefix)) {
+              finish();
+              if (out.length >= options.limitPartitions) break;
+              currentPrefix = Buffer.from(prefix);
+              assembler = new PartitionAssembler(layout, tableId, head.key, head.token);
+              keys = [];
+            }
+            assembler!.add(decodeKeyEntry(layout, k, head.kindOffset), v);
+            keys.push(k);
+          }
+        }
+      } finally {
+        await it.close();
+      }
+      if (out.length >= options.limitPartitions) break;
+    }
+    if (out.length < options.limitPartitions) finish();
+    return out;
+  }
+
+  async scan(tableId: string, range: TokenRange, options: ScanOptions): Promise<Partition[]> {
+    if (options.limitPartitions <= 0) return [];
+    return (await this.scanRaw(tableId, range, options)).map((r) => r.partition);
+  }
+
+  async truncate(tableId: string): Promise<void> {
+    await this.writing;
+    await this.level.clear({ gte: tablePrefix(tableId), lt: tableEnd(tableId) });
+  }
+
+  async dropTable(tableId: string): Promise<void> {
+    await this.truncate(tableId);
+  }
+
+  async purgeTable(tableId: string): Promise<number> {
+    await this.writing;
+    const layout = this.layout(tableId);
+    const nowS = this.options.clock.nowS();
+    let removed = 0;
+    let after: { token: bigint; key: Buffer } | undefined;
+    for (;;) {
+      const page = await this.scanRaw(tableId, { start: 0n, end: 0n }, { after, limitPartitions: 100, withStatic: true });
+      if (page.length === 0) break;
+      const ops: { type: 'del'; key: Buffer }[] = [];
+      for (const { partition, keys } of page) {
+        const kept = new Set(encodeEntries(layout, purge(layout, partition, nowS)).map((e) => e.key.toString('latin1')));
+        for (const k of keys) if (!kept.has(k.toString('latin1'))) ops.push({ type: 'del', key: k });
+      }
+      if (ops.length > 0) await this.level.batch(ops, { sync: this.options.commitlogSync === 'batch' });
+      removed += ops.length;
+      const last = page[page.length - 1]!.partition;
+      after = { token: last.token, key: last.key };
+    }
+    return removed;
+  }
+
+  async getMeta(key: string): Promise<Buffer | undefined> {
+    return this.level.get(metaKey(key));
+  }
+
+  async putMeta(key: string, value: Buffer): Promise<void> {
+    await this.level.put(metaKey(key), value, { sync: true });
+  }
+
+  async deleteMeta(key: string): Promise<void> {
+    await this.level.del(metaKey(key), { sync: true });
+  }
+
+  async listMeta(prefix: string): Promise<[string, Buffer][]> {
+    const start = metaKey(prefix);
+    const entries: [Buffer, Buffer][] = [];
+    await this.collect(start, Buffer.concat([start, Buffer.from([0xff])]), entries);
+    return entries
+      .map(([k, v]): [string, Buffer] => [k.subarray(1).toString('utf8'), v])
+      .filter(([k]) => k.startsWith(prefix));
+  }
+
+  async close(): Promise<void> {
+    if (!this.db) return;
+    this.syncTimer?.cancel();
+    await this.startFlush();
+    await this.writing.catch(() => {});
+    await this.syncNow();
+    await this.db.close();
+    this.db = undefined;
+    openPaths.delete(this.path);
+  }
+}
+
+function winner(a: EncodedEntry, b: EncodedEntry): EncodedEntry {
+  if ('cell' in a && 'cell' in b) return compareCells(a.cell, b.cell) >= 0 ? a : b;
+  if ('deletion' in a && 'deletion' in b) return compareDeletions(a.deletion, b.deletion) >= 0 ? a : b;
+  throw new Error('one key holding both a cell and a deletion');
+}

@@ -1,0 +1,279 @@
+/**
+ * The storage key layout. Every datum of a partition is one key/value pair;
+ * keys sort by table, token, partition key, kind, clustering, column and
+ * collection path, so one token range of one table is one contiguous scan.
+ *
+ *   data:  0x01 | esc(tableId) | token (8, sign bit flipped) | esc(partition key) | kind | …
+ *     kind 0x00 partition deletion
+ *     kind 0x01 range tombstone  | bound(start) | bound(end)
+ *     kind 0x02 static row       | entry
+ *     kind 0x03 clustering row   | (0x01 | component)* | 0x01 | entry
+ *   entry: 0x00 row marker | 0x01 row deletion | 0x02 esc(column) collection deletion
+ *          | 0x03 esc(column) (0x00 | 0x01 esc(path)) cell
+ *   bound: (0x01 | component)* | 0x00 (sits before the rows under its prefix) or 0x02 (after them)
+ *   meta:  0x00 | utf8(name)
+ *
+ * esc() escapes 0x00 as 0x00 0xFF and ends with 0x00 0x00, keeping byte
+ * order and making the field self-delimiting. A component is the codec's
+ * encodeOrdered bytes, inverted for a DESC column. Values are msgpack arrays:
+ * a cell is [value | null, timestampUs, ttlS, localDeletionTimeS], a deletion
+ * is [timestampUs, localDeletionTimeS].
+ */
+import { Packr } from 'msgpackr';
+import { decodeOrdered, encodeOrdered } from '../schema/codec.js';
+import { assert } from '../util/errors.js';
+import type { Cell, ClusteringBound, Clustering, DeletionTime, Partition, TableLayout } from './model.js';
+import { boundSide } from './partition.js';
+
+export const META_PREFIX = 0x00;
+export const DATA_PREFIX = 0x01;
+/** A key written with sync: true to force earlier unsynced writes to disk. */
+export const SYNC_MARKER_KEY = Buffer.from([0x02]);
+
+export const KIND_PARTITION_DELETION = 0x00;
+export const KIND_RANGE_TOMBSTONE = 0x01;
+export const KIND_STATIC = 0x02;
+export const KIND_ROW = 0x03;
+
+const ENTRY_MARKER = 0x00;
+const ENTRY_ROW_DELETION = 0x01;
+const ENTRY_COLLECTION_DELETION = 0x02;
+const ENTRY_CELL = 0x03;
+
+export function escape(bytes: Buffer): Buffer {
+  let zeros = 0;
+  for (const b of bytes) if (b === 0) zeros++;
+  const out = Buffer.alloc(bytes.length + zeros + 2);
+  let pos = 0;
+  for (const b of bytes) {
+    out[pos++] = b;
+    if (b === 0) out[pos++] = 0xff;
+  }
+  return out;
+}
+
+export function unescape(buf: Buffer, offset: number): { bytes: Buffer; next: number } {
+  const out: number[] = [];
+  let pos = offset;
+  for (;;) {
+    const b = buf[pos];
+    assert(b !== undefined, 'truncated escaped key field');
+    if (b !== 0) {
+      out.push(b);
+      pos++;
+    } else if (buf[pos + 1] === 0) {
+      return { bytes: Buffer.from(out), next: pos + 2 };
+    } else {
+      out.push(0);
+      pos += 2;
+    }
+  }
+}
+
+export function tokenBytes(token: bigint): Buffer {
+  const buf = Buffer.alloc(8);
+  buf.writeBigInt64BE(token);
+  buf[0] = buf[0]! ^ 0x80;
+  return buf;
+}
+
+function invert(buf: Buffer): Buffer {
+  const out = Buffer.alloc(buf.length);
+  for (let i = 0; i < buf.length; i++) out[i] = ~buf[i]! & 0xff;
+  return out;
+}
+
+export function metaKey(name: string): Buffer {
+  return Buffer.concat([Buffer.from([META_PREFIX]), Buffer.from(name, 'utf8')]);
+}
+
+export function tablePrefix(tableId: string): Buffer {
+  return Buffer.concat([Buffer.from([DATA_PREFIX]), escape(Buffer.from(tableId, 'utf8'))]);
+}
+
+/** The first key after every key of the table: the escape terminator 0x00 0x00 bumped to 0x00 0x01. */
+export function tableEnd(tableId: string): Buffer {
+  const prefix = tablePrefix(tableId);
+  prefix[prefix.length - 1] = 0x01;
+  return prefix;
+}
+
+export function partitionPrefix(tableId: string, token: bigint, key: Buffer): Buffer {
+  return Buffer.concat([tablePrefix(tableId), tokenBytes(token), escape(key)]);
+}
+
+/** The first key after every key of the partition (kinds are all below 0xFF). */
+export function partitionEnd(prefix: Buffer): Buffer {
+  return Buffer.concat([prefix, Buffer.from([0xff])]);
+}
+
+function encodeComponent(layout: TableLayout, i: number, value: Buffer): Buffer {
+  const enc = encodeOrdered(layout.clusteringTypes[i]!, value);
+  return layout.clusteringOrder[i] === 'DESC' ? invert(enc) : enc;
+}
+
+function encodeComponents(layout: TableLayout, values: Buffer[]): Buffer[] {
+  const parts: Buffer[] = [];
+  values.forEach((v, i) => parts.push(Buffer.from([0x01]), encodeComponent(layout, i, v)));
+  return parts;
+}
+
+export function encodeBound(layout: TableLayout, bound: ClusteringBound, isStart: boolean): Buffer {
+  return Buffer.concat([...encodeComponents(layout, bound.prefix), Buffer.from([boundSide(bound, isStart) < 0 ? 0x00 : 0x02])]);
+}
+
+function decodeComponents(layout: TableLayout, buf: Buffer, offset: number, count?: number): { values: Buffer[]; next: number } {
+  const values: Buffer[] = [];
+  let pos = offset;
+  while ((count === undefined || values.length < count) && buf[pos] === 0x01 && values.length < layout.clusteringTypes.length) {
+    const i = values.length;
+    const type = layout.clusteringTypes[i]!;
+    if (layout.clusteringOrder[i] === 'DESC') {
+      // The component's end is only known once decoded, so decode an inverted copy of the rest.
+      const rest = invert(buf.subarray(pos + 1));
+      const r = decodeOrdered(type, rest, 0);
+      values.push(r.bytes);
+      pos = pos + 1 + r.next;
+    } else {
+      const r = decodeOrdered(type, buf, pos + 1);
+      values.push(r.bytes);
+      pos = r.next;
+    }
+  }
+  return { values, next: pos };
+}
+
+function decodeBound(layout: TableLayout, buf: Buffer, offset: number, isStart: boolean): { bound: ClusteringBound; next: number } {
+  const { values, next } = decodeComponents(layout, buf, offset);
+  const side = buf[next] === 0x00 ? -1 : 1;
+  // boundSide: inclusive === isStart ⇔ side -1.
+  return { bound: { prefix: values, inclusive: (side === -1) === isStart }, next: next + 1 };
+}
+
+/** Where the rows range of a partition starts and ends for a slice (or for all rows). */
+export function rowsRange(layout: TableLayout, prefix: Buffer, start?: ClusteringBound, end?: ClusteringBound): { gte: Buffer; lt: Buffer } {
+  const head = Buffer.concat([prefix, Buffer.from([KIND_ROW])]);
+  return {
+    gte: start ? Buffer.concat([head, encodeBound(layout, start, true)]) : head,
+    lt: end ? Buffer.concat([head, encodeBound(layout, end, false)]) : Buffer.concat([prefix, Buffer.from([KIND_ROW + 1])]),
+  };
+}
+
+export function kindRange(prefix: Buffer, kind: number): { gte: Buffer; lt: Buffer } {
+  return { gte: Buffer.concat([prefix, Buffer.from([kind])]), lt: Buffer.concat([prefix, Buffer.from([kind + 1])]) };
+}
+
+/** What one stored key holds, once decoded. */
+export type KeyEntry =
+  | { kind: 'partitionDeletion' }
+  | { kind: 'rangeTombstone'; start: ClusteringBound; end: ClusteringBound }
+  | { kind: 'marker' | 'rowDeletion'; isStatic: boolean; clustering: Clustering }
+  | { kind: 'collectionDeletion'; isStatic: boolean; clustering: Clustering; column: string }
+  | { kind: 'cell'; isStatic: boolean; clustering: Clustering; column: string; path?: Buffer };
+
+/** The parts of a data key before its kind byte. */
+export interface KeyHead {
+  tableId: string;
+  token: bigint;
+  key: Buffer;
+  /** Offset of the kind byte = length of the partition prefix. */
+  kindOffset: number;
+}
+
+export function decodeKeyHead(buf: Buffer): KeyHead {
+  assert(buf[0] === DATA_PREFIX, 'not a data key');
+  const table = unescape(buf, 1);
+  const tokenBuf = Buffer.from(buf.subarray(table.next, table.next + 8));
+  tokenBuf[0] = tokenBuf[0]! ^ 0x80;
+  const key = unescape(buf, table.next + 8);
+  return { tableId: table.bytes.toString('utf8'), token: tokenBuf.readBigInt64BE(0), key: key.bytes, kindOffset: key.next };
+}
+
+function decodeRowEntry(buf: Buffer, offset: number, isStatic: boolean, clustering: Clustering): KeyEntry {
+  const tag = buf[offset];
+  if (tag === ENTRY_MARKER) return { kind: 'marker', isStatic, clustering };
+  if (tag === ENTRY_ROW_DELETION) return { kind: 'rowDeletion', isStatic, clustering };
+  const column = unescape(buf, offset + 1);
+  const name = column.bytes.toString('utf8');
+  if (tag === ENTRY_COLLECTION_DELETION) return { kind: 'collectionDeletion', isStatic, clustering, column: name };
+  assert(tag === ENTRY_CELL, `unknown row entry tag ${tag}`);
+  if (buf[column.next] === 0x00) return { kind: 'cell', isStatic, clustering, column: name };
+  return { kind: 'cell', isStatic, clustering, column: name, path: unescape(buf, column.next + 1).bytes };
+}
+
+/** Decodes the part of a data key from its kind byte on. */
+export function decodeKeyEntry(layout: TableLayout, buf: Buffer, kindOffset: number): KeyEntry {
+  const kind = buf[kindOffset];
+  switch (kind) {
+    case KIND_PARTITION_DELETION:
+      return { kind: 'partitionDeletion' };
+    case KIND_RANGE_TOMBSTONE: {
+      const start = decodeBound(layout, buf, kindOffset + 1, true);
+      const end = decodeBound(layout, buf, start.next, false);
+      return { kind: 'rangeTombstone', start: start.bound, end: end.bound };
+    }
+    case KIND_STATIC:
+      return decodeRowEntry(buf, kindOffset + 1, true, []);
+    case KIND_ROW: {
+      const { values, next } = decodeComponents(layout, buf, kindOffset + 1, layout.clusteringTypes.length);
+      assert(buf[next] === 0x01, 'bad row key terminator');
+      return decodeRowEntry(buf, next + 1, false, values);
+    }
+    default:
+      throw new Error(`unknown key kind ${kind}`);
+  }
+}
+
+/** One key/value a partition contributes: `cell` values reconcile as cells, `deletion` values as deletions. */
+export type EncodedEntry = { key: Buffer; cell: Cell } | { key: Buffer; deletion: DeletionTime };
+
+function rowHead(layout: TableLayout, prefix: Buffer, isStatic: boolean, clustering: Clustering): Buffer {
+  if (isStatic) return Buffer.concat([prefix, Buffer.from([KIND_STATIC])]);
+  return Buffer.concat([prefix, Buffer.from([KIND_ROW]), ...encodeComponents(layout, clustering), Buffer.from([0x01])]);
+}
+
+/** Every key/value of a partition (a write, or a whole stored partition). */
+export function encodeEntries(layout: TableLayout, p: Partition): EncodedEntry[] {
+  const prefix = partitionPrefix(p.tableId, p.token, p.key);
+  const out: EncodedEntry[] = [];
+  if (p.deletion) out.push({ key: Buffer.concat([prefix, Buffer.from([KIND_PARTITION_DELETION])]), deletion: p.deletion });
+  for (const rt of p.rangeTombstones) {
+    const key = Buffer.concat([prefix, Buffer.from([KIND_RANGE_TOMBSTONE]), encodeBound(layout, rt.start, true), encodeBound(layout, rt.end, false)]);
+    out.push({ key, deletion: rt.deletion });
+  }
+  for (const row of p.rows) {
+    assert(row.isStatic || row.clustering.length === layout.clusteringTypes.length, `row of ${layout.name} needs a full clustering`);
+    const head = rowHead(layout, prefix, row.isStatic, row.clustering);
+    if (row.marker) out.push({ key: Buffer.concat([head, Buffer.from([ENTRY_MARKER])]), cell: row.marker });
+    if (row.deletion) out.push({ key: Buffer.concat([head, Buffer.from([ENTRY_ROW_DELETION])]), deletion: row.deletion });
+    for (const d of row.collectionDeletions) {
+      out.push({ key: Buffer.concat([head, Buffer.from([ENTRY_COLLECTION_DELETION]), escape(Buffer.from(d.column, 'utf8'))]), deletion: d.deletion });
+    }
+    for (const c of row.cells) {
+      const path = c.path ? Buffer.concat([Buffer.from([0x01]), escape(c.path)]) : Buffer.from([0x00]);
+      out.push({ key: Buffer.concat([head, Buffer.from([ENTRY_CELL]), escape(Buffer.from(c.column, 'utf8')), path]), cell: c.cell });
+    }
+  }
+  return out;
+}
+
+// Plain msgpack (no shared structures): the stored bytes must depend only on the value.
+const packr = new Packr({ useRecords: false });
+
+export function encodeCellValue(cell: Cell): Buffer {
+  return packr.pack([cell.value, cell.timestampUs, cell.ttlS, cell.localDeletionTimeS]);
+}
+
+export function decodeCellValue(buf: Buffer): Cell {
+  const [value, timestampUs, ttlS, localDeletionTimeS] = packr.unpack(buf) as [Uint8Array | null, number, number, number];
+  return { value: value === null ? null : Buffer.from(value), timestampUs, ttlS, localDeletionTimeS };
+}
+
+export function encodeDeletionValue(d: DeletionTime): Buffer {
+  return packr.pack([d.timestampUs, d.localDeletionTimeS]);
+}
+
+export function decodeDeletionValue(buf: Buffer): DeletionTime {
+  const [timestampUs, localDeletionTimeS] = packr.unpack(buf) as [number, number];
+  return { timestampUs, localDeletionTimeS };
+}
