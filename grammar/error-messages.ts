@@ -7,7 +7,7 @@
  * message, and `toCqlSyntaxError` reads them back and words the message the
  * way Cassandra does.
  */
-import { EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import { EOF, tokenMatcher, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import { CqlSyntaxError } from './errors.js';
 
 type ErrorKind = 'mismatch' | 'noViableAlt' | 'notAllInput';
@@ -15,6 +15,32 @@ type ErrorKind = 'mismatch' | 'noViableAlt' | 'notAllInput';
 interface EncodedFacts {
   kind: ErrorKind;
   expected: string[];
+  /**
+   * How many tokens past the exception's token the input stops matching. A
+   * decision that looks several tokens ahead (`a x 1` against `a = 1`) fails
+   * at its first token, but the user's mistake is where the paths end.
+   */
+  offendingIndex?: number;
+}
+
+/**
+ * Among the paths the parser could have taken, finds how far the actual
+ * tokens follow the best one, and what that path expected next.
+ */
+function divergence(paths: TokenType[][], actual: IToken[]): { offendingIndex: number; expected: string[] } {
+  let best = 0;
+  let expected: TokenType[] = [];
+  for (const path of paths) {
+    let matched = 0;
+    while (matched < path.length && matched < actual.length && tokenMatcher(actual[matched]!, path[matched]!)) matched++;
+    if (matched >= path.length) continue;
+    if (matched > best) {
+      best = matched;
+      expected = [];
+    }
+    if (matched === best) expected.push(path[matched]!);
+  }
+  return { offendingIndex: best, expected: unique(expected.map(tokenLabel)) };
 }
 
 /** The label a user reads for a token type: `FROM`, `')'`, `IDENT`, `STRING_LITERAL`. */
@@ -38,19 +64,11 @@ export const structuredMessages: IParserErrorMessageProvider = {
   buildNotAllInputParsedMessage() {
     return encode({ kind: 'notAllInput', expected: ['EOF'] });
   },
-  buildNoViableAltMessage({ expectedPathsPerAlt }) {
-    const firsts = expectedPathsPerAlt.flatMap((paths) => paths.map((path) => path[0]));
-    return encode({
-      kind: 'noViableAlt',
-      expected: unique(firsts.filter((t): t is TokenType => t !== undefined).map(tokenLabel)),
-    });
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
+    return encode({ kind: 'noViableAlt', ...divergence(expectedPathsPerAlt.flat(), actual) });
   },
-  buildEarlyExitMessage({ expectedIterationPaths }) {
-    const firsts = expectedIterationPaths.map((path) => path[0]);
-    return encode({
-      kind: 'noViableAlt',
-      expected: unique(firsts.filter((t): t is TokenType => t !== undefined).map(tokenLabel)),
-    });
+  buildEarlyExitMessage({ expectedIterationPaths, actual }) {
+    return encode({ kind: 'noViableAlt', ...divergence(expectedIterationPaths, actual) });
   },
 };
 
@@ -67,15 +85,24 @@ export function tokenText(token: IToken): string {
   return token.tokenType === EOF ? '<EOF>' : token.image;
 }
 
-export function toCqlSyntaxError(error: IRecognitionException, lastToken: IToken | undefined): CqlSyntaxError {
+/**
+ * @param tokens the whole token vector that was parsed, to find the
+ *   offending token past the exception's one and the last real token.
+ */
+export function toCqlSyntaxError(error: IRecognitionException, tokens: IToken[]): CqlSyntaxError {
   let facts: EncodedFacts;
   try {
     facts = JSON.parse(error.message) as EncodedFacts;
   } catch {
     facts = { kind: 'noViableAlt', expected: [] };
   }
-  const { line, column } = tokenPosition(error.token, lastToken);
-  const offending = tokenText(error.token);
+  let token = error.token;
+  if (facts.offendingIndex && token.tokenType !== EOF) {
+    const start = tokens.indexOf(token);
+    if (start >= 0) token = tokens[start + facts.offendingIndex] ?? { ...token, tokenType: EOF, image: '' };
+  }
+  const { line, column } = tokenPosition(token, tokens[tokens.length - 1]);
+  const offending = tokenText(token);
   const message =
     facts.kind === 'noViableAlt'
       ? `no viable alternative at input '${offending}'`

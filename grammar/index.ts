@@ -45,7 +45,7 @@ function parseWith<R>(text: string, rule: (parser: CqlParser) => R): R {
   parser.nestingDepth = 0;
   const result = rule(parser);
   const error = parser.errors[0];
-  if (error !== undefined) throw toCqlSyntaxError(error, tokens[tokens.length - 1]);
+  if (error !== undefined) throw toCqlSyntaxError(error, tokens);
   return result;
 }
 

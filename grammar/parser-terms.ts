@@ -105,7 +105,8 @@ export class TermParser extends EmbeddedActionsParser {
   /** `int`, `map<text, int>`, `frozen<list<int>>`. */
   cqlType = this.RULE('cqlType', (): TypeAst => {
     this.enterNesting();
-    const nameToken = this.CONSUME(T.IdentLike);
+    // SET is a reserved keyword, yet also the name of a collection type.
+    const nameToken = this.OR([{ ALT: () => this.CONSUME(T.IdentLike) }, { ALT: () => this.CONSUME(K.SET) }]);
     const args: TypeAst[] = [];
     let hasArgs = false;
     this.OPTION(() => {
