@@ -8,20 +8,13 @@
 import type { ConsistencyName } from '../../grammar/ast.js';
 import { assertReadableLevel, assertWritableLevel, assureSufficientLiveReplicas } from '../ring/consistency.js';
 import type { KeyspaceMetadata } from '../schema/table.js';
+import type { StorageEngine } from '../storage/engine.js';
 import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
 import type { Coordinator, RangeReadCommand, WriteType } from './coordinator.js';
 
-/** The part of the storage engine a single node's coordinator drives. */
-export interface LocalStorage {
-  apply(partitions: Partition[]): Promise<void>;
-  read(layout: TableLayout, command: ReadCommand): Promise<Partition | undefined>;
-  scan(layout: TableLayout, command: RangeReadCommand): Promise<Partition[]>;
-  truncate(tableId: string): Promise<void>;
-}
-
 export class LocalCoordinator implements Coordinator {
   constructor(
-    private readonly storage: LocalStorage,
+    private readonly storage: Pick<StorageEngine, 'apply' | 'read' | 'scan' | 'truncate'>,
     /** The datacenter this node reports (Cassandra's default is datacenter1). */
     private readonly localDc = 'datacenter1',
   ) {}
@@ -32,16 +25,20 @@ export class LocalCoordinator implements Coordinator {
     await this.storage.apply(partitions);
   }
 
-  async read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName): Promise<(Partition | undefined)[]> {
+  async read(keyspace: KeyspaceMetadata, _layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName): Promise<(Partition | undefined)[]> {
     assertReadableLevel(consistency);
     this.assureAvailable(keyspace, consistency);
-    return Promise.all(commands.map((c) => this.storage.read(layout, c)));
+    return Promise.all(commands.map((c) => this.storage.read(c)));
   }
 
-  async scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName): Promise<Partition[]> {
+  async scan(keyspace: KeyspaceMetadata, _layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName): Promise<Partition[]> {
     assertReadableLevel(consistency);
     this.assureAvailable(keyspace, consistency);
-    return this.storage.scan(layout, command);
+    return this.storage.scan(command.tableId, command.range, {
+      ...(command.after ? { after: command.after } : {}),
+      limitPartitions: command.limitPartitions,
+      withStatic: command.withStatic,
+    });
   }
 
   /** Truncation needs every replica, as in Cassandra; the only replica is this node. */

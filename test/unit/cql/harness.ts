@@ -1,38 +1,20 @@
 import { ManualClock } from '../../../src/clock/clock.js';
-import type { RangeReadCommand } from '../../../src/coordinator/coordinator.js';
-import { LocalCoordinator, type LocalStorage } from '../../../src/coordinator/local.js';
+import { LocalCoordinator } from '../../../src/coordinator/local.js';
 import { CqlQueryProcessor } from '../../../src/cql/query-processor.js';
 import { SchemaCatalog } from '../../../src/cql/schema-catalog.js';
-import type { Partition, ReadCommand, TableLayout } from '../../../src/storage/model.js';
-import { mergePartitions } from '../../../src/storage/partition.js';
+import type { Partition } from '../../../src/storage/model.js';
+import { MemoryEngine } from '../../../src/storage/memory-engine.js';
+import { tableLayout } from '../../../src/schema/table.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/util/settings.js';
 import type { ResultEnvelope } from '../../../src/cql/result.js';
 import type { Session } from '../../../src/cql/processor.js';
-import { MemorySchemaStore } from './memory-schema-store.js';
 
-/** Records every applied mutation and keeps merged partitions, enough to drive the processor in tests. */
-export class RecordingStorage implements LocalStorage {
+/** A MemoryEngine that also records every applied mutation, so tests can assert the exact partitions written. */
+export class RecordingStorage extends MemoryEngine {
   readonly applied: Partition[][] = [];
-  private readonly data = new Map<string, Partition>();
-  layouts = new Map<string, TableLayout>();
-  async apply(partitions: Partition[]): Promise<void> {
+  override async apply(partitions: Partition[]): Promise<void> {
     this.applied.push(partitions);
-    for (const p of partitions) {
-      const id = `${p.tableId}/${p.key.toString('hex')}`;
-      const old = this.data.get(id);
-      const layout = this.layouts.get(p.tableId);
-      this.data.set(id, old && layout ? mergePartitions(layout, old, p) : p);
-    }
-  }
-  async read(layout: TableLayout, command: ReadCommand): Promise<Partition | undefined> {
-    this.layouts.set(layout.id, layout);
-    return this.data.get(`${command.tableId}/${command.key.toString('hex')}`);
-  }
-  async scan(_layout: TableLayout, command: RangeReadCommand): Promise<Partition[]> {
-    return [...this.data.values()].filter((p) => p.tableId === command.tableId);
-  }
-  async truncate(tableId: string): Promise<void> {
-    for (const [k, p] of this.data) if (p.tableId === tableId) this.data.delete(k);
+    await super.apply(partitions);
   }
 }
 
@@ -53,8 +35,17 @@ export const START_S = 1_700_000_000;
 
 export async function harness(settings: Partial<Settings> = {}): Promise<Harness> {
   const clock = new ManualClock(START_US);
-  const storage = new RecordingStorage();
-  const catalog = new SchemaCatalog(new MemorySchemaStore(), {
+  let catalog: SchemaCatalog | undefined;
+  const storage = new RecordingStorage({
+    clock,
+    layouts: (id) => {
+      for (const ks of catalog!.keyspaces()) for (const t of catalog!.tables(ks.name)) if (t.id === id) return tableLayout(t);
+      return undefined;
+    },
+  });
+  await storage.open();
+  // The engine's metadata keys hold the schema, as on a real node.
+  catalog = new SchemaCatalog(storage, {
     bytes: (n) => Buffer.alloc(n, 0xab),
     uuid: (() => {
       let i = 0;
@@ -63,7 +54,7 @@ export async function harness(settings: Partial<Settings> = {}): Promise<Harness
   });
   await catalog.load();
   const processor = new CqlQueryProcessor({
-    catalog,
+    catalog: catalog!,
     coordinator: new LocalCoordinator(storage),
     clock,
     settings: { ...DEFAULT_SETTINGS, ...settings },
@@ -73,7 +64,7 @@ export async function harness(settings: Partial<Settings> = {}): Promise<Harness
   const h: Harness = {
     clock,
     storage,
-    catalog,
+    catalog: catalog!,
     processor,
     session,
     run: (cql, timestampUs) =>
