@@ -127,4 +127,18 @@ describe('CqlQueryProcessor', () => {
     const id = h.catalog.requireTable('ks', 'u').id;
     expect(await h.storage.scan(id, { start: 0n, end: 0n }, { limitPartitions: 10, withStatic: true })).to.deep.equal([]);
   });
+
+  it('writes read back through SELECT: list prepend order, range deletion', async () => {
+    await h.run("ALTER KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    await h.run('USE ks');
+    await h.run('CREATE TABLE r (k int, c int, v text, l list<int>, PRIMARY KEY (k, c))');
+    await h.run("INSERT INTO r (k, c, v, l) VALUES (1, 2, 'x', [1, 2])");
+    await h.run('UPDATE r SET l = [0] + l WHERE k = 1 AND c = 2');
+    await h.run("INSERT INTO r (k, c, v) VALUES (1, 3, 'y')");
+    await h.run('DELETE FROM r WHERE k = 1 AND c > 2');
+    const { result } = await h.run('SELECT c, l FROM r WHERE k = 1');
+    expect(result.kind === 'rows' && result.rows).to.deep.equal([
+      [int32(2), Buffer.concat([int32(3), int32(4), int32(0), int32(4), int32(1), int32(4), int32(2)])],
+    ]);
+  });
 });
