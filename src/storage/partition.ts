@@ -164,7 +164,8 @@ export function mergePartitions(layout: TableLayout, a: Partition, b: Partition)
     key: a.key,
     token: a.token,
     rangeTombstones: normalizeRangeTombstones(layout, [...a.rangeTombstones, ...b.rangeTombstones]),
-    rows: merged,
+    // A row holding nothing has no storage of its own, so it does not survive a merge either.
+    rows: merged.filter((r) => r.marker || r.deletion || r.cells.length > 0 || r.collectionDeletions.length > 0),
   };
   const deletion = maxDeletion(a.deletion, b.deletion);
   if (deletion) out.deletion = deletion;
