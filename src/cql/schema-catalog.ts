@@ -32,7 +32,10 @@ export class SchemaCatalog {
   private readonly keyspaceMap = new Map<string, KeyspaceMetadata>();
   /** Tables by keyspace, then by name. */
   private readonly tableMap = new Map<string, Map<string, TableMetadata>>();
+  /** Every table by id: storage asks for a table's layout by id on each write and read. */
+  private readonly tablesById = new Map<string, TableMetadata>();
   private readonly listeners = new Set<(change: SchemaChange) => void>();
+  private readonly dropListeners = new Set<(table: TableMetadata) => void>();
   private versionId = '';
 
   constructor(
@@ -55,7 +58,7 @@ export class SchemaCatalog {
     }
     for (const [, bytes] of await this.store.listMeta(TABLE_PREFIX)) {
       const table = JSON.parse(bytes.toString('utf8')) as TableMetadata;
-      this.tableMap.get(table.keyspace)?.set(table.name, table);
+      if (this.keyspaceMap.has(table.keyspace)) this.holdTable(table);
     }
     this.versionId = this.digest();
   }
@@ -128,10 +131,12 @@ export class SchemaCatalog {
       if (stmt.ifExists) return undefined;
       throw new InvalidRequestError(`Cannot drop non existing keyspace '${stmt.keyspace}'.`);
     }
-    for (const table of this.tables(stmt.keyspace)) await this.store.deleteMeta(tableKey(table));
+    const tables = this.tables(stmt.keyspace);
+    for (const table of tables) await this.store.deleteMeta(tableKey(table));
     await this.store.deleteMeta(KEYSPACE_PREFIX + stmt.keyspace);
     this.keyspaceMap.delete(stmt.keyspace);
     this.tableMap.delete(stmt.keyspace);
+    for (const table of tables) this.forgetTable(table);
     return this.changed({ change: 'DROPPED', target: 'KEYSPACE', keyspace: stmt.keyspace });
   }
 
@@ -145,7 +150,7 @@ export class SchemaCatalog {
     }
     const table = tableFromCreate(keyspace, stmt, this.random.uuid());
     await this.store.putMeta(tableKey(table), encode(table));
-    this.tableMap.get(keyspace)!.set(table.name, table);
+    this.holdTable(table);
     return this.changed({ change: 'CREATED', target: 'TABLE', keyspace, table: table.name });
   }
 
@@ -153,7 +158,7 @@ export class SchemaCatalog {
     this.assertUserKeyspace(keyspace);
     const table = alterTable(this.requireTable(keyspace, stmt.table.name), stmt);
     await this.store.putMeta(tableKey(table), encode(table));
-    this.tableMap.get(keyspace)!.set(table.name, table);
+    this.holdTable(table);
     return this.changed({ change: 'UPDATED', target: 'TABLE', keyspace, table: table.name });
   }
 
@@ -168,7 +173,32 @@ export class SchemaCatalog {
     }
     await this.store.deleteMeta(tableKey(table));
     this.tableMap.get(keyspace)!.delete(table.name);
+    this.forgetTable(table);
     return { change: this.changed({ change: 'DROPPED', target: 'TABLE', keyspace, table: table.name }), table };
+  }
+
+  /** The table with this id, if it exists (storage's view: ids, not names). */
+  tableById(id: string): TableMetadata | undefined {
+    return this.tablesById.get(id);
+  }
+
+  /**
+   * Called with each table that DROP TABLE or DROP KEYSPACE removes, after the
+   * schema no longer holds it, so the node can release its data.
+   */
+  onTableDropped(listener: (table: TableMetadata) => void): () => void {
+    this.dropListeners.add(listener);
+    return () => this.dropListeners.delete(listener);
+  }
+
+  private holdTable(table: TableMetadata): void {
+    this.tableMap.get(table.keyspace)!.set(table.name, table);
+    this.tablesById.set(table.id, table);
+  }
+
+  private forgetTable(table: TableMetadata): void {
+    this.tablesById.delete(table.id);
+    for (const listener of this.dropListeners) listener(table);
   }
 
   private assertUserKeyspace(name: string): void {
