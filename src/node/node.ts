@@ -43,8 +43,9 @@ export class SibylNode {
     const clock = options.clock ?? new SystemClock();
     const log = options.log ?? createLogger(clock);
 
-    // The catalog is created before the engine opens because the engine asks it
-    // for a table's layout when it orders keys; it loads its content once storage is open.
+    // Storage asks the catalog for a table's layout when it orders keys, and the
+    // catalog keeps its content in storage: the catalog is created first and
+    // loaded once storage is open.
     let catalog: SchemaCatalog | undefined;
     const engine = new LevelEngine({
       path: settings.data_directory,
@@ -58,8 +59,12 @@ export class SibylNode {
     });
     await engine.open();
     try {
-      catalog = await SchemaCatalog.load(engine, clock);
-      const coordinator = new LocalCoordinator(engine, clock);
+      catalog = new SchemaCatalog(engine);
+      await catalog.load();
+      catalog.onTableDropped((table) => {
+        engine.dropTable(table.id).catch((err: unknown) => log.error(`Releasing the data of dropped table ${table.keyspace}.${table.name} failed: ${String(err)}`));
+      });
+      const coordinator = new LocalCoordinator(engine);
       const processor = new CqlQueryProcessor({ catalog, coordinator, clock, settings, log });
       const server = new ProtocolServer({
         processor,
