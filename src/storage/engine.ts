@@ -97,12 +97,17 @@ interface PendingApply {
 }
 
 const ITERATOR_CHUNK = 1000;
+/** Entries fetched by a read's first step: most partitions read by key are small. */
+const READ_CHUNK_FIRST = 64;
 
 export class LevelEngine implements StorageEngine {
   private db: ClassicLevel<Buffer, Buffer> | undefined;
   private readonly path: string;
   private pending: PendingApply[] = [];
   private flushScheduled = false;
+  private flushing = false;
+  /** At least the timestamp of every cell and deletion ever stored (see writeGroup). */
+  private highestTimestampUs = Number.POSITIVE_INFINITY;
   private writing: Promise<void> = Promise.resolve();
   private syncTimer: Timer | undefined;
   private unsynced = false;
@@ -124,6 +129,9 @@ export class LevelEngine implements StorageEngine {
       throw err;
     }
     this.db = db;
+    const mark = db.getSync(HIGHEST_TIMESTAMP_KEY);
+    // A store without a mark predates it or is empty; an empty one has nothing to be newer than.
+    this.highestTimestampUs = mark ? decodeHighestTimestamp(mark) : (await isEmpty(db)) ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
     if (this.options.commitlogSync === 'periodic') {
       this.syncTimer = this.options.clock.setInterval(() => void this.syncNow().catch(() => {}), this.options.commitlogSyncPeriodMs);
       this.syncTimer.unref();
@@ -145,26 +153,41 @@ export class LevelEngine implements StorageEngine {
     this.level; // Fails fast when closed.
     return new Promise((resolve, reject) => {
       this.pending.push({ partitions, resolve, reject });
-      if (!this.flushScheduled) {
+      if (!this.flushScheduled && !this.flushing) {
         this.flushScheduled = true;
-        // One batch per event-loop turn: every apply() of this turn joins it.
-        setImmediate(() => this.startFlush());
+        // Every apply() of this event-loop turn joins one batch.
+        setImmediate(() => void this.startFlush());
       }
     });
   }
 
+  /**
+   * Writes everything pending as one group, then keeps going while more has
+   * arrived. One group is in flight at a time, because each reads what the
+   * previous one stored to decide the winners; applies that arrive meanwhile
+   * all join the next group, so group size grows with load instead of the
+   * groups queueing behind each other.
+   */
   private startFlush(): Promise<void> {
     this.flushScheduled = false;
-    const group = this.pending;
-    this.pending = [];
-    if (group.length === 0) return this.writing;
-    // Batches are written one after another, so each reads what the previous one wrote.
-    this.writing = this.writing.then(() =>
-      this.writeGroup(group).then(
-        () => group.forEach((g) => g.resolve()),
-        (err: unknown) => group.forEach((g) => g.reject(err)),
-      ),
-    );
+    if (this.flushing) return this.writing;
+    this.flushing = true;
+    this.writing = (async () => {
+      try {
+        while (this.pending.length > 0) {
+          const group = this.pending;
+          this.pending = [];
+          try {
+            await this.writeGroup(group);
+            for (const g of group) g.resolve();
+          } catch (err) {
+            for (const g of group) g.reject(err);
+          }
+        }
+      } finally {
+        this.flushing = false;
+      }
+    })();
     return this.writing;
   }
 
@@ -179,20 +202,38 @@ export class LevelEngine implements StorageEngine {
         }
       }
     }
-    const entries = [...merged.values()];
-    const stored = await this.level.getMany(entries.map((e) => e.key));
-    const ops: { type: 'put'; key: Buffer; value: Buffer }[] = [];
-    entries.forEach((e, i) => {
-      const old = stored[i];
+    const db = this.level;
+    // A chained batch hands each operation straight to LevelDB; the array form
+    // clones and re-validates every operation, which costs twice as much.
+    const batch = db.batch();
+    let highestUs = this.highestTimestampUs;
+    for (const e of merged.values()) {
+      const timestampUs = 'cell' in e ? e.cell.timestampUs : e.deletion.timestampUs;
+      // A write newer than anything ever stored wins against whatever the key
+      // holds, so only older-or-equal writes need to read the stored version.
+      // Synchronous point reads cost microseconds, far less than a round trip
+      // to the thread pool, and no other write is in flight.
+      const old = timestampUs > this.highestTimestampUs ? undefined : db.getSync(e.key);
+      if (timestampUs > highestUs) highestUs = timestampUs;
       if ('cell' in e) {
-        if (old === undefined || compareCells(e.cell, decodeCellValue(old)) > 0) ops.push({ type: 'put', key: e.key, value: encodeCellValue(e.cell) });
+        if (old === undefined || compareCells(e.cell, decodeCellValue(old)) > 0) batch.put(e.key, encodeCellValue(e.cell));
       } else if (old === undefined || compareDeletions(e.deletion, decodeDeletionValue(old)) > 0) {
-        ops.push({ type: 'put', key: e.key, value: encodeDeletionValue(e.deletion) });
+        batch.put(e.key, encodeDeletionValue(e.deletion));
       }
-    });
+    }
+    if (batch.length === 0) {
+      await batch.close();
+      return;
+    }
+    if (highestUs > this.highestTimestampUs) {
+      // Stored in the same atomic batch as the data it bounds, so after any
+      // crash the recorded mark is still at least every stored timestamp.
+      batch.put(HIGHEST_TIMESTAMP_KEY, encodeHighestTimestamp(highestUs));
+    }
     const sync = this.options.commitlogSync === 'batch';
-    if (ops.length > 0) await this.level.batch(ops, { sync });
-    if (!sync && ops.length > 0) this.unsynced = true;
+    await batch.write({ sync });
+    this.highestTimestampUs = highestUs;
+    if (!sync) this.unsynced = true;
   }
 
   /** Forces every write so far to disk: a synced write of a marker key flushes LevelDB's log. */
@@ -202,31 +243,49 @@ export class LevelEngine implements StorageEngine {
     await this.db.put(SYNC_MARKER_KEY, Buffer.from([0]), { sync: true });
   }
 
-  private async collect(gte: Buffer, lt: Buffer, into: [Buffer, Buffer][]): Promise<void> {
-    const it = this.level.iterator({ gte, lt });
-    try {
-      for (;;) {
-        const chunk = await it.nextv(ITERATOR_CHUNK);
-        if (chunk.length === 0) break;
-        into.push(...chunk);
-      }
-    } finally {
-      await it.close();
-    }
-  }
-
   async read(cmd: ReadCommand): Promise<Partition | undefined> {
     const layout = this.layout(cmd.tableId);
     const prefix = partitionPrefix(cmd.tableId, cmd.token, cmd.key);
-    const entries: [Buffer, Buffer][] = [];
     const ranges = [kindRange(prefix, KIND_PARTITION_DELETION), kindRange(prefix, KIND_RANGE_TOMBSTONE)];
     if (cmd.withStatic) ranges.push(kindRange(prefix, KIND_STATIC));
     if (cmd.slices.length === 0) ranges.push(rowsRange(layout, prefix));
     for (const s of cmd.slices) ranges.push(rowsRange(layout, prefix, s.start, s.end));
-    for (const r of ranges) await this.collect(r.gte, r.lt, entries);
+    const entries = await this.collectRanges(ranges);
     const assembler = new PartitionAssembler(layout, cmd.tableId, cmd.key, cmd.token);
     for (const [k, v] of entries) assembler.add(decodeKeyEntry(layout, k, prefix.length), v);
     return restrictToCommand(layout, assembler.build(), cmd);
+  }
+
+  /**
+   * Every entry inside the given key ranges, in key order, through one
+   * iterator that seeks from range to range: opening an iterator costs more
+   * than reading a small partition, so a read opens exactly one.
+   */
+  private async collectRanges(ranges: { gte: Buffer; lt: Buffer }[]): Promise<[Buffer, Buffer][]> {
+    const sorted = ranges.filter((r) => Buffer.compare(r.gte, r.lt) < 0).sort((a, b) => Buffer.compare(a.gte, b.gte));
+    const out: [Buffer, Buffer][] = [];
+    if (sorted.length === 0) return out;
+    const it = this.level.iterator({ gte: sorted[0]!.gte, lt: sorted.reduce((m, r) => (Buffer.compare(r.lt, m) > 0 ? r.lt : m), sorted[0]!.lt) });
+    try {
+      let chunkSize = READ_CHUNK_FIRST;
+      for (let i = 0; i < sorted.length; i++) {
+        const range = sorted[i]!;
+        if (i > 0) it.seek(range.gte);
+        ranges: for (;;) {
+          const chunk = await it.nextv(chunkSize);
+          chunkSize = Math.min(chunkSize * 4, ITERATOR_CHUNK);
+          if (chunk.length === 0) break;
+          for (const entry of chunk) {
+            if (Buffer.compare(entry[0], range.gte) < 0) continue;
+            if (Buffer.compare(entry[0], range.lt) >= 0) break ranges;
+            out.push(entry);
+          }
+        }
+      }
+    } finally {
+      await it.close();
+    }
+    return out;
   }
 
   /** Whole partitions with their stored keys, in key order, for scan and purge. */
@@ -323,8 +382,7 @@ export class LevelEngine implements StorageEngine {
 
   async listMeta(prefix: string): Promise<[string, Buffer][]> {
     const start = metaKey(prefix);
-    const entries: [Buffer, Buffer][] = [];
-    await this.collect(start, Buffer.concat([start, Buffer.from([0xff])]), entries);
+    const entries = await this.collectRanges([{ gte: start, lt: Buffer.concat([start, Buffer.from([0xff])]) }]);
     return entries
       .map(([k, v]): [string, Buffer] => [k.subarray(1).toString('utf8'), v])
       .filter(([k]) => k.startsWith(prefix));
@@ -339,6 +397,28 @@ export class LevelEngine implements StorageEngine {
     await this.db.close();
     this.db = undefined;
     openPaths.delete(this.path);
+  }
+}
+
+/** A key beside the sync marker, outside both the meta and the data namespaces. */
+const HIGHEST_TIMESTAMP_KEY = Buffer.from([0x03]);
+
+function encodeHighestTimestamp(us: number): Buffer {
+  const buf = Buffer.allocUnsafe(8);
+  buf.writeDoubleBE(us);
+  return buf;
+}
+
+function decodeHighestTimestamp(buf: Buffer): number {
+  return buf.readDoubleBE(0);
+}
+
+async function isEmpty(db: ClassicLevel<Buffer, Buffer>): Promise<boolean> {
+  const it = db.iterator({ limit: 1 });
+  try {
+    return (await it.next()) === undefined;
+  } finally {
+    await it.close();
   }
 }
 

@@ -15,11 +15,8 @@
  *
  * esc() escapes 0x00 as 0x00 0xFF and ends with 0x00 0x00, keeping byte
  * order and making the field self-delimiting. A component is the codec's
- * encodeOrdered bytes, inverted for a DESC column. Values are msgpack arrays:
- * a cell is [value | null, timestampUs, ttlS, localDeletionTimeS], a deletion
- * is [timestampUs, localDeletionTimeS].
+ * encodeOrdered bytes, inverted for a DESC column. Values: see encodeCellValue.
  */
-import { Packr } from 'msgpackr';
 import { decodeOrdered, encodeOrdered } from '../schema/codec.js';
 import { assert } from '../util/errors.js';
 import type { Cell, ClusteringBound, Clustering, DeletionTime, Partition, TableLayout } from './model.js';
@@ -87,15 +84,27 @@ export function metaKey(name: string): Buffer {
   return Buffer.concat([Buffer.from([META_PREFIX]), Buffer.from(name, 'utf8')]);
 }
 
+/**
+ * Every key a write makes starts with its table's prefix; remembering the
+ * encoded prefix per table id saves re-encoding the id for each key. Table
+ * ids are few (one per table ever created on the node), so the memo stays small.
+ */
+const tablePrefixes = new Map<string, Buffer>();
+
 export function tablePrefix(tableId: string): Buffer {
-  return Buffer.concat([Buffer.from([DATA_PREFIX]), escape(Buffer.from(tableId, 'utf8'))]);
+  let prefix = tablePrefixes.get(tableId);
+  if (!prefix) {
+    prefix = Buffer.concat([Buffer.from([DATA_PREFIX]), escape(Buffer.from(tableId, 'utf8'))]);
+    tablePrefixes.set(tableId, prefix);
+  }
+  return prefix;
 }
 
 /** The first key after every key of the table: the escape terminator 0x00 0x00 bumped to 0x00 0x01. */
 export function tableEnd(tableId: string): Buffer {
-  const prefix = tablePrefix(tableId);
-  prefix[prefix.length - 1] = 0x01;
-  return prefix;
+  const end = Buffer.from(tablePrefix(tableId));
+  end[end.length - 1] = 0x01;
+  return end;
 }
 
 export function partitionPrefix(tableId: string, token: bigint, key: Buffer): Buffer {
@@ -257,23 +266,45 @@ export function encodeEntries(layout: TableLayout, p: Partition): EncodedEntry[]
   return out;
 }
 
-// Plain msgpack (no shared structures): the stored bytes must depend only on the value.
-const packr = new Packr({ useRecords: false });
+/*
+ * Values have a fixed binary layout (the stored bytes depend only on the
+ * value, and a write encodes one per cell, so it must be cheap):
+ *   cell:     flags (1: 0x00 live, 0x01 tombstone) | timestampUs (float64 BE, exact below 2^53)
+ *             | ttlS (uint32 BE) | localDeletionTimeS (uint32 BE) | value bytes (live only)
+ *   deletion: timestampUs (float64 BE) | localDeletionTimeS (uint32 BE)
+ */
+const CELL_HEADER_BYTES = 17;
+const DELETION_BYTES = 12;
 
 export function encodeCellValue(cell: Cell): Buffer {
-  return packr.pack([cell.value, cell.timestampUs, cell.ttlS, cell.localDeletionTimeS]);
+  const valueBytes = cell.value === null ? 0 : cell.value.length;
+  const buf = Buffer.allocUnsafe(CELL_HEADER_BYTES + valueBytes);
+  buf[0] = cell.value === null ? 0x01 : 0x00;
+  buf.writeDoubleBE(cell.timestampUs, 1);
+  buf.writeUInt32BE(cell.ttlS, 9);
+  buf.writeUInt32BE(cell.localDeletionTimeS, 13);
+  if (cell.value !== null) cell.value.copy(buf, CELL_HEADER_BYTES);
+  return buf;
 }
 
 export function decodeCellValue(buf: Buffer): Cell {
-  const [value, timestampUs, ttlS, localDeletionTimeS] = packr.unpack(buf) as [Uint8Array | null, number, number, number];
-  return { value: value === null ? null : Buffer.from(value), timestampUs, ttlS, localDeletionTimeS };
+  assert(buf.length >= CELL_HEADER_BYTES && buf[0]! <= 0x01, 'malformed stored cell');
+  return {
+    value: buf[0] === 0x01 ? null : Buffer.from(buf.subarray(CELL_HEADER_BYTES)),
+    timestampUs: buf.readDoubleBE(1),
+    ttlS: buf.readUInt32BE(9),
+    localDeletionTimeS: buf.readUInt32BE(13),
+  };
 }
 
 export function encodeDeletionValue(d: DeletionTime): Buffer {
-  return packr.pack([d.timestampUs, d.localDeletionTimeS]);
+  const buf = Buffer.allocUnsafe(DELETION_BYTES);
+  buf.writeDoubleBE(d.timestampUs, 0);
+  buf.writeUInt32BE(d.localDeletionTimeS, 8);
+  return buf;
 }
 
 export function decodeDeletionValue(buf: Buffer): DeletionTime {
-  const [timestampUs, localDeletionTimeS] = packr.unpack(buf) as [number, number];
-  return { timestampUs, localDeletionTimeS };
+  assert(buf.length === DELETION_BYTES, 'malformed stored deletion');
+  return { timestampUs: buf.readDoubleBE(0), localDeletionTimeS: buf.readUInt32BE(8) };
 }

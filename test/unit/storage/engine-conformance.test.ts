@@ -236,6 +236,24 @@ describe('LevelEngine durability and locking', () => {
     });
   }
 
+  it('never lets an older write win after a reopen, where the newest stored timestamp must come from disk', async () => {
+    const cell = (value: string, ts: number) => partition(1, { rows: [row(ck(1, 'a'), { cells: [{ column: 'v', cell: live(value, ts) }] })] });
+    const engine = create('batch');
+    await engine.open();
+    await engine.apply([cell('newer', 20)]);
+    await engine.apply([cell('older', 10)]);
+    await engine.close();
+    const again = create('batch');
+    await again.open();
+    await again.apply([cell('oldest', 5)]);
+    await again.apply([cell('alpha', 20)]); // ties with 'newer' and loses on value bytes
+    const stored = (await again.read(whole(1)))!.rows[0]!.cells[0]!.cell;
+    expect([stored.value!.toString(), stored.timestampUs]).to.deep.equal(['newer', 20]);
+    await again.apply([cell('newest', 30)]);
+    expect((await again.read(whole(1)))!.rows[0]!.cells[0]!.cell.value!.toString()).to.equal('newest');
+    await again.close();
+  });
+
   it('refuses a data directory already open, naming it, and keeps the first open working', async () => {
     const first = create('batch');
     await first.open();
