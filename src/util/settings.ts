@@ -41,6 +41,12 @@ export interface Settings {
   write_request_timeout: number;
   /** Milliseconds SIGTERM waits for in-flight requests before closing storage. */
   shutdown_drain_timeout: number;
+  /** Vnode tokens a node picks when it first joins the ring. */
+  num_tokens: number;
+  /** Milliseconds a client timestamp may lie in this node's future before the client is warned. */
+  timestamp_skew_warn: number;
+  /** Milliseconds a timestamp seen from elsewhere may lead this node's wall clock before the hybrid logical clock refuses to follow it. */
+  max_clock_drift: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -61,4 +67,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   read_request_timeout: 5000,
   write_request_timeout: 2000,
   shutdown_drain_timeout: 10_000,
+  num_tokens: 16,
+  timestamp_skew_warn: 1000,
+  max_clock_drift: 5000,
 });
