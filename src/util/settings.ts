@@ -47,6 +47,22 @@ export interface Settings {
   timestamp_skew_warn: number;
   /** Milliseconds a timestamp seen from elsewhere may lead this node's wall clock before the hybrid logical clock refuses to follow it. */
   max_clock_drift: number;
+  /** Milliseconds any other internode request (schema pull, batchlog, hints, echo, gossip) may wait. */
+  request_timeout: number;
+  /** Milliseconds a range scan may wait for replicas. */
+  range_request_timeout: number;
+  /** Milliseconds a TRUNCATE may wait for every replica. */
+  truncate_request_timeout: number;
+  /** Largest internode message body, in bytes; a bigger frame closes its connection and a bigger outgoing message is refused. */
+  internode_max_message_size: number;
+  /** Bytes queued towards one peer (waiting for its connection, or unsent on it) before further messages are refused with Overloaded. */
+  internode_send_queue_max_bytes: number;
+  /** Milliseconds to open an internode connection and complete its handshake. */
+  internode_tcp_connect_timeout: number;
+  /** Milliseconds before the first reconnection attempt after an internode connection failed; doubles with each further failure. */
+  internode_reconnect_base_delay: number;
+  /** Upper bound, in milliseconds, of the delay between internode reconnection attempts. */
+  internode_reconnect_max_delay: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -70,4 +86,12 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   num_tokens: 16,
   timestamp_skew_warn: 1000,
   max_clock_drift: 5000,
+  request_timeout: 10_000,
+  range_request_timeout: 10_000,
+  truncate_request_timeout: 60_000,
+  internode_max_message_size: 32 * 1024 * 1024,
+  internode_send_queue_max_bytes: 128 * 1024 * 1024,
+  internode_tcp_connect_timeout: 2000,
+  internode_reconnect_base_delay: 100,
+  internode_reconnect_max_delay: 4000,
 });
