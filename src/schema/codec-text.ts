@@ -212,16 +212,25 @@ export function parseDecimal(text: string): { unscaled: bigint; scale: number } 
 }
 
 /**
- * The canonical text of a decimal: plain digits for a non-negative scale
- * (trailing zeros kept, they are part of the value's scale), exponent form for
- * a negative scale, so parseDecimal gives back the same unscaled and scale.
+ * The canonical text of a decimal, exactly as Java's BigDecimal.toString
+ * writes it (what Cassandra and cqlsh show): plain digits when the scale is
+ * non-negative and the adjusted exponent is at least -6 (trailing zeros kept,
+ * they are part of the value's scale), otherwise one digit, the rest after a
+ * point, and an exponent (`1.5E+10`, `1E-400`). parseDecimal reads either form
+ * back to the same unscaled value and scale.
  */
 export function formatDecimal(unscaled: bigint, scale: number): string {
-  if (scale < 0) return `${unscaled}E+${-scale}`;
   const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-  const body = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
-  return negative ? `-${body}` : body;
+  const coefficient = (negative ? -unscaled : unscaled).toString();
+  const sign = negative ? '-' : '';
+  const adjusted = coefficient.length - 1 - scale;
+  if (scale >= 0 && adjusted >= -6) {
+    if (scale === 0) return sign + coefficient;
+    const digits = coefficient.padStart(scale + 1, '0');
+    return `${sign}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  }
+  const mantissa = coefficient.length > 1 ? `${coefficient[0]}.${coefficient.slice(1)}` : coefficient;
+  return `${sign}${mantissa}E${adjusted > 0 ? '+' : ''}${adjusted}`;
 }
 
 /** Minimal two's-complement big-endian bytes of an integer (Cassandra's varint). */
