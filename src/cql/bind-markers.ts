@@ -7,7 +7,7 @@
  */
 import type { QualifiedName, Relation, Statement, Term, UsingClause } from '../../grammar/ast.js';
 import { formatType, type CqlType } from '../schema/cql-type.js';
-import { column as findColumn, type TableMetadata } from '../schema/table.js';
+import { column as findColumn, partitionKeyColumns, type TableMetadata } from '../schema/table.js';
 import { InvalidRequestError } from '../util/errors.js';
 import type { ColumnSpec } from './result.js';
 
@@ -113,7 +113,16 @@ function relationSpecs(specs: ColumnSpec[], table: TableMetadata, where: Relatio
         break;
       }
       case 'token':
-        termSpecs(specs, table, r.value, 'partition key token', BIGINT);
+        if (r.value.kind === 'function' && r.value.name.toLowerCase() === 'token') {
+          // token(?, ?) takes partition key values, typed as the key columns.
+          const pk = partitionKeyColumns(table);
+          r.value.args.forEach((a, i) => {
+            const col = pk[i];
+            if (col) termSpecs(specs, table, a, col.name, col.type);
+          });
+        } else {
+          termSpecs(specs, table, r.value, 'partition key token', BIGINT);
+        }
         break;
       case 'tuple':
         if (r.values.length !== r.columns.length) {

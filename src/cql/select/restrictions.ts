@@ -8,7 +8,8 @@ import type { Relation, Term } from '../../../grammar/ast.js';
 import type { CqlType } from '../../schema/cql-type.js';
 import { formatType, isMultiCell } from '../../schema/cql-type.js';
 import type { ColumnMetadata, TableMetadata } from '../../schema/table.js';
-import { column as findColumn } from '../../schema/table.js';
+import { column as findColumn, partitionKeyColumns, serializePartitionKey } from '../../schema/table.js';
+import { murmur3Token } from '../../ring/murmur3.js';
 import { InvalidRequestError } from '../../util/errors.js';
 import type { Settings } from '../../util/settings.js';
 import { parseCollection } from '../collection-format.js';
@@ -150,8 +151,7 @@ function tokenRestriction(
     throw new InvalidRequestError(`The token function arguments must be in the partition key order: ${pkNames.join(', ')}`);
   }
   if (rel.op === '!=') throw new InvalidRequestError(`Unsupported "!=" relation: token(${rel.columns.join(', ')}) != ...`);
-  const bytes = bindValue(rel.value, BIGINT, `partition key token`, ctx);
-  const token = bytes.readBigInt64BE(0);
+  const token = boundToken(table, rel.value, ctx);
   const out: TokenRestriction = { ...existing };
   const setLower = (b: TokenBound) => {
     if (out.lower) throw new InvalidRequestError('More than one restriction was found for the start bound on token');
@@ -173,6 +173,25 @@ function tokenRestriction(
     setUpper({ token, inclusive: rel.op === '<=' });
   }
   return out;
+}
+
+/**
+ * The token a token relation compares against: a bigint term, or
+ * `token(v1, v2, …)` of partition key values, hashed as the partition key
+ * they would form (so `token(k) > token(42)` starts right after key 42).
+ */
+function boundToken(table: TableMetadata, value: Term, ctx: TermContext): bigint {
+  if (value.kind !== 'function' || value.name.toLowerCase() !== 'token') {
+    return bindValue(value, BIGINT, 'partition key token', ctx).readBigInt64BE(0);
+  }
+  const pk = partitionKeyColumns(table);
+  if (value.args.length !== pk.length) {
+    throw new InvalidRequestError(
+      `Invalid number of arguments in call to function system.token: ${pk.length} required but ${value.args.length} provided`,
+    );
+  }
+  const components = value.args.map((arg, i) => bindValue(arg, pk[i]!.type, pk[i]!.name, ctx));
+  return murmur3Token(serializePartitionKey(components));
 }
 
 function tupleRestriction(
