@@ -8,6 +8,7 @@ import type { Ordering } from '../../../grammar/ast.js';
 import { murmur3Token } from '../../ring/murmur3.js';
 import type { TableMetadata } from '../../schema/table.js';
 import { clusteringColumns, partitionKeyColumns, serializePartitionKey } from '../../schema/table.js';
+import { compareValues } from '../../schema/codec.js';
 import { MAX_TOKEN, MIN_TOKEN, type TokenRange } from '../../storage/model.js';
 import { InvalidRequestError } from '../../util/errors.js';
 import type { Settings } from '../../util/settings.js';
@@ -79,6 +80,16 @@ function partitionKeys(table: TableMetadata, restrictions: Restrictions, setting
       );
     }
   }
+  // Cassandra reads the partitions of an IN in partition key order (each
+  // component compared by its type), not in the order the values were written.
+  const columns = partitionKeyColumns(table);
+  combos.sort((a, b) => {
+    for (let i = 0; i < columns.length; i++) {
+      const c = compareValues(columns[i]!.type, a[i]!, b[i]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
   const seen = new Set<string>();
   const out: PartitionTarget[] = [];
   for (const combo of combos) {

@@ -38,11 +38,11 @@ describe('SELECT planning: partitions', () => {
     expect(slices(p)).to.deep.equal([{ start: [[], true], end: [[], true] }]);
   });
 
-  it('reads IN partitions in the order written, duplicates removed, as the product of components', () => {
+  it('reads IN partitions in partition key order, duplicates removed, as the product of components', () => {
     const p = plan([inRel('k1', [n(3), n(1), n(3)]), inRel('k2', [s('b'), s('a')])]);
     expect(p.partitions.kind).to.equal('keys');
     if (p.partitions.kind !== 'keys') return;
-    expect(p.partitions.keys.map((k) => k.key)).to.deep.equal([pkey(3, 'b'), pkey(3, 'a'), pkey(1, 'b'), pkey(1, 'a')]);
+    expect(p.partitions.keys.map((k) => k.key)).to.deep.equal([pkey(1, 'a'), pkey(1, 'b'), pkey(3, 'a'), pkey(3, 'b')]);
   });
 
   it('refuses more partitions than max_in_values, naming the setting', () => {
