@@ -22,6 +22,7 @@ import type { BatchEntry, BatchOptions, BoundValue, QueryOptions, QueryProcessor
 import type { Prepared, ResultEnvelope, SchemaChange } from './result.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 import { executeSelect, selectResultColumns } from './select/index.js';
+import { SystemSchemaTables } from './system-schema.js';
 import type { TermContext } from './terms.js';
 import { TimestampGenerator } from './timestamp-generator.js';
 import { cryptoRandom, TimeUuidGenerator, type RandomSource } from './timeuuid.js';
@@ -50,6 +51,7 @@ export class CqlQueryProcessor implements QueryProcessor {
   private readonly timestamps: TimestampGenerator;
   private readonly timeUuids: TimeUuidGenerator;
   private readonly random: RandomSource;
+  private readonly systemTables: SystemSchemaTables;
 
   constructor(private readonly deps: CqlQueryProcessorDeps) {
     this.parsedCache = new LruCache(deps.settings.prepared_statements_cache_size);
@@ -57,6 +59,7 @@ export class CqlQueryProcessor implements QueryProcessor {
     this.timestamps = new TimestampGenerator(deps.clock);
     this.random = deps.random ?? cryptoRandom;
     this.timeUuids = new TimeUuidGenerator(this.random);
+    this.systemTables = new SystemSchemaTables(deps);
   }
 
   async query(session: Session, cql: string, options: QueryOptions): Promise<ResultEnvelope> {
@@ -153,7 +156,7 @@ export class CqlQueryProcessor implements QueryProcessor {
       case 'createTable':
         return schema(await catalog.createTable(keyspaceOf(stmt.table, keyspace), stmt));
       case 'alterTable':
-        return schema(await catalog.alterTable(keyspaceOf(stmt.table, keyspace), stmt));
+        return schema(await catalog.alterTable(keyspaceOf(stmt.table, keyspace), stmt, this.deps.clock.nowUs()));
       case 'dropTable':
         return schema((await catalog.dropTable(keyspaceOf(stmt.table, keyspace), stmt))?.change);
       case 'truncate': {
@@ -162,10 +165,12 @@ export class CqlQueryProcessor implements QueryProcessor {
         return VOID;
       }
       case 'select': {
-        const table = this.table(stmt.table, keyspace);
+        // system_schema and system.local are read-only views of the catalog, read like any table.
+        const system = await this.systemTables.resolve(keyspaceOf(stmt.table, keyspace), stmt.table.name);
+        const table = system?.table ?? this.table(stmt.table, keyspace);
         return executeSelect(
-          { coordinator: this.deps.coordinator, clock: this.deps.clock, settings: this.deps.settings },
-          catalog.requireKeyspace(table.keyspace),
+          { coordinator: system?.coordinator ?? this.deps.coordinator, clock: this.deps.clock, settings: this.deps.settings },
+          system?.keyspace ?? catalog.requireKeyspace(table.keyspace),
           table,
           stmt,
           this.termContext(values),

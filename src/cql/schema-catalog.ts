@@ -154,9 +154,10 @@ export class SchemaCatalog {
     return this.changed({ change: 'CREATED', target: 'TABLE', keyspace, table: table.name });
   }
 
-  async alterTable(keyspace: string, stmt: AlterTable): Promise<SchemaChange> {
+  /** `nowUs` (the statement's time) stamps a dropped column; see TableMetadata.dropped. */
+  async alterTable(keyspace: string, stmt: AlterTable, nowUs: number): Promise<SchemaChange> {
     this.assertUserKeyspace(keyspace);
-    const table = alterTable(this.requireTable(keyspace, stmt.table.name), stmt);
+    const table = alterTable(this.requireTable(keyspace, stmt.table.name), stmt, nowUs);
     await this.store.putMeta(tableKey(table), encode(table));
     this.holdTable(table);
     return this.changed({ change: 'UPDATED', target: 'TABLE', keyspace, table: table.name });

@@ -41,6 +41,19 @@ export interface TableMetadata {
   /** In declaration order (as DESCRIBE prints them): partition key, clustering, then the rest. */
   columns: ColumnMetadata[];
   options: TableOptions;
+  /**
+   * Columns ALTER TABLE DROP removed, with when (µs): cells written at or
+   * before that time stay invisible even if a column of that name is added
+   * again, as in Cassandra. Absent when nothing was ever dropped.
+   */
+  dropped?: DroppedColumn[];
+}
+
+export interface DroppedColumn {
+  name: string;
+  type: CqlType;
+  kind: ColumnKind;
+  droppedAtUs: number;
 }
 
 export interface ReplicationOptions {

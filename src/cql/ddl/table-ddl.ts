@@ -143,8 +143,11 @@ export function tableOptions(base: TableOptions, properties: Property[]): TableO
   return out;
 }
 
-/** ALTER TABLE ADD / DROP / WITH, returning the new metadata (the id stays). */
-export function alterTable(old: TableMetadata, stmt: AlterTable): TableMetadata {
+/**
+ * ALTER TABLE ADD / DROP / WITH, returning the new metadata (the id stays).
+ * `nowUs` stamps a DROP, so the dropped column's old cells never come back.
+ */
+export function alterTable(old: TableMetadata, stmt: AlterTable, nowUs: number): TableMetadata {
   const action = stmt.action;
   switch (action.kind) {
     case 'add': {
@@ -154,12 +157,25 @@ export function alterTable(old: TableMetadata, stmt: AlterTable): TableMetadata 
         if (columns.some((c) => c.name === def.name)) {
           throw new InvalidRequestError(`Column with name '${def.name}' already exists`);
         }
-        columns.push(otherColumn(def, hasClustering));
+        const column = otherColumn(def, hasClustering);
+        const dropped = old.dropped?.find((d) => d.name === def.name);
+        if (dropped && formatType(dropped.type) !== formatType(column.type)) {
+          throw new InvalidRequestError(
+            `Cannot re-add previously dropped column '${def.name}' of type ${formatType(column.type)}, incompatible with previous type ${formatType(dropped.type)}`,
+          );
+        }
+        if (dropped && (dropped.kind === 'static') !== (column.kind === 'static')) {
+          throw new InvalidRequestError(
+            `Cannot re-add previously dropped column '${def.name}' of kind ${column.kind.toUpperCase()}, incompatible with previous kind ${dropped.kind.toUpperCase()}`,
+          );
+        }
+        columns.push(column);
       }
       return { ...old, columns };
     }
     case 'drop': {
       let columns = [...old.columns];
+      const dropped = [...(old.dropped ?? [])];
       for (const name of action.columns) {
         const col = columns.find((c) => c.name === name);
         if (!col) throw new InvalidRequestError(`Column ${name} was not found in table ${old.name}`);
@@ -167,8 +183,12 @@ export function alterTable(old: TableMetadata, stmt: AlterTable): TableMetadata 
           throw new InvalidRequestError(`Cannot drop PRIMARY KEY part ${name}`);
         }
         columns = columns.filter((c) => c !== col);
+        const record = { name, type: col.type, kind: col.kind, droppedAtUs: nowUs };
+        const at = dropped.findIndex((d) => d.name === name);
+        if (at >= 0) dropped[at] = record;
+        else dropped.push(record);
       }
-      return { ...old, columns };
+      return { ...old, columns, dropped };
     }
     case 'with':
       return { ...old, options: tableOptions(old.options, action.properties) };

@@ -11,7 +11,7 @@ import type { Coordinator } from '../../coordinator/coordinator.js';
 import { murmur3Token } from '../../ring/murmur3.js';
 import type { KeyspaceMetadata, TableMetadata } from '../../schema/table.js';
 import { partitionKeyColumns, splitPartitionKey } from '../../schema/table.js';
-import type { Partition, ReadCommand, TableLayout } from '../../storage/model.js';
+import type { ColumnCell, Partition, ReadCommand, TableLayout } from '../../storage/model.js';
 import { liveRows } from '../../storage/partition.js';
 import { ProtocolError } from '../../util/errors.js';
 import { matchesFilter } from './filter.js';
@@ -68,7 +68,7 @@ export function partitionRowViews(
   intervals: Interval[],
   resuming: boolean,
 ): RowView[] {
-  const live = liveRows(env.layout, p, env.nowS) as LiveRowData[];
+  const live = withoutDroppedCells(env.table, liveRows(env.layout, p, env.nowS) as LiveRowData[]);
   const staticCells = live.find((r) => r.isStatic)?.cells ?? [];
   const cmp = plan.comparator;
   const rows = live
@@ -91,6 +91,18 @@ export function partitionRowViews(
     views = rows.map((r) => rowView(p.token, pk, staticCells, r));
   }
   return views.filter((v) => matchesFilter(plan.filter, v));
+}
+
+/** Cells a dropped column held before its DROP are gone, even after a column of that name is added again. */
+function withoutDroppedCells(table: TableMetadata, rows: LiveRowData[]): LiveRowData[] {
+  const dropped = table.dropped;
+  if (!dropped || dropped.length === 0) return rows;
+  const droppedAt = new Map(dropped.map((d) => [d.name, d.droppedAtUs]));
+  const visible = (c: ColumnCell) => {
+    const at = droppedAt.get(c.column);
+    return at === undefined || c.cell.timestampUs > at;
+  };
+  return rows.map((r) => ({ ...r, cells: r.cells.filter(visible) }));
 }
 
 function hasLiveRows(live: LiveRowData[]): boolean {

@@ -145,13 +145,13 @@ describe('SchemaCatalog', () => {
     await catalog.createKeyspace(createKs('ks', [simple3]));
     await catalog.createTable('ks', createTable());
     const q = { name: 't' };
-    await catalog.alterTable('ks', { kind: 'alterTable', table: q, action: { kind: 'add', columns: [{ name: 'w', type: native('int'), isStatic: false }] } });
-    await catalog.alterTable('ks', { kind: 'alterTable', table: q, action: { kind: 'drop', columns: ['v'] } });
-    await catalog.alterTable('ks', { kind: 'alterTable', table: q, action: { kind: 'with', properties: [{ name: 'comment', value: str('hi') }] } });
+    await catalog.alterTable('ks', { kind: 'alterTable', table: q, action: { kind: 'add', columns: [{ name: 'w', type: native('int'), isStatic: false }] } }, 1);
+    await catalog.alterTable('ks', { kind: 'alterTable', table: q, action: { kind: 'drop', columns: ['v'] } }, 1);
+    await catalog.alterTable('ks', { kind: 'alterTable', table: q, action: { kind: 'with', properties: [{ name: 'comment', value: str('hi') }] } }, 1);
     const t = catalog.requireTable('ks', 't');
     expect(t.columns.map((c) => c.name)).to.deep.equal(['k', 'c', 's', 'w']);
     expect(t.options.comment).to.equal('hi');
-    await expectReject(catalog.alterTable('ks', { kind: 'alterTable', table: q, action: { kind: 'drop', columns: ['c'] } }),
+    await expectReject(catalog.alterTable('ks', { kind: 'alterTable', table: q, action: { kind: 'drop', columns: ['c'] } }, 1),
       InvalidRequestError, 'Cannot drop PRIMARY KEY part c');
   });
 
