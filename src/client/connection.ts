@@ -33,8 +33,15 @@ export interface Answer {
 interface Pending {
   resolve: (answer: Answer) => void;
   reject: (err: Error) => void;
-  timer: Timer | undefined;
+  /** Clock milliseconds after which the request has timed out; Infinity for none. */
+  deadlineMs: number;
+  timeoutMs: number;
+  /** Timed out and answered with an error; the stream id stays reserved until the late answer arrives. */
+  expired: boolean;
 }
+
+/** Longest time a timed-out request waits past its deadline to be noticed. */
+const SWEEP_INTERVAL_MS_MAX = 100;
 
 /** Emits 'event' (EventBody) for pushed events and 'close' (Error) once, when the socket is gone. */
 export class Connection extends EventEmitter {
@@ -47,6 +54,12 @@ export class Connection extends EventEmitter {
   private readonly pending = new Map<number, Pending>();
   private nextStream = 1;
   private closeReason: Error | undefined;
+  /**
+   * One timer per connection checks deadlines while requests are pending,
+   * instead of a timer per request: at tens of thousands of requests a
+   * second, creating and cancelling a timer each was a measurable cost.
+   */
+  private sweeper: Timer | undefined;
 
   private constructor(
     private readonly socket: Socket,
@@ -114,19 +127,37 @@ export class Connection extends EventEmitter {
     }
     const frame = encodeFrame(this.packr, { v: PROTOCOL_VERSION, s: stream, o: opcode, b: body } satisfies Envelope);
     return new Promise<Answer>((resolve, reject) => {
-      const entry: Pending = { resolve, reject, timer: undefined };
-      if (timeoutMs > 0) {
-        entry.timer = this.opts.clock.setTimeout(() => {
-          // The stream id stays reserved until the late answer (or the close) arrives, so it cannot be misattributed.
-          entry.resolve = () => {};
-          entry.reject = () => {};
-          entry.timer = undefined;
-          reject(new OperationTimedOutError(this.address, timeoutMs));
-        }, timeoutMs);
-      }
-      this.pending.set(stream, entry);
+      const deadlineMs = timeoutMs > 0 ? this.opts.clock.nowMs() + timeoutMs : Number.POSITIVE_INFINITY;
+      this.pending.set(stream, { resolve, reject, deadlineMs, timeoutMs, expired: false });
+      if (timeoutMs > 0) this.startSweeper(timeoutMs);
       this.writer.write(frame);
     });
+  }
+
+  private startSweeper(timeoutMs: number): void {
+    if (this.sweeper) return;
+    const intervalMs = Math.max(1, Math.min(SWEEP_INTERVAL_MS_MAX, Math.floor(timeoutMs / 5)));
+    this.sweeper = this.opts.clock.setInterval(() => this.sweep(), intervalMs);
+    this.sweeper.unref();
+  }
+
+  /** Fails every request past its deadline; stops once nothing is left waiting. */
+  private sweep(): void {
+    const nowMs = this.opts.clock.nowMs();
+    let waiting = 0;
+    for (const entry of this.pending.values()) {
+      if (entry.expired) continue;
+      if (nowMs >= entry.deadlineMs) {
+        entry.expired = true;
+        entry.reject(new OperationTimedOutError(this.address, entry.timeoutMs));
+      } else if (entry.deadlineMs !== Number.POSITIVE_INFINITY) {
+        waiting++;
+      }
+    }
+    if (waiting === 0) {
+      this.sweeper?.cancel();
+      this.sweeper = undefined;
+    }
   }
 
   close(): void {
@@ -169,7 +200,8 @@ export class Connection extends EventEmitter {
     const entry = this.pending.get(envelope.s);
     if (!entry) return;
     this.pending.delete(envelope.s);
-    entry.timer?.cancel();
+    // A late answer to a request that already timed out only frees its stream id.
+    if (entry.expired) return;
     if (envelope.o === Opcode.ERROR) {
       const e = envelope.b as ErrorBody;
       entry.reject(errorFromWire(e.code, e.message, e.fields ?? {}));
@@ -183,11 +215,10 @@ export class Connection extends EventEmitter {
     this.closeReason = reason;
     const error =
       reason instanceof ProtocolError ? reason : new ConnectionClosedError(this.address, reason.message);
-    for (const entry of this.pending.values()) {
-      entry.timer?.cancel();
-      entry.reject(error);
-    }
+    for (const entry of this.pending.values()) if (!entry.expired) entry.reject(error);
     this.pending.clear();
+    this.sweeper?.cancel();
+    this.sweeper = undefined;
     this.socket.destroy();
     this.emit('close', reason);
   }
