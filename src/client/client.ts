@@ -59,10 +59,19 @@ export class Client extends EventEmitter {
   private readonly pool: HostPool;
   private readonly timestamps: MonotonicTimestampGenerator;
   private readonly types = new TypeCache();
-  /** Prepared statements by keyspace and text; ids are the same on every node. */
-  private readonly prepared = new Map<string, Promise<Prepared>>();
+  /**
+   * Prepared statements by keyspace, then text; ids are the same on every
+   * node. Two levels rather than one joined key, so a lookup hashes the
+   * query text string the caller passed (V8 caches a string's hash) instead
+   * of a freshly concatenated one.
+   */
+  private readonly prepared = new Map<string, Map<string, Promise<Prepared>>>();
+  /** The same statements once prepared, so the common case needs no await. */
+  private readonly preparedDone = new Map<string, Map<string, Prepared>>();
   private currentKeyspace: string | undefined;
   private connecting: Promise<void> | undefined;
+  /** Set once connect() has succeeded: requests then skip waiting on it. */
+  private ready = false;
   private eventHost: Host | undefined;
   private shutDown = false;
 
@@ -102,10 +111,15 @@ export class Client extends EventEmitter {
   /** Connects to every contact point; resolves once at least one is up, else NoHostAvailableError. */
   connect(): Promise<void> {
     if (this.shutDown) return Promise.reject(new ClientShutdownError());
-    this.connecting ??= this.connectAll().catch((err) => {
-      this.connecting = undefined;
-      throw err;
-    });
+    this.connecting ??= this.connectAll().then(
+      () => {
+        this.ready = true;
+      },
+      (err: unknown) => {
+        this.connecting = undefined;
+        throw err;
+      },
+    );
     return this.connecting;
   }
 
@@ -213,7 +227,7 @@ export class Client extends EventEmitter {
    */
   private async run<T>(idempotent: boolean, attempt: Attempt<T>): Promise<T> {
     if (this.shutDown) throw new ClientShutdownError();
-    await this.connect();
+    if (!this.ready) await this.connect();
     let plan = this.pool.queryPlan();
     if (plan.length === 0) {
       // Everything is down: try each host once now rather than wait for the backoff.
@@ -227,7 +241,7 @@ export class Client extends EventEmitter {
       const connection = host.connection;
       if (!connection?.isOpen()) continue;
       try {
-        await this.useKeyspace(connection);
+        if (this.currentKeyspace !== undefined && connection.keyspace !== this.currentKeyspace) await this.useKeyspace(connection);
         return await attempt(connection, host);
       } catch (err) {
         if (!(err instanceof ConnectionClosedError) || this.shutDown) throw err;
@@ -256,7 +270,12 @@ export class Client extends EventEmitter {
 
   /** Prepares the statements (cached), runs `fn`; if the node forgot one, prepares on it again and retries once. */
   private async withPrepared<T>(connection: Connection, queries: string[], fn: (prepared: Prepared[]) => Promise<T>): Promise<T> {
-    const prepared = await Promise.all(queries.map((q) => this.prepareCached(connection, q)));
+    const known = this.preparedDone.get(this.currentKeyspace ?? '');
+    const cached = known === undefined ? undefined : queries.map((q) => known.get(q));
+    const prepared =
+      cached !== undefined && cached.every((p) => p !== undefined)
+        ? (cached as Prepared[])
+        : await Promise.all(queries.map((q) => this.prepareCached(connection, q)));
     try {
       return await fn(prepared);
     } catch (err) {
@@ -267,22 +286,30 @@ export class Client extends EventEmitter {
   }
 
   private prepareCached(connection: Connection, query: string): Promise<Prepared> {
-    const key = `${this.currentKeyspace ?? ''}\u0000${query}`;
-    let p = this.prepared.get(key);
+    const keyspace = this.currentKeyspace ?? '';
+    let byQuery = this.prepared.get(keyspace);
+    if (!byQuery) this.prepared.set(keyspace, (byQuery = new Map()));
+    let p = byQuery.get(query);
     if (!p) {
       p = this.prepareOn(connection, query);
-      this.prepared.set(key, p);
+      byQuery.set(query, p);
       // A failed prepare must not stay cached.
-      p.catch(() => this.prepared.delete(key));
+      p.catch(() => byQuery.delete(query));
     }
     return p;
   }
 
   private async prepareOn(connection: Connection, query: string): Promise<Prepared> {
+    const keyspace = this.currentKeyspace ?? '';
     const body = await this.request(connection, Opcode.PREPARE, { query, keyspace: this.currentKeyspace });
     if (body.result.kind !== 'prepared') throw new ProtocolError(`PREPARE answered with a ${body.result.kind} result`);
     const prepared = body.result.prepared;
-    this.prepared.set(`${this.currentKeyspace ?? ''}\u0000${query}`, Promise.resolve(prepared));
+    let byQuery = this.prepared.get(keyspace);
+    if (!byQuery) this.prepared.set(keyspace, (byQuery = new Map()));
+    byQuery.set(query, Promise.resolve(prepared));
+    let done = this.preparedDone.get(keyspace);
+    if (!done) this.preparedDone.set(keyspace, (done = new Map()));
+    done.set(query, prepared);
     return prepared;
   }
 
