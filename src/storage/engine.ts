@@ -97,6 +97,8 @@ interface PendingApply {
 }
 
 const ITERATOR_CHUNK = 1000;
+/** Partitions waiting to be written at which a batch starts without waiting for the end of the turn. */
+const GROUP_EAGER_PARTITIONS = 16;
 /** Entries fetched by a read's first step: most partitions read by key are small. */
 const READ_CHUNK_FIRST = 64;
 
@@ -106,6 +108,7 @@ export class LevelEngine implements StorageEngine {
   private pending: PendingApply[] = [];
   private flushScheduled = false;
   private flushing = false;
+  private pendingPartitions = 0;
   /** At least the timestamp of every cell and deletion ever stored (see writeGroup). */
   private highestTimestampUs = Number.POSITIVE_INFINITY;
   private writing: Promise<void> = Promise.resolve();
@@ -153,9 +156,17 @@ export class LevelEngine implements StorageEngine {
     this.level; // Fails fast when closed.
     return new Promise((resolve, reject) => {
       this.pending.push({ partitions, resolve, reject });
-      if (!this.flushScheduled && !this.flushing) {
+      this.pendingPartitions += partitions.length;
+      if (this.flushing) return;
+      if (this.pendingPartitions >= GROUP_EAGER_PARTITIONS) {
+        // Enough is waiting to be worth a batch: start it now, so its write
+        // overlaps with handling the rest of this burst of requests and its
+        // callers are answered sooner, instead of every request of the turn
+        // waiting for one big batch.
+        void this.startFlush();
+      } else if (!this.flushScheduled) {
         this.flushScheduled = true;
-        // Every apply() of this event-loop turn joins one batch.
+        // Otherwise every apply() of this event-loop turn joins one batch.
         setImmediate(() => void this.startFlush());
       }
     });
@@ -177,6 +188,7 @@ export class LevelEngine implements StorageEngine {
         while (this.pending.length > 0) {
           const group = this.pending;
           this.pending = [];
+          this.pendingPartitions = 0;
           try {
             await this.writeGroup(group);
             for (const g of group) g.resolve();
