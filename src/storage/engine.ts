@@ -204,22 +204,28 @@ export class LevelEngine implements StorageEngine {
   }
 
   private async writeGroup(group: PendingApply[]): Promise<void> {
-    const merged = new Map<string, EncodedEntry>();
+    const entries: EncodedEntry[] = [];
     for (const { partitions } of group) {
       for (const p of partitions) {
-        for (const e of encodeEntries(this.layout(p.tableId), p)) {
-          const id = e.key.toString('latin1');
-          const prior = merged.get(id);
-          merged.set(id, prior ? winner(prior, e) : e);
-        }
+        const layout = this.layout(p.tableId);
+        for (const e of encodeEntries(layout, p)) entries.push(e);
       }
+    }
+    // Sorting brings writes of the same key together, so each key is written
+    // once with the winner of the group; LevelDB also takes sorted batches best.
+    entries.sort((a, b) => Buffer.compare(a.key, b.key));
+    const merged: EncodedEntry[] = [];
+    for (const e of entries) {
+      const last = merged[merged.length - 1];
+      if (last !== undefined && last.key.equals(e.key)) merged[merged.length - 1] = winner(last, e);
+      else merged.push(e);
     }
     const db = this.level;
     // A chained batch hands each operation straight to LevelDB; the array form
     // clones and re-validates every operation, which costs twice as much.
     const batch = db.batch();
     let highestUs = this.highestTimestampUs;
-    for (const e of merged.values()) {
+    for (const e of merged) {
       const timestampUs = 'cell' in e ? e.cell.timestampUs : e.deletion.timestampUs;
       // A write newer than anything ever stored wins against whatever the key
       // holds, so only older-or-equal writes need to read the stored version.

@@ -241,6 +241,25 @@ function rowHead(layout: TableLayout, prefix: Buffer, isStatic: boolean, cluster
   return Buffer.concat([prefix, Buffer.from([KIND_ROW]), ...encodeComponents(layout, clustering), Buffer.from([0x01])]);
 }
 
+/**
+ * A column name's key part (tag and escaped name), remembered per name: a
+ * write encodes one per cell, and a table has few columns.
+ */
+const columnParts = new Map<string, Buffer>();
+
+function columnPart(tag: number, column: string): Buffer {
+  const id = `${tag}:${column}`;
+  let part = columnParts.get(id);
+  if (!part) {
+    part = Buffer.concat([Buffer.from([tag]), escape(Buffer.from(column, 'utf8'))]);
+    columnParts.set(id, part);
+  }
+  return part;
+}
+
+const NO_PATH = Buffer.from([0x00]);
+const PATH_TAG = Buffer.from([0x01]);
+
 /** Every key/value of a partition (a write, or a whole stored partition). */
 export function encodeEntries(layout: TableLayout, p: Partition): EncodedEntry[] {
   const prefix = partitionPrefix(p.tableId, p.token, p.key);
@@ -256,11 +275,12 @@ export function encodeEntries(layout: TableLayout, p: Partition): EncodedEntry[]
     if (row.marker) out.push({ key: Buffer.concat([head, Buffer.from([ENTRY_MARKER])]), cell: row.marker });
     if (row.deletion) out.push({ key: Buffer.concat([head, Buffer.from([ENTRY_ROW_DELETION])]), deletion: row.deletion });
     for (const d of row.collectionDeletions) {
-      out.push({ key: Buffer.concat([head, Buffer.from([ENTRY_COLLECTION_DELETION]), escape(Buffer.from(d.column, 'utf8'))]), deletion: d.deletion });
+      out.push({ key: Buffer.concat([head, columnPart(ENTRY_COLLECTION_DELETION, d.column)]), deletion: d.deletion });
     }
     for (const c of row.cells) {
-      const path = c.path ? Buffer.concat([Buffer.from([0x01]), escape(c.path)]) : Buffer.from([0x00]);
-      out.push({ key: Buffer.concat([head, Buffer.from([ENTRY_CELL]), escape(Buffer.from(c.column, 'utf8')), path]), cell: c.cell });
+      const column = columnPart(ENTRY_CELL, c.column);
+      const key = c.path ? Buffer.concat([head, column, PATH_TAG, escape(c.path)]) : Buffer.concat([head, column, NO_PATH]);
+      out.push({ key, cell: c.cell });
     }
   }
   return out;
