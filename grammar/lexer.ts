@@ -115,10 +115,15 @@ export const InfinityLiteral = createToken({
 });
 export const IntegerLiteral = createToken({ name: 'IntegerLiteral', pattern: /\d+/, label: 'INTEGER' });
 
-/** `'it''s'`: a doubled quote stands for one. */
+/**
+ * `'it''s'`: a doubled quote stands for one. The pattern is the unrolled
+ * loop (a run of plain characters, then any number of `''` + run) rather than
+ * `(?:[^']|'')*`, which backtracks once per character and overflows the
+ * regexp stack on a value of a few megabytes.
+ */
 export const StringLiteral = createToken({
   name: 'StringLiteral',
-  pattern: /'(?:[^']|'')*'/,
+  pattern: /'[^']*(?:''[^']*)*'/,
   label: 'STRING_LITERAL',
   line_breaks: true,
 });
