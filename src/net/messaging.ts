@@ -1,0 +1,419 @@
+/**
+ * MessagingService: how a node talks to its peers. The layers above register
+ * a handler per verb (gossip, the coordinator's replica side, hints, schema)
+ * and call `request` or `send`; this class owns the sockets, the request ids
+ * multiplexed over them, the per-verb timeouts, and the fault filter.
+ *
+ * Connections: one outbound connection per peer (outbound.ts) carries this
+ * node's requests and brings their responses back; the peer answers on the
+ * connection the request arrived on (inbound.ts). Every connection starts
+ * with a handshake naming the cluster, the sender's endpoint and the
+ * messaging version. A message to this node itself skips the sockets but
+ * not the handlers, timeouts or fault filter.
+ *
+ * See docs/messaging.md for the wire format and the verb table.
+ */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Clock, Timer } from '../clock/clock.js';
+import { assert, errorFromWire, ServerError, SibylError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+import type { Settings } from '../util/settings.js';
+import { MessageTimeoutError, PeerUnreachableError } from './errors.js';
+import { FaultFilter } from './faults.js';
+import { createPackr, encodeFrame } from './framing.js';
+import { InboundConnection } from './inbound.js';
+import { OutboundConnection, type OutboundStats } from './outbound.js';
+import type { EndpointId } from './payloads.js';
+import {
+  verbById,
+  VERBS,
+  verbTimeoutMs,
+  type HandledVerb,
+  type OneWayVerb,
+  type RequestVerb,
+  type ResponseOf,
+  type ResponseVerbOf,
+  type VerbName,
+  type VerbPayloads,
+} from './verbs.js';
+import { Kind, MESSAGING_VERSION, type Envelope, type Hello } from './wire.js';
+
+export interface MessagingServiceOptions {
+  /** This node's endpoint; defaults to listen_address:storage_port, with the bound port once listening on port 0. */
+  self?: EndpointId;
+  settings: Settings;
+  clock: Clock;
+  log: Logger;
+  /** Defaults to settings.internode_max_message_size. */
+  frameBytesMax?: number;
+  /** Defaults to a fresh, empty filter. */
+  faults?: FaultFilter;
+}
+
+export type VerbHandler<V extends HandledVerb> = (
+  payload: VerbPayloads[V],
+  from: EndpointId,
+) => ResponseOf<V> | Promise<ResponseOf<V>>;
+
+type AnyHandler = (payload: unknown, from: EndpointId) => unknown;
+
+interface Pending {
+  to: EndpointId;
+  responseVerbId: number;
+  resolve: (payload: unknown) => void;
+  reject: (err: Error) => void;
+  timer: Timer;
+}
+
+export class MessagingService {
+  readonly faults: FaultFilter;
+  private readonly settings: Settings;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly frameBytesMax: number;
+  private readonly packr = createPackr();
+  private readonly handlers = new Map<VerbName, AnyHandler>();
+  private readonly pending = new Map<number, Pending>();
+  private readonly outbound = new Map<EndpointId, OutboundConnection>();
+  private readonly inbound = new Set<InboundConnection>();
+  private readonly delayed = new Set<Timer>();
+  private readonly connectedListeners = new Set<(peer: EndpointId) => void>();
+  private readonly disconnectedListeners = new Set<(peer: EndpointId) => void>();
+  private server: Server | undefined;
+  private selfId: EndpointId;
+  private readonly selfGiven: boolean;
+  private nextRequestId = 1;
+  private closed = false;
+
+  constructor(options: MessagingServiceOptions) {
+    this.settings = options.settings;
+    this.clock = options.clock;
+    this.log = options.log;
+    this.frameBytesMax = options.frameBytesMax ?? options.settings.internode_max_message_size;
+    this.faults = options.faults ?? new FaultFilter();
+    this.selfGiven = options.self !== undefined;
+    this.selfId = options.self ?? `${options.settings.listen_address}:${options.settings.storage_port}`;
+  }
+
+  get self(): EndpointId {
+    return this.selfId;
+  }
+
+  /** Listens for peers on listen_address:storage_port (0 picks a free port). */
+  listen(): Promise<void> {
+    assert(!this.server, 'MessagingService.listen called twice');
+    const { listen_address: host, storage_port: port } = this.settings;
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        reject(err.code === 'EADDRINUSE' ? new Error(`storage_port ${port} on ${host} is already in use`) : err);
+      });
+      server.listen(port, host, () => {
+        server.removeAllListeners('error');
+        server.on('error', (err) => this.log.error(`internode server: ${err.message}`));
+        if (!this.selfGiven) this.selfId = `${host}:${this.address().port}`;
+        this.log.info(`Listening for peers on ${this.address().host}:${this.address().port}`);
+        resolve();
+      });
+    });
+  }
+
+  address(): { host: string; port: number } {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    assert(address, 'MessagingService is not listening');
+    return { host: address.address, port: address.port };
+  }
+
+  /** Registers the handler of one request or one-way verb; a verb has exactly one handler. */
+  handle<V extends HandledVerb>(verb: V, handler: VerbHandler<V>): void {
+    assert(!this.handlers.has(verb), `a handler for ${verb} is already registered`);
+    this.handlers.set(verb, handler as AnyHandler);
+  }
+
+  /**
+   * Sends a one-way message. Throws OverloadedError when the peer's send
+   * queue is full, and ProtocolError when the message exceeds
+   * internode_max_message_size; a message lost afterwards is not reported.
+   */
+  send<V extends OneWayVerb>(to: EndpointId, verb: V, payload: VerbPayloads[V]): void {
+    this.transmit(to, verb, [Kind.OneWay, VERBS[verb].id, payload], undefined);
+  }
+
+  /**
+   * Sends a request and resolves with the peer's response. Rejects with
+   * MessageTimeoutError after the verb's timeout (or options.timeoutMs), with
+   * PeerUnreachableError when the connection fails, and with the error class
+   * the remote handler threw.
+   */
+  request<V extends RequestVerb>(
+    to: EndpointId,
+    verb: V,
+    payload: VerbPayloads[V],
+    options: { timeoutMs?: number } = {},
+  ): Promise<VerbPayloads[ResponseVerbOf<V>]> {
+    const spec = VERBS[verb];
+    const timeoutMs = options.timeoutMs ?? verbTimeoutMs(verb, this.settings);
+    const id = this.nextRequestId++;
+    return new Promise<VerbPayloads[ResponseVerbOf<V>]>((resolve, reject) => {
+      if (this.closed) {
+        reject(new PeerUnreachableError(to, 'messaging service closed'));
+        return;
+      }
+      const timer = this.clock.setTimeout(() => {
+        this.pending.delete(id);
+        reject(new MessageTimeoutError(verb, to, timeoutMs));
+      }, timeoutMs);
+      const responseVerbId = VERBS[spec.response].id;
+      this.pending.set(id, { to, responseVerbId, resolve: resolve as (p: unknown) => void, reject, timer });
+      try {
+        this.transmit(to, verb, [Kind.Request, id, spec.id, payload], id);
+      } catch (err) {
+        this.fail(id, err as Error);
+      }
+    });
+  }
+
+  /** Called with a peer's endpoint each time an outbound connection to it completes its handshake. */
+  onPeerConnected(listener: (peer: EndpointId) => void): () => void {
+    this.connectedListeners.add(listener);
+    return () => this.connectedListeners.delete(listener);
+  }
+
+  /** Called when an established outbound connection to a peer is lost. */
+  onPeerDisconnected(listener: (peer: EndpointId) => void): () => void {
+    this.disconnectedListeners.add(listener);
+    return () => this.disconnectedListeners.delete(listener);
+  }
+
+  /** The outbound connection to a peer, if one was ever asked for. */
+  connectionStats(to: EndpointId): OutboundStats | undefined {
+    return this.outbound.get(to)?.stats();
+  }
+
+  /** Requests still waiting for a response. */
+  pendingRequests(): number {
+    return this.pending.size;
+  }
+
+  /** Closes every connection and the listener; requests still waiting fail with PeerUnreachableError. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.delayed) timer.cancel();
+    this.delayed.clear();
+    for (const [id, p] of this.pending) this.fail(id, new PeerUnreachableError(p.to, 'messaging service closed'));
+    for (const connection of this.outbound.values()) connection.close();
+    for (const connection of this.inbound) connection.close();
+    this.inbound.clear();
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  // ---- sending ----
+
+  /** Applies the fault filter on the sending side, then hands the envelope to its connection. */
+  private transmit(to: EndpointId, verb: VerbName, envelope: Envelope, requestId: number | undefined): void {
+    if (this.closed) throw new PeerUnreachableError(to, 'messaging service closed');
+    const timeoutMs = verbTimeoutMs(verb, this.settings);
+    // Encoding first refuses an oversized message to the caller, whatever the filter decides.
+    const frame = to === this.selfId ? undefined : encodeFrame(this.packr, envelope, this.frameBytesMax);
+    const decision = this.faults.decide(verb, this.selfId, to);
+    if (decision.action === 'drop') return;
+    const deliver = () => {
+      if (frame === undefined) this.deliverLocally(envelope);
+      else this.connectionTo(to).enqueue(frame, timeoutMs);
+    };
+    if (decision.action === 'pass') {
+      deliver();
+      return;
+    }
+    this.later(decision.delayMs, () => {
+      try {
+        deliver();
+      } catch (err) {
+        if (requestId !== undefined) this.fail(requestId, err as Error);
+        else this.log.debug(`delayed ${verb} to ${to} not sent: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  private connectionTo(peer: EndpointId): OutboundConnection {
+    let connection = this.outbound.get(peer);
+    if (!connection) {
+      connection = new OutboundConnection({
+        peer,
+        self: () => this.selfId,
+        settings: this.settings,
+        clock: this.clock,
+        log: this.log,
+        frameBytesMax: this.frameBytesMax,
+        hooks: {
+          onResponse: (from, envelope) => this.onResponse(from, envelope, true),
+          onConnected: (p) => this.emit(this.connectedListeners, p),
+          onLost: (p, reason, wasOpen) => this.onConnectionLost(p, reason, wasOpen),
+        },
+      });
+      this.outbound.set(peer, connection);
+    }
+    return connection;
+  }
+
+  private deliverLocally(envelope: Envelope): void {
+    setImmediate(() => {
+      if (this.closed) return;
+      this.dispatch(this.selfId, envelope, (response) => this.onResponse(this.selfId, response, false));
+    });
+  }
+
+  private onConnectionLost(peer: EndpointId, reason: string, wasOpen: boolean): void {
+    for (const [id, p] of this.pending) if (p.to === peer) this.fail(id, new PeerUnreachableError(peer, reason));
+    if (wasOpen) this.emit(this.disconnectedListeners, peer);
+  }
+
+  // ---- receiving ----
+
+  private accept(socket: Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    const connection = new InboundConnection({
+      socket,
+      self: () => this.selfId,
+      clock: this.clock,
+      log: this.log,
+      frameBytesMax: this.frameBytesMax,
+      handshakeTimeoutMs: this.settings.internode_tcp_connect_timeout,
+      hooks: {
+        checkHello: (hello) => this.checkHello(hello),
+        onMessage: (from, envelope, reply) => this.onInbound(from, envelope, reply),
+      },
+    });
+    this.inbound.add(connection);
+    socket.on('close', () => this.inbound.delete(connection));
+  }
+
+  private checkHello(hello: Hello): string | undefined {
+    if (hello.cluster_name !== this.settings.cluster_name) {
+      return `cluster_name '${hello.cluster_name}' does not match this node's '${this.settings.cluster_name}'`;
+    }
+    if (hello.version !== MESSAGING_VERSION) {
+      return `messaging version ${hello.version} differs from this node's ${MESSAGING_VERSION}`;
+    }
+    return undefined;
+  }
+
+  /** A request or one-way message from a peer's connection: the receiving side of the fault filter, then dispatch. */
+  private onInbound(from: EndpointId, envelope: Envelope, reply: (frame: Buffer) => void): void {
+    const verbId = envelope[0] === Kind.Request ? envelope[2] : (envelope[1] as number);
+    const verb = verbById(verbId);
+    const decision = verb === undefined ? { action: 'pass' as const } : this.faults.decide(verb, from, this.selfId);
+    if (decision.action === 'drop') return;
+    const respond = (response: Envelope) => reply(this.encodeResponse(response));
+    if (decision.action === 'pass') this.dispatch(from, envelope, respond);
+    else this.later(decision.delayMs, () => this.dispatch(from, envelope, respond));
+  }
+
+  /** Runs the verb's handler; for a request, sends its result or its error back through `reply`. */
+  private dispatch(from: EndpointId, envelope: Envelope, reply: (response: Envelope) => void): void {
+    if (envelope[0] === Kind.OneWay) {
+      const [, verbId, payload] = envelope;
+      const verb = verbById(verbId);
+      const handler = verb && this.handlers.get(verb);
+      if (!handler) {
+        this.log.warn(`No handler for one-way verb ${verb ?? `#${verbId}`} from ${from}; message dropped`);
+        return;
+      }
+      Promise.resolve()
+        .then(() => handler(payload, from))
+        .catch((err: unknown) => this.log.warn(`${verb} handler failed for a message from ${from}: ${String(err)}`));
+      return;
+    }
+    if (envelope[0] !== Kind.Request) return;
+    const [, id, verbId, payload] = envelope;
+    const verb = verbById(verbId);
+    const spec = verb === undefined ? undefined : VERBS[verb];
+    const handler = verb && this.handlers.get(verb);
+    if (!spec || spec.kind !== 'request' || !handler) {
+      const err = new ServerError(`no handler for verb ${verb ?? `#${verbId}`} on ${this.selfId}`);
+      reply([Kind.Error, id, verbId, { code: err.code, message: err.message, fields: {} }]);
+      return;
+    }
+    const responseVerb = spec.response;
+    const responseVerbId = VERBS[responseVerb].id;
+    Promise.resolve()
+      .then(() => handler(payload, from))
+      .then(
+        (result) => [Kind.Response, id, responseVerbId, result] as Envelope,
+        (err: unknown) => {
+          const e = err instanceof SibylError ? err : new ServerError(err instanceof Error ? err.message : String(err));
+          return [Kind.Error, id, responseVerbId, { code: e.code, message: e.message, fields: e.fields() }] as Envelope;
+        },
+      )
+      .then((response) => {
+        if (this.closed) return;
+        const decision = this.faults.decide(responseVerb, this.selfId, from);
+        if (decision.action === 'pass') reply(response);
+        else if (decision.action === 'delay') this.later(decision.delayMs, () => reply(response));
+      });
+  }
+
+  /** Encodes a response; one over the size bound becomes an error naming the setting. */
+  private encodeResponse(response: Envelope): Buffer {
+    try {
+      return encodeFrame(this.packr, response, this.frameBytesMax);
+    } catch (err) {
+      const e = err instanceof SibylError ? err : new ServerError(String(err));
+      const [, id, verbId] = response as [number, number, number];
+      return encodeFrame(this.packr, [Kind.Error, id, verbId, { code: e.code, message: e.message, fields: e.fields() }], this.frameBytesMax);
+    }
+  }
+
+  /** A response or error for one of this node's requests; the receiving side of the fault filter applies to remote ones. */
+  private onResponse(peer: EndpointId, envelope: Envelope, remote: boolean): void {
+    if (envelope[0] !== Kind.Response && envelope[0] !== Kind.Error) return;
+    const [, id, verbId] = envelope;
+    const p = this.pending.get(id);
+    // A response after its timeout, or naming a request another peer owns, has no one waiting.
+    if (!p || p.to !== peer || p.responseVerbId !== verbId) return;
+    const complete = () => {
+      if (!this.pending.delete(id)) return;
+      p.timer.cancel();
+      if (envelope[0] === Kind.Response) p.resolve(envelope[3]);
+      else p.reject(errorFromWire(envelope[3].code, envelope[3].message, envelope[3].fields ?? {}));
+    };
+    const verb = verbById(verbId)!;
+    const decision = remote ? this.faults.decide(verb, peer, this.selfId) : { action: 'pass' as const };
+    if (decision.action === 'pass') complete();
+    else if (decision.action === 'delay') this.later(decision.delayMs, complete);
+  }
+
+  // ---- helpers ----
+
+  private fail(id: number, err: Error): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    p.timer.cancel();
+    p.reject(err);
+  }
+
+  private later(delayMs: number, fn: () => void): void {
+    const timer = this.clock.setTimeout(() => {
+      this.delayed.delete(timer);
+      if (!this.closed) fn();
+    }, delayMs);
+    this.delayed.add(timer);
+  }
+
+  private emit(listeners: Set<(peer: EndpointId) => void>, peer: EndpointId): void {
+    for (const listener of listeners) {
+      try {
+        listener(peer);
+      } catch (err) {
+        this.log.error(`peer listener failed for ${peer}: ${String(err)}`);
+      }
+    }
+  }
+}

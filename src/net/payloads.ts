@@ -1,0 +1,117 @@
+/**
+ * What each verb carries. Storage's Partition and ReadCommand travel as they
+ * are (plain data: Buffers, numbers, bigint tokens); everything else is
+ * declared here so the layers that register handlers (gossip, coordinator,
+ * hints, schema) and the layers that send agree on one shape. A field added
+ * later must be optional, so a node one version behind still decodes it.
+ */
+import type { KeyspaceMetadata, TableMetadata } from '../schema/table.js';
+import type { Partition, ReadCommand, TokenRange } from '../storage/model.js';
+
+/** A node's internode address, `host:port` (e.g. `127.0.0.2:7000`). */
+export type EndpointId = string;
+
+/** Partitions to apply through reconcile (a write, a read repair, a replayed hint, a batch). */
+export interface MutationRequest {
+  partitions: Partition[];
+}
+
+/** An acknowledgement with nothing to say. */
+export type Ack = Record<string, never>;
+
+export interface ReadRequest {
+  command: ReadCommand;
+}
+
+export interface ReadResponse {
+  /** The replica's unfiltered partition, or null when it holds nothing for the key. */
+  partition: Partition | null;
+}
+
+export interface ReadDigestResponse {
+  /** Digest of the replica's answer to the same ReadCommand (src/storage/digest.ts). */
+  digest: Buffer;
+}
+
+/** The coordinator's RangeReadCommand, restated here because src/coordinator sits below src/net. */
+export interface RangeReadRequest {
+  tableId: string;
+  range: TokenRange;
+  /** Resume strictly after this partition (paging). */
+  after?: { token: bigint; key: Buffer };
+  limitPartitions: number;
+  withStatic: boolean;
+}
+
+export interface RangeReadResponse {
+  /** Whole partitions in token order, at most limitPartitions. */
+  partitions: Partition[];
+}
+
+/** One endpoint's heartbeat as gossip compares it: a newer generation or a higher version wins. */
+export interface GossipDigest {
+  endpoint: EndpointId;
+  generation: number;
+  maxVersion: number;
+}
+
+/** One versioned application state value (status, tokens, dc, rack, schema version, load, host id...). */
+export interface VersionedValue {
+  value: string;
+  version: number;
+}
+
+export interface EndpointStateWire {
+  generation: number;
+  heartbeatVersion: number;
+  states: Record<string, VersionedValue>;
+}
+
+export interface GossipDigestSyn {
+  clusterName: string;
+  digests: GossipDigest[];
+}
+
+export interface GossipDigestAck {
+  /** Endpoints the receiver of the SYN wants newer state for. */
+  requests: GossipDigest[];
+  /** State the receiver of the SYN holds newer than the sender's digests. */
+  states: Record<EndpointId, EndpointStateWire>;
+}
+
+export interface GossipDigestAck2 {
+  states: Record<EndpointId, EndpointStateWire>;
+}
+
+/** A node's whole schema, so the receiver can merge it whatever it missed. */
+export interface SchemaSnapshot {
+  version: string;
+  keyspaces: KeyspaceMetadata[];
+  tables: TableMetadata[];
+}
+
+/** A logged batch held by another node until its coordinator confirms it applied. */
+export interface BatchlogStoreRequest {
+  /** A timeuuid, also the key BATCHLOG_REMOVE names. */
+  batchId: string;
+  /** When the coordinator wrote it (µs); replay starts once it is older than the write timeout. */
+  writtenAtUs: number;
+  partitions: Partition[];
+}
+
+export interface BatchlogRemoveRequest {
+  batchId: string;
+}
+
+/** A hinted mutation replayed to the replica that missed it. */
+export interface HintRequest {
+  /** The target's host id, so a node that changed address refuses a hint meant for another. */
+  targetHostId: string;
+  partitions: Partition[];
+}
+
+export interface TruncateRequest {
+  tableId: string;
+}
+
+export type EchoRequest = Record<string, never>;
