@@ -1,0 +1,113 @@
+/**
+ * sibylsh's entry point: parses the command line, connects the driver, and
+ * runs statements from -e, -f, a pipe, or the interactive prompt. Off a
+ * terminal the first failed statement ends the run with exit code 1 and its
+ * error on stderr, as scripts need.
+ */
+import { readFileSync } from 'node:fs';
+import { Client } from '../src/client/index.js';
+import { ArgsError, parseArgs, USAGE } from './args.js';
+import { serverInfo, SHELL_VERSION } from './commands.js';
+import { runRepl } from './repl.js';
+import { Shell } from './shell.js';
+import { StatementSplitter } from './splitter.js';
+
+export interface MainIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+}
+
+/** Runs the shell; resolves to the process exit code. */
+export async function main(argv: string[], io: MainIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv, io.env);
+  } catch (err) {
+    if (!(err instanceof ArgsError)) throw err;
+    io.stderr.write(`sibylsh: ${err.message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const interactive = args.execute === undefined && args.file === undefined && io.stdin.isTTY === true;
+  const noColour = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
+  const colour = args.colour ?? (io.stdout.isTTY === true && !noColour);
+  const address = `${args.host}:${args.port}`;
+  const client = new Client({
+    contactPoints: [address],
+    requestTimeoutMs: Math.round(args.requestTimeoutS * 1000),
+    ...(args.keyspace !== undefined ? { keyspace: args.keyspace } : {}),
+  });
+  // Background reconnection noise is the driver's business; the shell reports failed requests itself.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    io.stderr.write(`Connection error: ('Unable to connect to any servers', {'${address}': ${JSON.stringify((err as Error).message)}})\n`);
+    await client.shutdown();
+    return 1;
+  }
+  const shell = new Shell({
+    client,
+    interactive,
+    colour,
+    address,
+    io: { stdout: (t) => io.stdout.write(t), stderr: (t) => io.stderr.write(t) },
+  });
+  try {
+    if (args.keyspace !== undefined && !(await shell.run(`USE ${quoteKeyspace(args.keyspace)}`))) return 1;
+    if (args.execute !== undefined) return (await shell.runScript(args.execute, '<stdin>', true)) ? 0 : 1;
+    if (args.file !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(args.file, 'utf8');
+      } catch (err) {
+        io.stderr.write(`sibylsh: cannot read ${args.file}: ${(err as Error).message}\n`);
+        return 1;
+      }
+      return (await shell.runScript(text, args.file, true)) ? 0 : 1;
+    }
+    if (!interactive) return (await runPiped(shell, io.stdin)) ? 0 : 1;
+    const info = await serverInfo(shell);
+    shell.print(`Connected to ${info.cluster} at ${address}`);
+    shell.print(`[sibylsh ${SHELL_VERSION} | Sibyl ${info.release} | CQL spec ${info.cql} | Native protocol v1]`);
+    shell.print('Use HELP for help.');
+    await runRepl(shell, io.stdin, io.stdout);
+    return 0;
+  } finally {
+    shell.stopCapture();
+    await client.shutdown();
+  }
+}
+
+function quoteKeyspace(name: string): string {
+  return /^[a-z][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Statements from a pipe, run one at a time as their lines arrive; stops at the first failure. */
+async function runPiped(shell: Shell, input: NodeJS.ReadableStream): Promise<boolean> {
+  const splitter = new StatementSplitter();
+  let pending = '';
+  input.setEncoding('utf8');
+  for await (const chunk of input as AsyncIterable<string>) {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      for (const statement of splitter.feed(line.replace(/\r$/, ''))) {
+        if (!(await shell.run(statement.text, `<stdin>:${statement.lastLine}:`))) return false;
+        if (shell.exited) return true;
+      }
+    }
+  }
+  const last = [...(pending !== '' ? splitter.feed(pending) : []), ...[splitter.finish()].filter((s) => s !== undefined)];
+  for (const statement of last) {
+    if (!(await shell.run(statement.text, `<stdin>:${statement.lastLine}:`))) return false;
+    if (shell.exited) return true;
+  }
+  return true;
+}

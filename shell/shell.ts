@@ -1,0 +1,196 @@
+/**
+ * One shell session: its settings (consistency, tracing, expand, paging,
+ * capture), the driver client it talks through, and the running of
+ * statements, whether they came from the prompt, -e, -f, a pipe or SOURCE.
+ * Shell commands live in commands.ts, DESCRIBE in describe.ts, COPY in
+ * copy.ts; this file sends CQL and prints what comes back.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Client, ConsistencyName, ResultSet } from '../src/client/index.js';
+import { parseTypeName, type CqlType } from '../src/schema/cql-type.js';
+import { ReportedError, runShellCommand } from './commands.js';
+import { errorLines } from './error-format.js';
+import { ANSI, formatValue } from './format-value.js';
+import { isShellCommand, StatementSplitter, type Statement } from './splitter.js';
+import { tableLines, verticalLines } from './table-output.js';
+
+export interface ShellIo {
+  /** Writes text to standard output as is. */
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Interactive only: shows `---MORE---` and waits for a key. */
+  more?(): Promise<void>;
+}
+
+export interface ShellOptions {
+  client: Client;
+  io: ShellIo;
+  /** A person at a terminal: prompts, paging pauses, a blank line after each table. */
+  interactive: boolean;
+  colour: boolean;
+  /** `host:port` the shell was asked to connect to. */
+  address: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 100;
+
+/** Rows per request when paging is off: every page is still fetched, just in bigger steps. */
+const UNPAGED_FETCH_SIZE = 5000;
+
+export class Shell {
+  readonly client: Client;
+  readonly io: ShellIo;
+  readonly interactive: boolean;
+  readonly colour: boolean;
+  readonly address: string;
+  consistency: ConsistencyName = 'ONE';
+  tracing = false;
+  expand = false;
+  paging = true;
+  pageSize = DEFAULT_PAGE_SIZE;
+  /** Set by EXIT / QUIT. */
+  exited = false;
+  private capture: { path: string; fd: number } | undefined;
+  private readonly types = new Map<string, CqlType>();
+
+  constructor(options: ShellOptions) {
+    this.client = options.client;
+    this.io = options.io;
+    this.interactive = options.interactive;
+    this.colour = options.colour;
+    this.address = options.address;
+  }
+
+  get keyspace(): string | undefined {
+    return this.client.keyspace;
+  }
+
+  get prompt(): string {
+    return this.keyspace ? `sibylsh:${this.keyspace}> ` : 'sibylsh> ';
+  }
+
+  /** Shell messages (always to the terminal). */
+  print(line: string): void {
+    this.io.stdout(`${line}\n`);
+  }
+
+  /** Query results: to the capture file while CAPTURE is on, else to the terminal. */
+  writeResult(line: string): void {
+    if (this.capture) writeSync(this.capture.fd, `${line}\n`);
+    else this.io.stdout(`${line}\n`);
+  }
+
+  printError(lines: string[], where?: string): void {
+    const [first, ...rest] = lines;
+    const text = [`${where ?? ''}${first ?? ''}`, ...rest].join('\n');
+    this.io.stderr(this.colour ? `${ANSI.error}${text}${ANSI.reset}\n` : `${text}\n`);
+  }
+
+  startCapture(path: string): void {
+    this.stopCapture();
+    this.capture = { path, fd: openSync(path, 'a') };
+  }
+
+  stopCapture(): string | undefined {
+    if (!this.capture) return undefined;
+    closeSync(this.capture.fd);
+    const { path } = this.capture;
+    this.capture = undefined;
+    return path;
+  }
+
+  get capturePath(): string | undefined {
+    return this.capture?.path;
+  }
+
+  /**
+   * Runs a script's statements in order. With `stopOnError`, the first
+   * failure ends the script; errors carry `name:line:` as cqlsh prints them
+   * for files. Returns false when any statement failed.
+   */
+  async runScript(text: string, name: string, stopOnError: boolean): Promise<boolean> {
+    const splitter = new StatementSplitter();
+    let ok = true;
+    const statements: Statement[] = [];
+    for (const line of text.split(/\r?\n/)) statements.push(...splitter.feed(line));
+    const rest = splitter.finish();
+    if (rest) statements.push(rest);
+    for (const statement of statements) {
+      if (this.exited) break;
+      const success = await this.run(statement.text, `${name}:${statement.lastLine}:`);
+      ok &&= success;
+      if (!success && stopOnError) return false;
+    }
+    return ok;
+  }
+
+  /** Runs one statement (CQL or a shell command); prints its output or error. Returns false on error. */
+  async run(text: string, where?: string): Promise<boolean> {
+    try {
+      if (isShellCommand(text)) await runShellCommand(this, text);
+      else await this.execute(text);
+      return true;
+    } catch (err) {
+      if (err instanceof ReportedError) return false;
+      this.printError(errorLines(err, text), where);
+      return false;
+    }
+  }
+
+  /** Sends one CQL statement and prints its result the way cqlsh does. */
+  async execute(cql: string): Promise<void> {
+    const fetchSize = this.paging ? this.pageSize : UNPAGED_FETCH_SIZE;
+    let rs = await this.client.execute(cql, null, { consistency: this.consistency, fetchSize });
+    if (rs.columns.length > 0) {
+      this.writeResult('');
+      let rows = 0;
+      let first = true;
+      for (;;) {
+        if (rs.rows.length > 0 || first) {
+          this.printPage(rs, first || this.interactive, rows);
+          rows += rs.rows.length;
+        }
+        if (!rs.pageState) {
+          if (!this.interactive) this.writeResult('');
+          break;
+        }
+        if (this.interactive && this.paging && !this.capture && this.io.more) await this.io.more();
+        rs = await this.client.execute(cql, null, { consistency: this.consistency, fetchSize, pageState: rs.pageState });
+        first = false;
+      }
+      this.writeResult(`(${rows} rows)`);
+    }
+    this.printWarnings(rs.info.warnings);
+    if (this.tracing) this.print('Tracing is not available from this node yet');
+  }
+
+  private printPage(rs: ResultSet, header: boolean, rowOffset: number): void {
+    const names = rs.columns.map((c) => c.name);
+    if (rs.rows.length === 0) {
+      for (const line of tableLines({ names, rows: [] }, this.colour, true)) this.writeResult(line);
+      this.writeResult('');
+      return;
+    }
+    const types = rs.columns.map((c) => this.type(c.type));
+    const rows = rs.rows.map((row) => rs.columns.map((c, i) => formatValue(types[i]!, row[c.name])));
+    const lines = this.expand ? verticalLines({ names, rows }, this.colour, rowOffset) : tableLines({ names, rows }, this.colour, header);
+    for (const line of lines) this.writeResult(line);
+    if (!this.expand && this.interactive) this.writeResult('');
+  }
+
+  private printWarnings(warnings: string[]): void {
+    if (warnings.length === 0) return;
+    this.writeResult('');
+    this.writeResult('Warnings :');
+    for (const warning of warnings) {
+      this.writeResult(warning);
+      this.writeResult('');
+    }
+  }
+
+  private type(text: string): CqlType {
+    let type = this.types.get(text);
+    if (!type) this.types.set(text, (type = parseTypeName(text)));
+    return type;
+  }
+}
