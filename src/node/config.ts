@@ -68,6 +68,14 @@ function coerce(name: keyof Settings, raw: unknown, source: string): unknown {
     }
     return n;
   }
+  if (Array.isArray(expected)) {
+    // A list setting (seeds) takes a YAML list or, as cassandra.yaml's seed_provider does, one comma-separated string.
+    const items = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s !== '') : raw;
+    if (!Array.isArray(items) || items.some((item) => typeof item !== 'string' || item === '')) {
+      throw new ConfigError(`setting '${name}' in ${source} must be a list of non-empty strings, got ${JSON.stringify(raw)}`);
+    }
+    return Object.freeze([...items]);
+  }
   if (name === 'commitlog_sync') {
     if (raw !== 'periodic' && raw !== 'batch') {
       throw new ConfigError(`setting 'commitlog_sync' in ${source} must be 'periodic' or 'batch', got ${JSON.stringify(raw)}`);

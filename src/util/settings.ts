@@ -63,6 +63,12 @@ export interface Settings {
   internode_reconnect_base_delay: number;
   /** Upper bound, in milliseconds, of the delay between internode reconnection attempts. */
   internode_reconnect_max_delay: number;
+  /** Internode addresses (`host` or `host:port`) a node gossips with to join the cluster, like cassandra.yaml's seed_provider seeds. */
+  seeds: readonly string[];
+  /** Milliseconds between gossip rounds (one heartbeat and one exchange with a random peer each). */
+  gossip_interval: number;
+  /** Suspicion level (phi) past which the failure detector convicts a silent peer; higher tolerates longer pauses. */
+  phi_convict_threshold: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -94,4 +100,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   internode_tcp_connect_timeout: 2000,
   internode_reconnect_base_delay: 100,
   internode_reconnect_max_delay: 4000,
+  seeds: Object.freeze([]) as readonly string[],
+  gossip_interval: 1000,
+  phi_convict_threshold: 8,
 });

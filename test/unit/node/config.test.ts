@@ -24,6 +24,13 @@ describe('loadSettings', () => {
     expect(settings.native_transport_port).to.equal(9242);
   });
 
+  it('reads seeds as a YAML list or as one comma-separated string', () => {
+    const list = configFile('seeds:\n  - 127.0.0.1:7000\n  - 127.0.0.2\n');
+    expect(loadSettings({ configFile: list }).seeds).to.deep.equal(['127.0.0.1:7000', '127.0.0.2']);
+    expect(loadSettings({ overrides: { seeds: '127.0.0.1, 127.0.0.3:7001' } }).seeds).to.deep.equal(['127.0.0.1', '127.0.0.3:7001']);
+    expect(() => loadSettings({ overrides: { seeds: [7000] } })).to.throw(ConfigError, `setting 'seeds' in command line must be a list of non-empty strings, got [7000]`);
+  });
+
   it('refuses an unknown key, naming it and where it came from', () => {
     const file = configFile('native_transport_prot: 9042\n');
     expect(() => loadSettings({ configFile: file })).to.throw(ConfigError, `unknown setting 'native_transport_prot' in config file ${file}`);
