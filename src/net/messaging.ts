@@ -337,7 +337,9 @@ export class MessagingService {
     const handler = verb && this.handlers.get(verb);
     if (!spec || spec.kind !== 'request' || !handler) {
       const err = new ServerError(`no handler for verb ${verb ?? `#${verbId}`} on ${this.selfId}`);
-      reply([Kind.Error, id, verbId, { code: err.code, message: err.message, fields: {} }]);
+      // Answer with the response verb the requester waits for; an id this node does not know is echoed back.
+      const answerVerbId = spec?.kind === 'request' ? VERBS[spec.response].id : verbId;
+      reply([Kind.Error, id, answerVerbId, { code: err.code, message: err.message, fields: {} }]);
       return;
     }
     const responseVerb = spec.response;
