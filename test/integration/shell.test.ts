@@ -1,0 +1,218 @@
+/**
+ * sibylsh against one real node: statements from -e, -f and a pipe, output
+ * compared exactly with what cqlsh prints, errors on stderr with a non-zero
+ * exit, and DESCRIBE SCHEMA recreating the schema on a fresh node.
+ */
+import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeDir, startNode, tempDir, type NodeProcess } from './harness.js';
+import { runShell } from './shell-harness.js';
+
+const SCHEMA = `CREATE KEYSPACE shop WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1};
+CREATE TABLE shop.items (
+  k int, c text, price double, ratio float, data blob, at timestamp, id uuid,
+  tags set<text>, counts map<text, int>, flags list<boolean>, ok boolean, "Mixed" text STATIC,
+  PRIMARY KEY (k, c)
+) WITH CLUSTERING ORDER BY (c DESC) AND comment = 'it''s here' AND default_time_to_live = 0;
+CREATE TABLE shop.simple (id text PRIMARY KEY, n bigint);
+`;
+
+describe('sibylsh against a node', function () {
+  this.timeout(30_000);
+  let node: NodeProcess;
+  let dir: string;
+  const target = () => [node.host, String(node.port)];
+
+  before(async () => {
+    node = await startNode();
+    dir = tempDir('sibylsh-test-');
+    const run = await runShell([...target(), '-e', SCHEMA]);
+    expect(run.stderr).to.equal('');
+    const rows = `USE shop;
+INSERT INTO items (k, c, price, ratio, data, at, id, tags, counts, flags, ok) VALUES (1, 'a;b', 3.14159265358979, 0.1, 0xcafe, '2026-01-02 03:04:05.678+0000', 6AB09BEC-E68E-48D9-A5F8-97E6FB4C9B47, {'x', 'it''s'}, {'a': 1}, [true, false], true);
+INSERT INTO items (k, c) VALUES (2, 'longer text');
+`;
+    expect((await runShell(target(), rows)).code).to.equal(0);
+  });
+
+  after(async () => {
+    if (node) {
+      await node.stop();
+      removeDir(node.dataDir);
+    }
+    if (dir) removeDir(dir);
+  });
+
+  it('prints rows as cqlsh does: left-justified header, right-justified values, typed formatting, (N rows)', async () => {
+    const run = await runShell([...target(), '-e', 'SELECT * FROM shop.items']);
+    expect(run.code).to.equal(0);
+    expect(run.stderr).to.equal('');
+    expect(run.stdout).to.equal(
+      [
+        '',
+        ' k | c           | Mixed | at                              | counts   | data   | flags         | id                                   | ok   | price         | ratio | tags',
+        '---+-------------+-------+---------------------------------+----------+--------+---------------+--------------------------------------+------+---------------+-------+----------------',
+        " 1 |         a;b |  null | 2026-01-02 03:04:05.678000+0000 | {'a': 1} | 0xcafe | [True, False] | 6ab09bec-e68e-48d9-a5f8-97e6fb4c9b47 | True | 3.14159265359 |   0.1 | {'it''s', 'x'}",
+        ' 2 | longer text |  null |                            null |     null |   null |          null |                                 null | null |          null |  null |           null',
+        '',
+        '(2 rows)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints the header of an empty result and (0 rows)', async () => {
+    const run = await runShell([...target(), '-k', 'shop', '-e', 'SELECT id, n FROM simple WHERE id = \'none\'']);
+    expect(run.stdout).to.equal('\n id | n\n----+---\n\n\n(0 rows)\n');
+  });
+
+  it('runs piped statements spanning lines, with ; inside strings and comments, and follows USE', async () => {
+    const input = [
+      'USE shop; -- a comment; with a semicolon',
+      "INSERT INTO simple (id, n) VALUES ('semi;colon', 7);",
+      '/* block; comment */ SELECT id,',
+      '  n FROM simple',
+      "  WHERE id = 'semi;colon';",
+      'EXPAND ON',
+      "SELECT * FROM simple WHERE id = 'semi;colon';",
+    ].join('\n');
+    const run = await runShell(target(), input);
+    expect(run.stderr).to.equal('');
+    expect(run.code).to.equal(0);
+    expect(run.stdout).to.equal(
+      [
+        '',
+        ' id         | n',
+        '------------+---',
+        ' semi;colon | 7',
+        '',
+        '(1 rows)',
+        'Now Expanded output is enabled',
+        '',
+        '@ Row 1',
+        '----+------------',
+        ' id | semi;colon',
+        ' n  | 7',
+        '',
+        '',
+        '(1 rows)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('answers shell commands in cqlsh words', async () => {
+    const run = await runShell(target(), 'CONSISTENCY\nCONSISTENCY quorum\nCONSISTENCY\nTRACING\nPAGING 50\nPAGING OFF\nEXPAND\n');
+    expect(run.stderr).to.equal('');
+    expect(run.stdout).to.equal(
+      [
+        'Current consistency level is ONE.',
+        'Consistency level set to QUORUM.',
+        'Current consistency level is QUORUM.',
+        'Tracing is currently disabled. Use TRACING ON to enable.',
+        'Page size: 50',
+        'Disabled Query paging.',
+        'Expanded output is currently disabled. Use EXPAND ON to enable.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('stops at the first failed statement of -f, prints the error with file and line to stderr, and exits 1', async () => {
+    const file = join(dir, 'script.cql');
+    writeFileSync(file, "SELECT id FROM shop.simple WHERE id = 'x';\nSELECT * FROM shop.nope;\nSELECT * FROM shop.simple;\n");
+    const run = await runShell([...target(), '-f', file]);
+    expect(run.code).to.equal(1);
+    expect(run.stdout).to.equal('\n id\n----\n\n\n(0 rows)\n');
+    expect(run.stderr).to.equal(`${file}:2:InvalidRequest: Error from server: code=2200 [Invalid query] message="unconfigured table nope"\n`);
+  });
+
+  it('points at a syntax error with a caret under the statement', async () => {
+    const run = await runShell([...target(), '-e', 'SELECT *\nFROM shop.simple WHER id = 1']);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.equal(
+      ["<stdin>:2:SyntaxException: line 2:17 mismatched input 'WHER' expecting EOF", 'FROM shop.simple WHER id = 1', '                 ^', ''].join('\n'),
+    );
+  });
+
+  it("prints Unavailable with the driver's info dict", async () => {
+    await runShell([...target(), '-e', "CREATE KEYSPACE rf3 WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}; CREATE TABLE rf3.t (k int PRIMARY KEY)"]);
+    const run = await runShell([...target(), '-e', 'CONSISTENCY QUORUM; SELECT * FROM rf3.t']);
+    expect(run.code).to.equal(1);
+    expect(run.stdout).to.equal('Consistency level set to QUORUM.\n');
+    expect(run.stderr).to.equal(
+      '<stdin>:1:Unavailable: Error from server: code=1000 [Unavailable exception] message="Cannot achieve consistency level QUORUM (2 required but only 1 alive)" ' +
+        "info={'consistency': 'QUORUM', 'required_replicas': 2, 'alive_replicas': 1}\n",
+    );
+    await runShell([...target(), '-e', 'DROP KEYSPACE rf3']);
+  });
+
+  it('prints CQL that recreates the table exactly', async () => {
+    const run = await runShell([...target(), '-e', 'DESCRIBE TABLE shop.items']);
+    expect(run.stdout).to.equal(
+      [
+        '',
+        'CREATE TABLE shop.items (',
+        '    k int,',
+        '    c text,',
+        '    "Mixed" text static,',
+        '    at timestamp,',
+        '    counts map<text, int>,',
+        '    data blob,',
+        '    flags list<boolean>,',
+        '    id uuid,',
+        '    ok boolean,',
+        '    price double,',
+        '    ratio float,',
+        '    tags set<text>,',
+        '    PRIMARY KEY (k, c)',
+        ') WITH CLUSTERING ORDER BY (c DESC)',
+        "    AND comment = 'it''s here'",
+        '    AND default_time_to_live = 0',
+        '    AND gc_grace_seconds = 864000',
+        "    AND read_repair = 'BLOCKING';",
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('lists keyspaces and tables', async () => {
+    expect((await runShell([...target(), '-e', 'DESCRIBE KEYSPACES'])).stdout).to.equal('\nshop  system  system_schema\n\n');
+    expect((await runShell([...target(), '-k', 'shop', '-e', 'DESC TABLES'])).stdout).to.equal('\nitems  simple\n\n');
+  });
+
+  it('DESCRIBE SCHEMA fed into a fresh node describes identically', async () => {
+    const first = await runShell([...target(), '-e', 'DESCRIBE SCHEMA']);
+    expect(first.code).to.equal(0);
+    expect(first.stdout).to.contain("CREATE KEYSPACE shop WITH replication = {'class': 'org.apache.cassandra.locator.SimpleStrategy', 'replication_factor': '1'}  AND durable_writes = true;");
+    const fresh = await startNode();
+    try {
+      const load = await runShell([fresh.host, String(fresh.port)], first.stdout);
+      expect(load.stderr).to.equal('');
+      const second = await runShell([fresh.host, String(fresh.port), '-e', 'DESCRIBE SCHEMA']);
+      expect(second.stdout).to.equal(first.stdout);
+    } finally {
+      await fresh.stop();
+      removeDir(fresh.dataDir);
+    }
+  });
+
+  it('writes query results to the CAPTURE file and shell messages to the terminal', async () => {
+    const file = join(dir, 'capture.txt');
+    const run = await runShell(target(), `CAPTURE '${file}'\nSELECT n FROM shop.simple WHERE id = 'semi;colon';\nCAPTURE OFF\n`);
+    expect(run.stdout).to.equal(`Now capturing query output to '${file}'.\nStopped capture. Output saved to '${file}'.\n`);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(file, 'utf8')).to.equal('\n n\n---\n 7\n\n(1 rows)\n');
+  });
+
+  it('runs a SOURCE file and reports the server version and host', async () => {
+    const file = join(dir, 'source.cql');
+    writeFileSync(file, 'CONSISTENCY TWO\nCONSISTENCY\n');
+    const run = await runShell(target(), `SOURCE '${file}'\nSHOW VERSION\nSHOW HOST\n`);
+    expect(run.stdout).to.equal(
+      `Consistency level set to TWO.\nCurrent consistency level is TWO.\n[sibylsh 0.1.0 | Sibyl 0.1.0 | CQL spec 3.4.6 | Native protocol v1]\nConnected to Sibyl Cluster at ${node.host}:${node.port}\n`,
+    );
+  });
+});
