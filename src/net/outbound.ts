@@ -83,8 +83,13 @@ export class OutboundConnection {
   private failures = 0;
   private nextAttemptAtMs = 0;
   private readonly packr = createPackr();
+  private readonly host: string;
+  private readonly port: number;
 
-  constructor(private readonly opts: OutboundOptions) {}
+  /** Throws PeerUnreachableError when the peer is not a `host:port` endpoint. */
+  constructor(private readonly opts: OutboundOptions) {
+    ({ host: this.host, port: this.port } = splitEndpoint(opts.peer));
+  }
 
   get peer(): EndpointId {
     return this.opts.peer;
@@ -154,11 +159,10 @@ export class OutboundConnection {
   }
 
   private connect(): void {
-    const { host, port } = splitEndpoint(this.peer);
     const { settings, clock, frameBytesMax } = this.opts;
     this.state = 'connecting';
     this.connectAttempts++;
-    const socket = connect({ host, port });
+    const socket = connect({ host: this.host, port: this.port });
     socket.setNoDelay(true);
     this.socket = socket;
     const timeoutMs = settings.internode_tcp_connect_timeout;

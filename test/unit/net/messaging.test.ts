@@ -156,6 +156,14 @@ describe('MessagingService', function () {
     expect((err as Error).message).to.match(/internode_max_message_size \(1000\)$/);
   });
 
+  it('refuses a destination that is not a host:port endpoint', async () => {
+    const a = await cluster.start();
+    const err = await a.messaging.request('nowhere', 'ECHO', {}).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(PeerUnreachableError);
+    expect((err as Error).message).to.equal("peer nowhere unreachable: 'nowhere' is not a host:port endpoint");
+    expect(a.messaging.connectionStats('nowhere')).to.equal(undefined);
+  });
+
   it('fails requests waiting on a peer whose connection closes, and those sent after close', async () => {
     const a = await cluster.start();
     const b = await cluster.start();
