@@ -143,7 +143,7 @@ function parseIpv4(text: string): number[] | undefined {
   return out;
 }
 
-/** An IPv4 or IPv6 address → its 4 or 16 bytes. */
+/** An IPv4 or IPv6 address → its 4 or 16 bytes (4 for an IPv4-mapped IPv6 address). */
 export function parseInet(text: string): Buffer | undefined {
   const v4 = parseIpv4(text);
   if (v4) return Buffer.from(v4);
@@ -175,6 +175,9 @@ export function parseInet(text: string): Buffer | undefined {
   const groups = [...head, ...new Array<number>(missing).fill(0), ...tail];
   const buf = Buffer.alloc(16);
   groups.forEach((g, i) => buf.writeUInt16BE(g, i * 2));
+  // Java (and so Cassandra) turns an IPv4-mapped address (::ffff:a.b.c.d) into
+  // the plain IPv4 address, stored as 4 bytes.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return buf.subarray(12);
   return buf;
 }
 

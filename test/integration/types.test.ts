@@ -112,9 +112,11 @@ describe('CQL types through the driver', function () {
     expect(await one(41, 't, bl')).to.deep.equal({ t: '', bl: Buffer.alloc(0) });
   });
 
-  it('rounds a float to 32 bits and reads an IPv4 address as four bytes', async () => {
-    await s.client.execute(`INSERT INTO ty.all (k, f, ip) VALUES (42, 16777217, '10.0.0.255')`);
+  it('rounds a float to 32 bits and reads an IPv4-mapped IPv6 address as the IPv4 address, as Java does', async () => {
+    await s.client.execute(`INSERT INTO ty.all (k, f, ip) VALUES (42, 16777217, '::ffff:10.0.0.255')`);
     expect(await one(42, 'f, ip')).to.deep.equal({ f: 16777216, ip: '10.0.0.255' });
+    await s.client.execute('INSERT INTO ty.all (k, ip) VALUES (?, ?)', [43, '::ffff:1.2.3.4']);
+    expect(await one(43, 'ip')).to.deep.equal({ ip: '1.2.3.4' });
   });
 
   it('reads back collections of every kind, sorted as Cassandra sorts them, from literals', async () => {
