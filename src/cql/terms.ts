@@ -8,7 +8,7 @@
 import type { Term } from '../../grammar/ast.js';
 import type { Clock } from '../clock/clock.js';
 import { formatType, type CqlType } from '../schema/cql-type.js';
-import { compareValues, fromConstant, validate } from '../schema/codec.js';
+import { acceptsConstant, compareValues, fromConstant, validate } from '../schema/codec.js';
 import { AssertionError, InvalidRequestError } from '../util/errors.js';
 import { serializeList, serializeMap } from './collection-format.js';
 import type { BoundValue } from './processor.js';
@@ -48,13 +48,19 @@ export function bindTerm(term: Term, type: CqlType, column: string, ctx: TermCon
     }
     case 'list':
       if (type.kind !== 'list') throw literalMismatch('list', type, column);
+      for (const e of term.elements) checkElementKind(e, type.element, 'list', 'value', column);
       return serializeList(term.elements.map((e) => bindElement(e, type.element, column, ctx)));
     case 'set':
       if (type.kind !== 'set') throw literalMismatch('set', type, column);
+      for (const e of term.elements) checkElementKind(e, type.element, 'set', 'value', column);
       return serializeList(sortedUnique(term.elements.map((e) => bindElement(e, type.element, column, ctx)), type.element));
     case 'map':
       if (type.kind === 'set' && term.entries.length === 0) return serializeList([]);
       if (type.kind !== 'map') throw literalMismatch('map', type, column);
+      for (const [k, v] of term.entries) {
+        checkElementKind(k, type.key, 'map', 'key', column);
+        checkElementKind(v, type.value, 'map', 'value', column);
+      }
       return serializeMap(
         sortedMapEntries(
           term.entries.map(([k, v]) => [bindElement(k, type.key, column, ctx), bindElement(v, type.value, column, ctx)]),
@@ -79,6 +85,18 @@ function bindElement(term: Term, type: CqlType, column: string, ctx: TermContext
   if (value === null) throw new InvalidRequestError('null is not supported inside collections');
   if (value === undefined) throw new InvalidRequestError('unset value is not supported inside collections');
   return value;
+}
+
+/**
+ * A constant inside a collection literal whose kind the element type never
+ * takes fails as Cassandra words it: `Invalid set literal for tags: value 'a'
+ * is not of type int` (a right kind with a bad value fails later, with the
+ * type's own message).
+ */
+function checkElementKind(term: Term, type: CqlType, literal: string, part: 'key' | 'value', column: string): void {
+  if (term.kind !== 'constant' || acceptsConstant(type, term.type)) return;
+  const shown = term.type === 'STRING' ? `'${term.text}'` : term.text;
+  throw new InvalidRequestError(`Invalid ${literal} literal for ${column}: ${part} ${shown} is not of type ${formatType(type)}`);
 }
 
 function literalMismatch(literal: string, type: CqlType, column: string): InvalidRequestError {

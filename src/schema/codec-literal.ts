@@ -148,10 +148,15 @@ function toBig(n: number | undefined): bigint | undefined {
  * bad value fails with the type's own message, e.g. `Unable to make int from '99999999999'`.
  */
 export function fromConstant(type: CqlType, constantType: ConstantKind, text: string, column: string): Buffer {
-  if (type.kind !== 'native' || !ACCEPTS[constantType].includes(type.name)) {
+  if (!acceptsConstant(type, constantType)) {
     throw new InvalidRequestError(`Invalid ${constantType} constant (${text}) for "${column}" of type ${formatType(type)}`);
   }
   return nativeFromConstant(type.name, constantType, text);
+}
+
+/** Whether a constant of this kind can ever be a value of `type` (Cassandra's assignability test). */
+export function acceptsConstant(type: CqlType, constantType: ConstantKind): type is Extract<CqlType, { kind: 'native' }> {
+  return type.kind === 'native' && ACCEPTS[constantType].includes(type.name);
 }
 
 function quote(text: string): string {

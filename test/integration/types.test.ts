@@ -169,6 +169,12 @@ describe('CQL types through the driver', function () {
       ['INSERT INTO ty.coll (k, si) VALUES (0, {null})', 'null is not supported inside collections'],
       ["INSERT INTO ty.coll (k, mt) VALUES (0, {'a': null})", 'null is not supported inside collections'],
       ["INSERT INTO ty.coll (k, lv) VALUES (0, {'a': 'b'})", 'Invalid map literal for lv of type list<varint>'],
+      ["INSERT INTO ty.coll (k, si) VALUES (0, {1, 'a'})", "Invalid set literal for si: value 'a' is not of type int"],
+      ['INSERT INTO ty.coll (k, lv) VALUES (0, [1, 2.5])', 'Invalid list literal for lv: value 2.5 is not of type varint'],
+      ["INSERT INTO ty.coll (k, mt) VALUES (0, {1: '10:00:00'})", 'Invalid map literal for mt: key 1 is not of type text'],
+      ["INSERT INTO ty.coll (k, mb) VALUES (0, {1: 'yes'})", "Invalid map literal for mb: value 'yes' is not of type boolean"],
+      ['INSERT INTO ty.coll (k, si) VALUES (0, {2147483648})', "Unable to make int from '2147483648'"],
+      ["UPDATE ty.coll SET si = si + {'a'} WHERE k = 0", "Invalid set literal for si: value 'a' is not of type int"],
     ];
     for (const [cql, message] of cases) {
       it(cql, () => expectFailure(s.client.execute(cql), InvalidRequestError, message));
