@@ -7,8 +7,7 @@ import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import type { Packr } from 'msgpackr';
 import type { Clock, Timer } from '../clock/clock.js';
-import { createPackr, encodeFrame, FrameDecoder } from '../transport/frame.js';
-import { FrameWriter } from '../transport/frame-writer.js';
+import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from '../util/framing.js';
 import type { Envelope, ErrorBody, EventBody } from '../transport/protocol.js';
 import { CONNECTION_STREAM, EVENT_STREAM, Opcode, PROTOCOL_VERSION, STREAM_ID_MAX } from '../transport/protocol.js';
 import { errorFromWire, ProtocolError } from '../util/errors.js';
@@ -67,7 +66,7 @@ export class Connection extends EventEmitter {
   ) {
     super();
     this.address = `${opts.host}:${opts.port}`;
-    this.decoder = new FrameDecoder(opts.frameBytesMax);
+    this.decoder = new FrameDecoder(opts.frameBytesMax, 'the driver option frameBytesMax');
     this.writer = new FrameWriter(socket);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));

@@ -9,9 +9,9 @@
 import type { Socket } from 'node:net';
 import type { Clock, Timer } from '../clock/clock.js';
 import type { Logger } from '../util/log.js';
-import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from './framing.js';
+import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from '../util/framing.js';
 import type { EndpointId } from './payloads.js';
-import { asEnvelope, Kind, type Envelope, type Hello } from './wire.js';
+import { MESSAGE_SIZE_SETTING, messageBound, asEnvelope, Kind, type Envelope, type Hello } from './wire.js';
 
 export interface InboundHooks {
   /** Decides the handshake: undefined accepts, a string is the reason for refusing. */
@@ -43,7 +43,7 @@ export class InboundConnection {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
     this.writer = new FrameWriter(socket);
-    this.decoder = new FrameDecoder(opts.frameBytesMax);
+    this.decoder = new FrameDecoder(opts.frameBytesMax, MESSAGE_SIZE_SETTING);
     this.handshakeTimer = opts.clock.setTimeout(
       () => this.abort(`no handshake within internode_tcp_connect_timeout (${opts.handshakeTimeoutMs} ms)`),
       opts.handshakeTimeoutMs,
@@ -93,11 +93,11 @@ export class InboundConnection {
     if (refusal !== undefined) {
       this.opts.log.warn(`Refusing internode connection from ${hello.from} (${this.remote}): ${refusal}`);
       this.dispose();
-      this.opts.socket.end(encodeFrame(packr, [Kind.Refused, refusal], this.opts.frameBytesMax));
+      this.opts.socket.end(encodeFrame(packr, [Kind.Refused, refusal], messageBound(this.opts.frameBytesMax)));
       return;
     }
     this.from = hello.from;
-    this.writer.write(encodeFrame(packr, [Kind.HelloAck, { from: this.opts.self(), version: hello.version }], this.opts.frameBytesMax));
+    this.writer.write(encodeFrame(packr, [Kind.HelloAck, { from: this.opts.self(), version: hello.version }], messageBound(this.opts.frameBytesMax)));
   }
 
   private abort(reason: string, level: 'warn' | 'debug' = 'warn'): void {

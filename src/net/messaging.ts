@@ -20,7 +20,7 @@ import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 import { MessageTimeoutError, PeerUnreachableError } from './errors.js';
 import { FaultFilter } from './faults.js';
-import { createPackr, encodeFrame } from './framing.js';
+import { createPackr, encodeFrame } from '../util/framing.js';
 import { InboundConnection } from './inbound.js';
 import { OutboundConnection, type OutboundStats } from './outbound.js';
 import type { EndpointId } from './payloads.js';
@@ -36,7 +36,7 @@ import {
   type VerbName,
   type VerbPayloads,
 } from './verbs.js';
-import { Kind, MESSAGING_VERSION, type Envelope, type Hello } from './wire.js';
+import { messageBound, Kind, MESSAGING_VERSION, type Envelope, type Hello } from './wire.js';
 
 export interface MessagingServiceOptions {
   /** This node's endpoint; defaults to listen_address:storage_port, with the bound port once listening on port 0. */
@@ -217,7 +217,7 @@ export class MessagingService {
     if (this.closed) throw new PeerUnreachableError(to, 'messaging service closed');
     const timeoutMs = verbTimeoutMs(verb, this.settings);
     // Encoding first refuses an oversized message to the caller, whatever the filter decides.
-    const frame = to === this.selfId ? undefined : encodeFrame(this.packr, envelope, this.frameBytesMax);
+    const frame = to === this.selfId ? undefined : encodeFrame(this.packr, envelope, messageBound(this.frameBytesMax));
     const decision = this.faults.decide(verb, this.selfId, to);
     if (decision.action === 'drop') return;
     const deliver = () => {
@@ -364,11 +364,11 @@ export class MessagingService {
   /** Encodes a response; one over the size bound becomes an error naming the setting. */
   private encodeResponse(response: Envelope): Buffer {
     try {
-      return encodeFrame(this.packr, response, this.frameBytesMax);
+      return encodeFrame(this.packr, response, messageBound(this.frameBytesMax));
     } catch (err) {
       const e = err instanceof SibylError ? err : new ServerError(String(err));
       const [, id, verbId] = response as [number, number, number];
-      return encodeFrame(this.packr, [Kind.Error, id, verbId, { code: e.code, message: e.message, fields: e.fields() }], this.frameBytesMax);
+      return encodeFrame(this.packr, [Kind.Error, id, verbId, { code: e.code, message: e.message, fields: e.fields() }], messageBound(this.frameBytesMax));
     }
   }
 

@@ -14,9 +14,9 @@ import { OverloadedError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 import { PeerUnreachableError } from './errors.js';
-import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from './framing.js';
+import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from '../util/framing.js';
 import type { EndpointId } from './payloads.js';
-import { asEnvelope, Kind, MESSAGING_VERSION, type Envelope } from './wire.js';
+import { MESSAGE_SIZE_SETTING, messageBound, asEnvelope, Kind, MESSAGING_VERSION, type Envelope } from './wire.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closed';
 
@@ -170,10 +170,10 @@ export class OutboundConnection {
       () => this.fail(socket, `no handshake within internode_tcp_connect_timeout (${timeoutMs} ms)`),
       timeoutMs,
     );
-    const decoder = new FrameDecoder(frameBytesMax);
+    const decoder = new FrameDecoder(frameBytesMax, MESSAGE_SIZE_SETTING);
     socket.on('connect', () => {
       const hello = { cluster_name: settings.cluster_name, from: this.opts.self(), version: MESSAGING_VERSION };
-      socket.write(encodeFrame(this.packr, [Kind.Hello, hello], frameBytesMax));
+      socket.write(encodeFrame(this.packr, [Kind.Hello, hello], messageBound(frameBytesMax)));
     });
     socket.on('data', (chunk: Buffer) => {
       try {

@@ -17,6 +17,13 @@ import type { EndpointId } from './payloads.js';
 /** Bumped when an envelope or payload changes incompatibly; a peer on another version is refused. */
 export const MESSAGING_VERSION = 1;
 
+/** The setting that bounds an internode message; framing errors name it. */
+export const MESSAGE_SIZE_SETTING = 'internode_max_message_size';
+
+export function messageBound(frameBytesMax: number): { frameBytesMax: number; setting: string } {
+  return { frameBytesMax, setting: MESSAGE_SIZE_SETTING };
+}
+
 export const Kind = {
   Hello: 1,
   HelloAck: 2,

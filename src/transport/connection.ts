@@ -10,8 +10,7 @@ import type { QueryProcessor, Session } from '../cql/processor.js';
 import type { SchemaChange } from '../cql/result.js';
 import { OverloadedError, ProtocolError, ServerError, SibylError } from '../util/errors.js';
 import type { RequestDispatcher } from './dispatch.js';
-import { createPackr, encodeFrame, FrameDecoder } from './frame.js';
-import { FrameWriter } from './frame-writer.js';
+import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from '../util/framing.js';
 import type { Envelope, ErrorBody, EventBody } from './protocol.js';
 import { CONNECTION_STREAM, EVENT_STREAM, Opcode, parseRequest, PROTOCOL_VERSION, streamOf } from './protocol.js';
 
@@ -39,7 +38,7 @@ export class ServerConnection {
   readonly remote: string;
 
   constructor(private readonly opts: ConnectionOptions) {
-    this.decoder = new FrameDecoder(opts.frameBytesMax);
+    this.decoder = new FrameDecoder(opts.frameBytesMax, 'native_transport_max_frame_size');
     this.writer = new FrameWriter(opts.socket);
     this.remote = `${opts.socket.remoteAddress}:${opts.socket.remotePort}`;
     opts.socket.setNoDelay(true);

@@ -1,13 +1,13 @@
 /** A bare protocol client for server tests: sends envelopes or raw bytes and collects decoded answers. */
 import { connect, type Socket } from 'node:net';
-import { createPackr, encodeFrame, FrameDecoder } from '../../../src/transport/frame.js';
+import { createPackr, encodeFrame, FrameDecoder } from '../../../src/util/framing.js';
 import type { Envelope } from '../../../src/transport/protocol.js';
 import { PROTOCOL_VERSION } from '../../../src/transport/protocol.js';
 
 export class RawClient {
   readonly received: Envelope[] = [];
   private readonly packr = createPackr();
-  private readonly decoder = new FrameDecoder(1 << 30);
+  private readonly decoder = new FrameDecoder(1 << 30, 'native_transport_max_frame_size');
   private waiters: (() => void)[] = [];
   readonly closed: Promise<void>;
 
