@@ -122,9 +122,14 @@ function nativeFromConstant(name: NativeTypeName, kind: ConstantKind, text: stri
       return uint32(raw);
     }
     case 'time': {
-      const nanos = INTEGER_RE.test(text) ? BigInt(text) : parseTime(text);
-      if (nanos === undefined) return fail('Timestamp format must be hh:mm:ss[.fffffffff]');
-      if (nanos < 0n || nanos >= NANOS_PER_DAY) fail(`Time value out of range: '${text}' (0 to ${NANOS_PER_DAY - 1n} nanoseconds)`);
+      // Cassandra's TimeSerializer wording: raw nanoseconds out of the day, or text that is not hh:mm:ss[.fffffffff].
+      if (INTEGER_RE.test(text)) {
+        const raw = BigInt(text);
+        if (raw < 0n || raw >= NANOS_PER_DAY) fail(`Unable to make long (for time) from: '${text}'`);
+        return int64(raw);
+      }
+      const nanos = parseTime(text);
+      if (nanos === undefined || nanos < 0n || nanos >= NANOS_PER_DAY) return fail(`(TimeType) Unable to coerce '${text}' to a formatted time (long)`);
       return int64(nanos);
     }
     case 'blob': {

@@ -69,7 +69,8 @@ describe('codec: fromConstant', () => {
     expect(failure('bigint', 'INTEGER', '9223372036854775808')).to.equal("Unable to make long from '9223372036854775808'");
     expect(failure('timestamp', 'STRING', 'yesterday')).to.equal("Unable to coerce 'yesterday' to a formatted date (long)");
     expect(failure('date', 'STRING', '2023-02-30')).to.equal("Unable to coerce '2023-02-30' to a formatted date (long)");
-    expect(failure('time', 'STRING', '25:00:00')).to.equal('Timestamp format must be hh:mm:ss[.fffffffff]');
+    expect(failure('time', 'STRING', '25:00:00')).to.equal("(TimeType) Unable to coerce '25:00:00' to a formatted time (long)");
+    expect(failure('time', 'INTEGER', '86400000000000')).to.equal("Unable to make long (for time) from: '86400000000000'");
     expect(failure('inet', 'STRING', '1.2.3.256')).to.equal("Unable to make inet address from '1.2.3.256'");
     expect(failure('decimal', 'FLOAT', 'NaN')).to.equal("unable to make BigDecimal from 'NaN'");
     expect(failure('ascii', 'STRING', 'é')).to.equal("Invalid ASCII character in string literal: 'é'");
