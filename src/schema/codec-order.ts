@@ -93,7 +93,8 @@ function compareCollections(type: CqlType & { kind: 'set' | 'list' | 'map' }, a:
   return Math.sign(ea.length - eb.length);
 }
 
-function escapeBytes(bytes: Buffer): Buffer {
+/** Writes bytes with each 0x00 as 0x00 0xFF and a 0x00 0x00 terminator: order-preserving and self-delimiting. */
+export function escapeBytes(bytes: Buffer): Buffer {
   let zeros = 0;
   for (const b of bytes) if (b === 0) zeros++;
   const out = Buffer.alloc(bytes.length + zeros + 2);
@@ -105,7 +106,8 @@ function escapeBytes(bytes: Buffer): Buffer {
   return out; // The two trailing bytes are already 0x00 0x00.
 }
 
-function unescapeBytes(buf: Buffer, offset: number): { bytes: Buffer; next: number } {
+/** Reads what escapeBytes wrote, starting at offset; returns the bytes and the offset after the terminator. */
+export function unescapeBytes(buf: Buffer, offset: number): { bytes: Buffer; next: number } {
   const out: number[] = [];
   let pos = offset;
   for (;;) {

@@ -6,5 +6,5 @@
  */
 export { serialize, deserialize, validate, DATE_EPOCH_DAYS } from './codec-values.js';
 export { acceptsConstant, fromConstant, formatCql, type ConstantKind } from './codec-literal.js';
-export { compareValues, encodeOrdered, decodeOrdered } from './codec-order.js';
+export { compareValues, encodeOrdered, decodeOrdered, escapeBytes, unescapeBytes } from './codec-order.js';
 export { frameCollection, unframeCollection } from './codec-frame.js';

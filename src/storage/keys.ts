@@ -17,7 +17,7 @@
  * order and making the field self-delimiting. A component is the codec's
  * encodeOrdered bytes, inverted for a DESC column. Values: see encodeCellValue.
  */
-import { decodeOrdered, encodeOrdered } from '../schema/codec.js';
+import { decodeOrdered, encodeOrdered, escapeBytes as escape, unescapeBytes as unescape } from '../schema/codec.js';
 import { assert } from '../util/errors.js';
 import type { Cell, ClusteringBound, Clustering, DeletionTime, Partition, TableLayout } from './model.js';
 import { boundSide } from './partition.js';
@@ -36,36 +36,6 @@ const ENTRY_MARKER = 0x00;
 const ENTRY_ROW_DELETION = 0x01;
 const ENTRY_COLLECTION_DELETION = 0x02;
 const ENTRY_CELL = 0x03;
-
-export function escape(bytes: Buffer): Buffer {
-  let zeros = 0;
-  for (const b of bytes) if (b === 0) zeros++;
-  const out = Buffer.alloc(bytes.length + zeros + 2);
-  let pos = 0;
-  for (const b of bytes) {
-    out[pos++] = b;
-    if (b === 0) out[pos++] = 0xff;
-  }
-  return out;
-}
-
-export function unescape(buf: Buffer, offset: number): { bytes: Buffer; next: number } {
-  const out: number[] = [];
-  let pos = offset;
-  for (;;) {
-    const b = buf[pos];
-    assert(b !== undefined, 'truncated escaped key field');
-    if (b !== 0) {
-      out.push(b);
-      pos++;
-    } else if (buf[pos + 1] === 0) {
-      return { bytes: Buffer.from(out), next: pos + 2 };
-    } else {
-      out.push(0);
-      pos += 2;
-    }
-  }
-}
 
 export function tokenBytes(token: bigint): Buffer {
   const buf = Buffer.alloc(8);
