@@ -29,6 +29,8 @@ export class Completer {
   constructor(
     private readonly client: Client,
     private readonly keyspace: () => string | undefined,
+    /** True while a statement continues from earlier lines: its first word was typed already. */
+    private readonly continuing: () => boolean = () => false,
   ) {
     client.on('schemaChange', () => this.invalidate());
   }
@@ -42,7 +44,7 @@ export class Completer {
     const word = /[\w."]*$/.exec(line)![0];
     const before = line.slice(0, line.length - word.length).trimEnd();
     const previous = (/(\w+)$/.exec(before)?.[1] ?? '').toUpperCase();
-    const atStart = before === '';
+    const atStart = before === '' && !this.continuing();
     let candidates: string[];
     if (atStart) {
       candidates = [...STATEMENT_STARTS, ...SHELL_COMMANDS].map((w) => `${w} `);

@@ -67,7 +67,8 @@ class LineQueue {
 
 export async function runRepl(shell: Shell, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
   const path = historyPath();
-  const completer = new Completer(shell.client, () => shell.keyspace);
+  const splitter = new StatementSplitter();
+  const completer = new Completer(shell.client, () => shell.keyspace, () => splitter.pending);
   const rl = createInterface({
     input,
     output,
@@ -83,7 +84,6 @@ export async function runRepl(shell: Shell, input: NodeJS.ReadableStream, output
     },
   });
   const queue = new LineQueue(rl);
-  const splitter = new StatementSplitter();
   shell.io.more = async () => {
     rl.setPrompt('---MORE---');
     rl.prompt();
