@@ -11,7 +11,7 @@ describe('shell value formatting (cqlsh rules)', () => {
     expect(formatFloat(Math.fround(0.1), 5)).to.equal('0.1');
     expect(formatFloat(123456.789, 5)).to.equal('1.2346e+05');
     expect(formatFloat(12345.678, 5)).to.equal('12345.678');
-    expect(formatFloat(0.00001234, 5)).to.equal('1.234e-05');
+    expect(formatFloat(0.00001234, 5)).to.equal('1.2e-05');
     expect(formatFloat(Math.PI, 12)).to.equal('3.14159265359');
     expect(formatFloat(Number.NaN, 5)).to.equal('NaN');
     expect(formatFloat(-Infinity, 12)).to.equal('-Infinity');
