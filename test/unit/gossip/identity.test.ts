@@ -3,17 +3,8 @@ import { ManualClock } from '../../../src/clock/clock.js';
 import { OffsetClock } from '../../../src/clock/offset-clock.js';
 import { seededRandom } from '../../../src/clock/random.js';
 import { ClockOffsetEstimator } from '../../../src/gossip/clock-offset.js';
-import { loadOrCreateIdentity, nextGeneration, randomUuid, type MetaStore } from '../../../src/gossip/identity.js';
-
-export class MemoryMetaStore implements MetaStore {
-  readonly entries = new Map<string, Buffer>();
-  async getMeta(key: string): Promise<Buffer | undefined> {
-    return this.entries.get(key);
-  }
-  async putMeta(key: string, value: Buffer): Promise<void> {
-    this.entries.set(key, value);
-  }
-}
+import { loadOrCreateIdentity, nextGeneration, randomUuid } from '../../../src/gossip/identity.js';
+import { MemoryMetaStore } from './harness.js';
 
 describe('identity', () => {
   it('uses the clock for the generation and strictly increases it across restarts in the same second', async () => {
