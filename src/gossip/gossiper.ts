@@ -18,7 +18,8 @@
  * - onJoin(ep, state): an endpoint's state was learned whole, because it is
  *   new to us or because it restarted (then onRestart fires first).
  * - onRestart(ep, state): a newer generation was seen for a known endpoint.
- * - onAlive(ep) / onDead(ep): the endpoint was marked up / down.
+ * - onAlive(ep) / onDead(ep): the endpoint was marked up / down. onAlive
+ *   also follows every restart, even one too quick to be marked down.
  * - onChange(ep, key, value): one application state changed within a
  *   generation, for peers and for this node's own updateLocal calls.
  *
@@ -356,7 +357,9 @@ export class Gossiper {
     this.emit('join', ep, state);
     const status = statusOf(state);
     if (isDeadStatus(status)) this.markDead(ep, `status ${status}`);
-    else if (!this.live.has(ep)) this.confirmAlive(ep);
+    // A restart is announced with onAlive even when it was quick enough that the peer was never marked down,
+    // as Cassandra does: whatever waits for the peer's return (hint replay) must not miss it.
+    else if (previous || !this.live.has(ep)) this.confirmAlive(ep, previous !== undefined);
   }
 
   /** The same generation: take the newer heartbeat and each newer state. */
@@ -390,7 +393,7 @@ export class Gossiper {
   // ---- liveness ----
 
   /** Marks a peer up once an ECHO to it succeeds (Cassandra's markAlive). */
-  private confirmAlive(ep: EndpointId): void {
+  private confirmAlive(ep: EndpointId, restarted = false): void {
     if (this.echoing.has(ep)) return;
     this.echoing.add(ep);
     this.messaging
@@ -398,15 +401,15 @@ export class Gossiper {
       .then(
         () => {
           const state = this.states.get(ep);
-          if (this.running && state && !isDeadStatus(statusOf(state))) this.markAlive(ep);
+          if (this.running && state && !isDeadStatus(statusOf(state))) this.markAlive(ep, restarted);
         },
         (err: unknown) => this.log.debug(`ECHO to ${ep} failed; not marking it up: ${String(err)}`),
       )
       .finally(() => this.echoing.delete(ep));
   }
 
-  private markAlive(ep: EndpointId): void {
-    if (this.live.has(ep)) return;
+  private markAlive(ep: EndpointId, evenIfLive = false): void {
+    if (this.live.has(ep) && !evenIfLive) return;
     this.live.add(ep);
     // A peer marked up starts with a clean slate: the silence while it was down is not part of its rhythm.
     this.detector.report(ep, this.clock.nowMs());

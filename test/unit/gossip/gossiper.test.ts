@@ -81,6 +81,19 @@ describe('Gossiper over real messaging', function () {
     expect(restarts).to.deep.equal([c.self]);
   });
 
+  it('announces a restart too quick to be convicted with onRestart and onAlive', async () => {
+    const [a, b, c] = await threeNodes();
+    const events: string[] = [];
+    a.gossiper.onRestart((ep) => events.push(`restart ${ep}`));
+    a.gossiper.onAlive((ep) => events.push(`alive ${ep}`));
+    a.gossiper.onDead((ep) => events.push(`dead ${ep}`));
+    await cluster.kill(c);
+    const c2 = await cluster.start({ name: 'c', seeds: [a.self], port: c.port, store: c.store });
+    await eventually('a announces c alive again', () => events.includes(`alive ${c.self}`), 3000);
+    expect(events).to.deep.equal([`restart ${c.self}`, `alive ${c.self}`]);
+    await eventually('everyone sees the restarted c up', () => allSeeAll([a, b, c2]));
+  });
+
   it('measures clock offsets from WALL_CLOCK_MS: near zero for a true clock, the skew for a skewed one', async () => {
     const a = await cluster.start({ name: 'a' });
     const b = await cluster.start({ name: 'b', seeds: [a.self] });
