@@ -5,7 +5,7 @@
  * hints, schema) and the layers that send agree on one shape. A field added
  * later must be optional, so a node one version behind still decodes it.
  */
-import type { KeyspaceMetadata, TableMetadata } from '../schema/table.js';
+import type { KeyspaceMetadata, SchemaEntry } from '../schema/table.js';
 import type { Partition, ReadCommand, TokenRange } from '../storage/model.js';
 
 /** A node's internode address, `host:port` (e.g. `127.0.0.2:7000`). */
@@ -21,6 +21,11 @@ export type Ack = Record<string, never>;
 
 export interface ReadRequest {
   command: ReadCommand;
+  /**
+   * For READ_DIGEST: the time (s) the coordinator chose for every replica's
+   * digest, so expired cells hash alike everywhere. Absent: the replica's now.
+   */
+  asOfS?: number;
 }
 
 export interface ReadResponse {
@@ -83,11 +88,10 @@ export interface GossipDigestAck2 {
   states: Record<EndpointId, EndpointStateWire>;
 }
 
-/** A node's whole schema, so the receiver can merge it whatever it missed. */
+/** A node's whole schema, tombstones included, so the receiver can merge it whatever it missed. */
 export interface SchemaSnapshot {
   version: string;
-  keyspaces: KeyspaceMetadata[];
-  tables: TableMetadata[];
+  entries: SchemaEntry[];
 }
 
 /** A logged batch held by another node until its coordinator confirms it applied. */
@@ -97,6 +101,8 @@ export interface BatchlogStoreRequest {
   /** When the coordinator wrote it (µs); replay starts once it is older than the write timeout. */
   writtenAtUs: number;
   partitions: Partition[];
+  /** The keyspace the partitions belong to, so a replay finds their replicas without the coordinator. */
+  keyspace?: KeyspaceMetadata;
 }
 
 export interface BatchlogRemoveRequest {

@@ -53,6 +53,8 @@ export interface Settings {
   range_request_timeout: number;
   /** Milliseconds a TRUNCATE may wait for every replica. */
   truncate_request_timeout: number;
+  /** Milliseconds between batchlog replay rounds; a round replays logged batches older than twice write_request_timeout. */
+  batchlog_replay_interval: number;
   /** Largest internode message body, in bytes; a bigger frame closes its connection and a bigger outgoing message is refused. */
   internode_max_message_size: number;
   /** Bytes queued towards one peer (waiting for its connection, or unsent on it) before further messages are refused with Overloaded. */
@@ -95,6 +97,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   request_timeout: 10_000,
   range_request_timeout: 10_000,
   truncate_request_timeout: 60_000,
+  batchlog_replay_interval: 10_000,
   internode_max_message_size: 32 * 1024 * 1024,
   internode_send_queue_max_bytes: 128 * 1024 * 1024,
   internode_tcp_connect_timeout: 2000,
