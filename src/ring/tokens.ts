@@ -30,17 +30,19 @@ export interface AllocateOptions {
   dc: string;
   /** Uniform in [0, 1); the only source of randomness, so a seeded one makes allocation reproducible. */
   random: () => number;
+  /** The replication factor to balance replicated ownership for (allocate_tokens_for_local_replication_factor). */
+  replicationFactor: number;
 }
 
 /** The new node's tokens, ascending. */
 export function allocateTokens(options: AllocateOptions): bigint[] {
-  const { ring, numTokens, dc, random } = options;
+  const { ring, numTokens, dc, random, replicationFactor } = options;
   if (!Number.isInteger(numTokens) || numTokens < 1) {
     throw new Error(`num_tokens must be a positive integer, got ${numTokens}`);
   }
   const taken = new Set(ring.sortedTokens());
   const local = TokenRing.of(ring.endpoints().filter((e) => e.dc === dc));
-  const tokens = local.isEmpty() ? evenlySpaced(numTokens, random) : cutFromLargest(local, numTokens);
+  const tokens = local.isEmpty() ? evenlySpaced(numTokens, random) : greedyBalanced(local, numTokens, replicationFactor);
   return tokens.map((t) => avoidCollision(t, taken)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -60,37 +62,88 @@ function evenlySpaced(numTokens: number, random: () => number): bigint[] {
 
 const NEW_NODE = '\u0000new';
 
-function cutFromLargest(local: TokenRing, numTokens: number): bigint[] {
-  // Mutable copies of the datacenter's ring: tokens ascending with their owners.
+/** Where in a range a candidate token may cut it, as fractions of the range. */
+const CUT_POINTS = [1n, 2n, 3n];
+const CUT_PARTS = 4n;
+
+/**
+ * Greedy placement: each token goes to the candidate cut that leaves the
+ * replicated ownership (at `replicationFactor`, walking the ring like
+ * SimpleStrategy) most even, measured as the sum of squared shares.
+ * Candidates are the quarter points of the largest ranges.
+ */
+function greedyBalanced(local: TokenRing, numTokens: number, replicationFactor: number): bigint[] {
   const tokens = [...local.sortedTokens()];
   const owners = tokens.map((_, i) => local.ownerAt(i));
-  const owned = new Map<EndpointId, bigint>();
-  for (const e of local.endpoints()) owned.set(e.id, 0n);
-  for (let i = 0; i < tokens.length; i++) owned.set(owners[i]!, owned.get(owners[i]!)! + spanBefore(tokens, i));
-
-  const target = RING_SIZE / BigInt(local.endpoints().length + 1);
-  let mine = 0n;
+  const candidatesMax = Math.max(8, 2 * numTokens);
   const out: bigint[] = [];
   for (let k = 0; k < numTokens; k++) {
-    const donor = mostLoaded(owned);
-    const index = largestRangeOf(tokens, owners, donor);
-    const size = spanBefore(tokens, index);
-    const want = (target - mine) / BigInt(numTokens - k);
-    // Never take the whole range: the donor keeps at least half of one it cannot spare.
-    const take = want > 0n && want < size ? want : size / 2n;
-    if (take < 1n) throw new Error(`cannot place ${numTokens} tokens: ranges too small to split`);
-    const prev = tokens[(index - 1 + tokens.length) % tokens.length]!;
-    const token = wrap(prev + take);
-    // The new token owns (prev, token]; the donor keeps (token, its end].
-    const at = insertionIndex(tokens, token);
-    tokens.splice(at, 0, token);
-    owners.splice(at, 0, NEW_NODE);
-    owned.set(donor, owned.get(donor)! - take);
-    mine += take;
-    out.push(token);
+    let best: { token: bigint; at: number; score: number } | undefined;
+    for (const index of largestRanges(tokens, candidatesMax)) {
+      const prev = tokens[(index - 1 + tokens.length) % tokens.length]!;
+      const size = spanBefore(tokens, index);
+      for (const cut of CUT_POINTS) {
+        const token = wrap(prev + (size * cut) / CUT_PARTS);
+        if (token === prev || token === tokens[index]) continue;
+        const at = insertionIndex(tokens, token);
+        tokens.splice(at, 0, token);
+        owners.splice(at, 0, NEW_NODE);
+        const score = imbalance(tokens, owners, replicationFactor);
+        tokens.splice(at, 1);
+        owners.splice(at, 1);
+        if (!best || score < best.score) best = { token, at, score };
+      }
+    }
+    if (!best) throw new Error(`cannot place ${numTokens} tokens: ranges too small to split`);
+    tokens.splice(best.at, 0, best.token);
+    owners.splice(best.at, 0, NEW_NODE);
+    out.push(best.token);
   }
   return out;
 }
+
+/** Indexes of the `count` largest ranges (ties broken by ring order, so the choice is deterministic). */
+function largestRanges(tokens: readonly bigint[], count: number): number[] {
+  const sizes = tokens.map((_, i) => ({ i, size: spanBefore(tokens, i) }));
+  sizes.sort((a, b) => (a.size > b.size ? -1 : a.size < b.size ? 1 : a.i - b.i));
+  return sizes.slice(0, count).map((s) => s.i);
+}
+
+/**
+ * Sum of squared shares, of replicated ownership at `replicationFactor` and
+ * of primary ownership: with a fixed total it is smallest when every
+ * endpoint holds the same. Primary ownership counts too, so a ring with no
+ * more nodes than the RF (where every node replicates everything) still
+ * spreads its primary ranges evenly.
+ */
+function imbalance(tokens: readonly bigint[], owners: readonly EndpointId[], replicationFactor: number): number {
+  const n = tokens.length;
+  const ids = new Map<EndpointId, number>();
+  const owner = owners.map((o) => {
+    let id = ids.get(o);
+    if (id === undefined) ids.set(o, (id = ids.size));
+    return id;
+  });
+  const replicated = new Float64Array(ids.size);
+  const primary = new Float64Array(ids.size);
+  const rf = Math.min(replicationFactor, ids.size);
+  const chosen: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const share = Number(spanBefore(tokens, i)) / RING_SIZE_NUMBER;
+    primary[owner[i]!]! += share;
+    chosen.length = 0;
+    for (let step = 0; step < n && chosen.length < rf; step++) {
+      const o = owner[(i + step) % n]!;
+      if (!chosen.includes(o)) chosen.push(o);
+    }
+    for (const o of chosen) replicated[o]! += share;
+  }
+  let sum = 0;
+  for (let i = 0; i < ids.size; i++) sum += replicated[i]! * replicated[i]! + primary[i]! * primary[i]!;
+  return sum;
+}
+
+const RING_SIZE_NUMBER = Number(RING_SIZE);
 
 /** Size of the range ending at tokens[i]. */
 function spanBefore(tokens: readonly bigint[], i: number): bigint {
@@ -98,33 +151,6 @@ function spanBefore(tokens: readonly bigint[], i: number): bigint {
   const prev = tokens[(i - 1 + tokens.length) % tokens.length]!;
   const d = tokens[i]! - prev;
   return d > 0n ? d : d + RING_SIZE;
-}
-
-function mostLoaded(owned: Map<EndpointId, bigint>): EndpointId {
-  let best: EndpointId | undefined;
-  let bestSize = -1n;
-  // Ties go to the smaller id so the choice is deterministic.
-  for (const [id, size] of [...owned].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (size > bestSize) {
-      best = id;
-      bestSize = size;
-    }
-  }
-  return best!;
-}
-
-function largestRangeOf(tokens: readonly bigint[], owners: readonly EndpointId[], owner: EndpointId): number {
-  let best = -1;
-  let bestSize = -1n;
-  for (let i = 0; i < tokens.length; i++) {
-    if (owners[i] !== owner) continue;
-    const size = spanBefore(tokens, i);
-    if (size > bestSize) {
-      best = i;
-      bestSize = size;
-    }
-  }
-  return best;
 }
 
 function insertionIndex(tokens: readonly bigint[], token: bigint): number {

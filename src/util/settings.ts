@@ -43,6 +43,8 @@ export interface Settings {
   shutdown_drain_timeout: number;
   /** Vnode tokens a node picks when it first joins the ring. */
   num_tokens: number;
+  /** The replication factor whose replicated ownership a joining node's tokens balance. */
+  allocate_tokens_for_local_replication_factor: number;
   /** Milliseconds a client timestamp may lie in this node's future before the client is warned. */
   timestamp_skew_warn: number;
   /** Milliseconds a timestamp seen from elsewhere may lead this node's wall clock before the hybrid logical clock refuses to follow it. */
@@ -92,6 +94,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   write_request_timeout: 2000,
   shutdown_drain_timeout: 10_000,
   num_tokens: 16,
+  allocate_tokens_for_local_replication_factor: 3,
   timestamp_skew_warn: 1000,
   max_clock_drift: 5000,
   request_timeout: 10_000,
