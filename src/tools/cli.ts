@@ -3,12 +3,14 @@
  * its own file; this one only dispatches and turns failures into a message and
  * an exit status (never a stack trace for a user error).
  */
+import { runClusterCommand } from './cluster/cluster-command.js';
 import { runNodeCommand } from './node-command.js';
 
 const USAGE = `Usage: sibyl <command> [options]
 
 Commands:
   node      run one database node (sibyl node --help)
+  cluster   run a local cluster on 127.0.0.1, 127.0.0.2, ... (sibyl cluster --help)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -16,6 +18,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'node':
       return runNodeCommand(rest);
+    case 'cluster':
+      return runClusterCommand(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -1,0 +1,145 @@
+/**
+ * The operating-system side of the launcher: spawning a detached node that
+ * outlives the launcher, reading and checking pid files, probing a client
+ * port, and waiting for a start-up line or an exit. Waiting uses the Clock
+ * passed in, like every other reading of time.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Clock } from '../../clock/clock.js';
+import type { NodeSpec } from './plan.js';
+import { ClusterError } from './state.js';
+
+/** bin/sibyl.js, found from this compiled file (dist/src/tools/cluster/). */
+export const SIBYL_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../bin/sibyl.js');
+
+/** The line a node logs once it accepts clients (src/node/node.ts). */
+const STARTED_LINE = /listening for CQL clients on \S+/;
+
+export function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((res) => clock.setTimeout(res, ms));
+}
+
+/** The pid in the node's pid file if that process is alive and is a Sibyl node; otherwise undefined. */
+export function runningPid(node: NodeSpec): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(node.pidFile, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  // A pid is reused once its process is gone: on Linux make sure it is still this node's process.
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (existsSync('/proc/self/cmdline')) {
+    try {
+      if (!readFileSync(cmdline, 'utf8').includes(node.configFile)) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return pid;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM means the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Starts `sibyl node --config <file>` detached, in its own process group, with
+ * stdout and stderr appended to the node's log, and writes its pid file.
+ * Returns the pid and the log size before the start, from where the caller
+ * looks for this run's start-up line.
+ */
+export function spawnNode(node: NodeSpec): { pid: number; logOffset: number } {
+  mkdirSync(node.nodeDir, { recursive: true });
+  const logOffset = existsSync(node.logFile) ? statSync(node.logFile).size : 0;
+  const logFd = openSync(node.logFile, 'a');
+  try {
+    const child = spawn(process.execPath, [SIBYL_BIN, 'node', '--config', node.configFile], {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      cwd: node.nodeDir,
+    });
+    if (child.pid === undefined) throw new ClusterError(`cannot start node ${node.index}: spawning ${process.execPath} failed`);
+    child.unref();
+    writeFileSync(node.pidFile, `${child.pid}\n`);
+    return { pid: child.pid, logOffset };
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+export function removePidFile(node: NodeSpec): void {
+  rmSync(node.pidFile, { force: true });
+}
+
+/** Resolves true if something accepts a TCP connection on host:port within timeoutMs. */
+export function probePort(clock: Clock, host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((res) => {
+    const socket = connect({ host, port });
+    const done = (up: boolean) => {
+      timer.cancel();
+      socket.destroy();
+      res(up);
+    };
+    const timer = clock.setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * Waits until the node's log shows its start-up line (written after
+ * `logOffset`) and its client port accepts connections. Fails with the tail
+ * of the log if the process exits first or the time runs out.
+ */
+export async function waitForStartup(clock: Clock, node: NodeSpec, pid: number, logOffset: number, timeoutMs: number): Promise<void> {
+  const deadline = clock.nowMs() + timeoutMs;
+  for (;;) {
+    const log = readLogFrom(node.logFile, logOffset);
+    if (STARTED_LINE.test(log) && (await probePort(clock, node.address, node.nativePort))) return;
+    if (!isAlive(pid)) {
+      removePidFile(node);
+      throw new ClusterError(`node ${node.index} exited during start-up; ${lastLogLine(log, node)}`);
+    }
+    if (clock.nowMs() >= deadline) {
+      throw new ClusterError(`node ${node.index} did not accept clients on ${node.address}:${node.nativePort} within ${timeoutMs} ms; ${lastLogLine(log, node)}`);
+    }
+    await sleep(clock, 100);
+  }
+}
+
+/** Waits until `pid` has exited; false if it is still alive after timeoutMs. */
+export async function waitForExit(clock: Clock, pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = clock.nowMs() + timeoutMs;
+  while (isAlive(pid)) {
+    if (clock.nowMs() >= deadline) return false;
+    await sleep(clock, 50);
+  }
+  return true;
+}
+
+function readLogFrom(path: string, offset: number): string {
+  try {
+    return readFileSync(path).subarray(offset).toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The node's last log line, so a failed start says why in one line (the full log is one command away). */
+function lastLogLine(log: string, node: NodeSpec): string {
+  const lines = log.split('\n').filter((l) => l.trim() !== '');
+  const last = lines[lines.length - 1];
+  return last ? `last log line: ${last.trim()} (see ${join(node.logFile)})` : `its log ${node.logFile} is empty`;
+}

@@ -1,0 +1,92 @@
+/**
+ * `sibyl cluster start [-n 3] [--dir D] [--dcs dc1:2,dc2:1]`: creates the
+ * cluster's folders, state file and per-node configs on first use, then
+ * starts every node detached and waits until each accepts clients. On a
+ * cluster that exists and is stopped it starts the same nodes again.
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { parseArgs, UsageError } from '../args.js';
+import { parseDurationMs, parsePort, parsePositiveInt } from '../duration.js';
+import { flag, START_TIMEOUT_MS, type ClusterContext } from './context.js';
+import { nodeConfigYaml } from './node-config.js';
+import { formatStatusTable, nodeStatuses, runningNodes } from './node-status.js';
+import { DEFAULT_CLUSTER_DIR, parseDcs, planCluster, type ClusterPlan, type NodeSpec } from './plan.js';
+import { spawnNode, waitForStartup } from './processes.js';
+import { ClusterError, readState, stateExists, writeState } from './state.js';
+
+export const START_USAGE = `Usage: sibyl cluster start [-n 3] [--dir ${DEFAULT_CLUSTER_DIR}] [--dcs dc1:2,dc2:1]
+                           [--cluster-name NAME] [--native-port 9042] [--storage-port 7000] [--timeout 60s]
+
+Node i listens on 127.0.0.i. Layout flags apply when the cluster is created;
+starting an existing, stopped cluster starts the same nodes with the same data.
+`;
+
+const LAYOUT_FLAGS = ['-n', '--dcs', '--cluster-name', '--native-port', '--storage-port'];
+
+export async function startCommand(ctx: ClusterContext, argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['--dir', '--timeout', ...LAYOUT_FLAGS]);
+  if (args.positional.length > 0) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
+  const dir = flag(args.flags, '--dir') ?? DEFAULT_CLUSTER_DIR;
+  const timeoutText = flag(args.flags, '--timeout');
+  const timeoutMs = timeoutText !== undefined ? parseDurationMs(timeoutText, '--timeout') : START_TIMEOUT_MS;
+
+  let plan: ClusterPlan;
+  if (stateExists(dir)) {
+    plan = readState(dir);
+    const running = runningNodes(plan);
+    if (running.length > 0) {
+      throw new ClusterError(`cluster in ${plan.dir} is already running (nodes ${running.map((r) => r.node.index).join(', ')}); use 'sibyl cluster stop' first`);
+    }
+    const n = flag(args.flags, '-n');
+    if (n !== undefined && parsePositiveInt(n, '-n') !== plan.nodes.length) {
+      throw new ClusterError(`cluster in ${plan.dir} has ${plan.nodes.length} nodes; use 'sibyl cluster clear' first to create one of ${n}`);
+    }
+    const other = LAYOUT_FLAGS.filter((f) => f !== '-n' && args.flags.has(f));
+    if (other.length > 0) {
+      throw new ClusterError(`cluster in ${plan.dir} already exists, so ${other.join(', ')} cannot change it; use 'sibyl cluster clear' first`);
+    }
+  } else {
+    plan = createCluster(dir, args.flags);
+  }
+
+  // The seed (node 1) comes up first so the others find it when they gossip.
+  const [seed, ...rest] = plan.nodes;
+  await startNodes(ctx, [seed!], timeoutMs);
+  await startNodes(ctx, rest, timeoutMs);
+
+  const statuses = await nodeStatuses(ctx.clock, plan);
+  ctx.out(`Cluster '${plan.clusterName}' in ${plan.dir}: ${statuses.filter((s) => s.up).length} of ${plan.nodes.length} nodes up\n`);
+  ctx.out(formatStatusTable(statuses));
+  ctx.out(`Connect with: sibylsh ${seed!.address} ${seed!.nativePort}\n`);
+  return 0;
+}
+
+function createCluster(dir: string, flags: Map<string, string | true>): ClusterPlan {
+  const n = flag(flags, '-n');
+  const dcsText = flag(flags, '--dcs');
+  const dcs = dcsText !== undefined ? parseDcs(dcsText) : undefined;
+  const nativePort = flag(flags, '--native-port');
+  const storagePort = flag(flags, '--storage-port');
+  const plan = planCluster({
+    dir,
+    nodeCount: n !== undefined ? parsePositiveInt(n, '-n') : (dcs?.reduce((s, d) => s + d.nodes, 0) ?? 3),
+    dcs,
+    clusterName: flag(flags, '--cluster-name'),
+    nativePort: nativePort !== undefined ? parsePort(nativePort, '--native-port') : undefined,
+    storagePort: storagePort !== undefined ? parsePort(storagePort, '--storage-port') : undefined,
+  });
+  for (const node of plan.nodes) {
+    mkdirSync(node.dataDir, { recursive: true });
+    if (!existsSync(node.configFile)) writeFileSync(node.configFile, nodeConfigYaml(plan, node));
+  }
+  writeState(plan);
+  return plan;
+}
+
+/** Spawns the nodes together and waits for each to accept clients. */
+export async function startNodes(ctx: ClusterContext, nodes: readonly NodeSpec[], timeoutMs: number): Promise<void> {
+  const started = nodes.map((node) => ({ node, ...spawnNode(node) }));
+  const results = await Promise.allSettled(started.map((s) => waitForStartup(ctx.clock, s.node, s.pid, s.logOffset, timeoutMs)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
