@@ -104,3 +104,63 @@ export function assertReadableLevel(level: ConsistencyName): void {
     throw new InvalidRequestError(`Serial consistency levels are only supported for conditional statements, which Sibyl does not offer`);
   }
 }
+
+/**
+ * Whether a response from a replica in `dc` counts towards `level`. LOCAL_*
+ * levels count only the coordinator's datacenter under
+ * NetworkTopologyStrategy; SimpleStrategy knows no datacenters, so there
+ * every replica is local (as `localReplicationFactor` assumes).
+ */
+export function countsTowards(level: ConsistencyName, replication: ReplicationOptions, localDc: string, dc: string): boolean {
+  if (!isDatacenterLocal(level) || replication.class === 'SimpleStrategy') return true;
+  return dc === localDc;
+}
+
+/** The live replicas whose responses count towards `level`, in the order given. */
+export function liveReplicasFor<E>(
+  level: ConsistencyName,
+  replicas: readonly E[],
+  isAlive: (replica: E) => boolean,
+  localDc: string,
+  dcOf: (replica: E) => string,
+  replication: ReplicationOptions,
+): E[] {
+  return replicas.filter((r) => isAlive(r) && countsTowards(level, replication, localDc, dcOf(r)));
+}
+
+/**
+ * Live replicas per datacenter, as `assureSufficientLiveReplicas` takes them.
+ * Under SimpleStrategy every replica is counted in `localDc`, since its
+ * quorum spans the whole ring.
+ */
+export function aliveByDc<E>(
+  replicas: readonly E[],
+  isAlive: (replica: E) => boolean,
+  dcOf: (replica: E) => string,
+  replication: ReplicationOptions,
+  localDc: string,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of replicas) {
+    if (!isAlive(r)) continue;
+    const dc = replication.class === 'SimpleStrategy' ? localDc : dcOf(r);
+    out[dc] = (out[dc] ?? 0) + 1;
+  }
+  return out;
+}
+
+/**
+ * Throws UnavailableError unless the live natural replicas of one token can
+ * satisfy `level`: the cluster coordinator calls this before sending
+ * anything, with gossip's view of who is alive.
+ */
+export function assureLiveReplicas<E>(
+  level: ConsistencyName,
+  replication: ReplicationOptions,
+  localDc: string,
+  replicas: readonly E[],
+  isAlive: (replica: E) => boolean,
+  dcOf: (replica: E) => string,
+): void {
+  assureSufficientLiveReplicas(level, replication, localDc, aliveByDc(replicas, isAlive, dcOf, replication, localDc));
+}
