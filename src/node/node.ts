@@ -59,7 +59,7 @@ export class SibylNode {
     });
     await engine.open();
     try {
-      catalog = new SchemaCatalog(engine);
+      catalog = new SchemaCatalog(engine, undefined, clock);
       await catalog.load();
       catalog.onTableDropped((table) => {
         engine.dropTable(table.id).catch((err: unknown) => log.error(`Releasing the data of dropped table ${table.keyspace}.${table.name} failed: ${String(err)}`));

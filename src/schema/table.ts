@@ -119,3 +119,14 @@ export function splitPartitionKey(key: Buffer, count: number): Buffer[] {
   }
   return out;
 }
+
+/**
+ * One versioned element of the schema, as nodes exchange it. A drop leaves
+ * the entry without a definition (a tombstone), so a node that missed the
+ * drop learns it. Two nodes merge their entries by last-write-wins on
+ * `timestampUs` (ties broken on the definition's bytes), so concurrent DDL
+ * converges to the same schema everywhere.
+ */
+export type SchemaEntry =
+  | { kind: 'keyspace'; name: string; timestampUs: number; keyspace?: KeyspaceMetadata }
+  | { kind: 'table'; keyspace: string; name: string; timestampUs: number; table?: TableMetadata };

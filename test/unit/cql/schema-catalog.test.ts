@@ -163,8 +163,74 @@ describe('SchemaCatalog', () => {
     expect(await catalog.dropTable('ks', { kind: 'dropTable', table: { name: 't' }, ifExists: true })).to.equal(undefined);
     await catalog.dropKeyspace({ kind: 'dropKeyspace', keyspace: 'ks', ifExists: false });
     expect(catalog.keyspace('ks')).to.equal(undefined);
-    expect(store.entries.size).to.equal(0);
+    // What stays stored are the tombstones another node needs to learn of the drops.
+    const stored = [...store.entries.values()].map((b) => JSON.parse(b.toString('utf8')) as Record<string, unknown>);
+    const hasDefinition = (e: Record<string, unknown>) => (e['kind'] === 'keyspace' ? typeof e['keyspace'] === 'object' : 'table' in e);
+    expect(stored.map((e) => [e['kind'], e['name'], hasDefinition(e)])).to.have.deep.members([
+      ['keyspace', 'ks', false],
+      ['table', 't', false],
+    ]);
     await expectReject(catalog.dropKeyspace({ kind: 'dropKeyspace', keyspace: 'system', ifExists: false }),
       InvalidRequestError, 'system keyspace is not user-modifiable');
+  });
+
+  describe('merging another node\'s entries', () => {
+    const clockAt = (us: number) => ({ nowUs: () => us }) as unknown as import('../../../src/clock/clock.js').Clock;
+    const node = (us: number) => new SchemaCatalog(new MemorySchemaStore(), random, clockAt(us));
+
+    it('converges two nodes whatever order they exchange entries in', async () => {
+      const a = node(1000);
+      const b = node(2000);
+      await a.createKeyspace(createKs('ks', [simple3]));
+      await b.createKeyspace(createKs('ks', [simple3]));
+      await a.createTable('ks', createTable());
+      await b.createKeyspace(createKs('other', [simple3]));
+      const fromA = a.entries();
+      const fromB = b.entries();
+      await a.merge(fromB);
+      await b.merge(fromA);
+      expect(a.version).to.equal(b.version);
+      expect(a.keyspaces().map((k) => k.name).sort()).to.deep.equal(['ks', 'other', 'system', 'system_schema']);
+      expect(b.table('ks', 't')?.id).to.equal(a.table('ks', 't')?.id);
+    });
+
+    it('lets the later of two concurrent CREATE TABLEs win on both nodes', async () => {
+      const a = node(1000);
+      const b = node(5000);
+      for (const c of [a, b]) await c.createKeyspace(createKs('ks', [simple3]));
+      await a.createTable('ks', createTable());
+      await b.createTable('ks', createTable());
+      const winner = b.table('ks', 't')!.id;
+      const changes = await a.merge(b.entries());
+      await b.merge(a.entries());
+      expect(a.table('ks', 't')!.id).to.equal(winner);
+      expect(b.table('ks', 't')!.id).to.equal(winner);
+      expect(changes).to.deep.include({ change: 'UPDATED', target: 'TABLE', keyspace: 'ks', table: 't' });
+    });
+
+    it('carries a drop to a node that missed it, releasing the table\'s data there', async () => {
+      const a = node(1000);
+      await a.createKeyspace(createKs('ks', [simple3]));
+      await a.createTable('ks', createTable());
+      const b = node(1000);
+      await b.merge(a.entries());
+      const released: string[] = [];
+      b.onTableDropped((t) => released.push(`${t.keyspace}.${t.name}`));
+      await a.dropTable('ks', { kind: 'dropTable', table: { name: 't' }, ifExists: false });
+      const changes = await b.merge(a.entries());
+      expect(changes).to.deep.equal([{ change: 'DROPPED', target: 'TABLE', keyspace: 'ks', table: 't' }]);
+      expect(b.table('ks', 't')).to.equal(undefined);
+      expect(released).to.deep.equal(['ks.t']);
+      expect(b.version).to.equal(a.version);
+    });
+
+    it('ignores entries older than its own and changes nothing', async () => {
+      const a = node(1000);
+      await a.createKeyspace(createKs('ks', [simple3]));
+      const stale = a.entries();
+      await a.dropKeyspace({ kind: 'dropKeyspace', keyspace: 'ks', ifExists: false });
+      expect(await a.merge(stale)).to.deep.equal([]);
+      expect(a.keyspace('ks')).to.equal(undefined);
+    });
   });
 });

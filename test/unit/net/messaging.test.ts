@@ -135,7 +135,7 @@ describe('MessagingService', function () {
     const err = await a.messaging.request(b.messaging.self, 'MUTATION', { partitions: [big] }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ProtocolError);
     expect((err as Error).message).to.match(/^frame of \d+ bytes exceeds internode_max_message_size \(1000\)$/);
-    expect(() => a.messaging.send(b.messaging.self, 'SCHEMA_PUSH', { version: 'v', keyspaces: [], tables: [{ name: 'x'.repeat(2000) } as never] })).to.throw(
+    expect(() => a.messaging.send(b.messaging.self, 'SCHEMA_PUSH', { version: 'v', entries: [{ kind: 'keyspace', name: 'x'.repeat(2000), timestampUs: 1 }] })).to.throw(
       ProtocolError,
       /internode_max_message_size \(1000\)/,
     );
