@@ -20,6 +20,9 @@ export const NODE_FLAGS: Record<string, keyof Settings> = {
   '--storage-port': 'storage_port',
   '--commitlog-sync': 'commitlog_sync',
   '--cluster-name': 'cluster_name',
+  '--seeds': 'seeds',
+  '--dc': 'dc',
+  '--rack': 'rack',
 };
 
 export function loadSettings(options: { configFile?: string; overrides?: Partial<Record<keyof Settings, unknown>> }): Settings {

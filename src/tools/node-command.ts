@@ -10,6 +10,7 @@ import { parseArgs, UsageError } from './args.js';
 
 const USAGE = `Usage: sibyl node [--config sibyl.yaml] [--data DIR] [--listen ADDR] [--port N]
                   [--storage-port N] [--commitlog-sync periodic|batch] [--cluster-name NAME]
+                  [--seeds HOST[:PORT],...] [--dc NAME] [--rack NAME]
 
 Flags override the config file, which overrides the defaults.
 `;

@@ -73,6 +73,10 @@ export interface Settings {
   gossip_interval: number;
   /** Suspicion level (phi) past which the failure detector convicts a silent peer; higher tolerates longer pauses. */
   phi_convict_threshold: number;
+  /** This node's datacenter (as cassandra-rackdc.properties' dc): NetworkTopologyStrategy places replicas per datacenter. */
+  dc: string;
+  /** This node's rack within its datacenter: replicas of a range go to distinct racks where possible. */
+  rack: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -108,5 +112,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   internode_reconnect_max_delay: 4000,
   seeds: Object.freeze([]) as readonly string[],
   gossip_interval: 1000,
+  dc: 'datacenter1',
+  rack: 'rack1',
   phi_convict_threshold: 8,
 });
