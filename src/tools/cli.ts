@@ -5,12 +5,14 @@
  */
 import { runClusterCommand } from './cluster/cluster-command.js';
 import { runNodeCommand } from './node-command.js';
+import { runStressCommand } from './stress/stress-command.js';
 
 const USAGE = `Usage: sibyl <command> [options]
 
 Commands:
   node      run one database node (sibyl node --help)
   cluster   run a local cluster on 127.0.0.1, 127.0.0.2, ... (sibyl cluster --help)
+  stress    load generator like cassandra-stress (sibyl stress --help)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -20,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
       return runNodeCommand(rest);
     case 'cluster':
       return runClusterCommand(rest);
+    case 'stress':
+      return runStressCommand(rest);
     case undefined:
     case '-h':
     case '--help':

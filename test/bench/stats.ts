@@ -1,19 +1,5 @@
-/** Latency recording and the one printed line per benchmark phase. */
-export class LatencyRecorder {
-  private samplesUs: number[] = [];
-  record(us: number): void {
-    this.samplesUs.push(us);
-  }
-  get count(): number {
-    return this.samplesUs.length;
-  }
-  percentileMs(p: number): number {
-    if (this.samplesUs.length === 0) return NaN;
-    const sorted = Float64Array.from(this.samplesUs).sort();
-    const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-    return sorted[idx]! / 1000;
-  }
-}
+/** The one printed line per benchmark phase; latencies are recorded by the stress tool's recorder. */
+import { LatencyRecorder } from '../../src/tools/stress/stats.js';
 
 export interface PhaseResult {
   name: string;
