@@ -1,0 +1,143 @@
+/**
+ * ClusterCoordinator: the Coordinator of a node in a cluster. Any node
+ * coordinates any request: it finds the natural replicas of each key on the
+ * current ring, checks the level against the live ones (Unavailable before
+ * anything is sent), fans out over messaging (or straight into its own
+ * storage when it is a replica itself) and counts answers with the pure
+ * trackers of src/ring. The paths live one per file: write-path.ts,
+ * batch-path.ts, read-path.ts, range-path.ts; replica.ts is the other end.
+ * See docs/coordinator.md.
+ */
+import type { ConsistencyName } from '../../grammar/ast.js';
+import type { Clock } from '../clock/clock.js';
+import type { MessagingService } from '../net/messaging.js';
+import type { EndpointId } from '../net/payloads.js';
+import { assertReadableLevel, assertWritableLevel } from '../ring/consistency.js';
+import type { TokenRing } from '../ring/token-ring.js';
+import type { KeyspaceMetadata } from '../schema/table.js';
+import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
+import { ReadTimeoutError, UnavailableError, WriteTimeoutError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+import type { Settings } from '../util/settings.js';
+import { writeLoggedBatch } from './batch-path.js';
+import type { Coordinator, RangeReadCommand, WriteType } from './coordinator.js';
+import type { CoordinatorContext, HintSink } from './context.js';
+import { CoordinatorMetrics, type LatencyRecorder, type Outcome } from './metrics.js';
+import { scanRange } from './range-path.js';
+import type { ReadRepairMode } from './read-core.js';
+import { planRead, readPartition } from './read-path.js';
+import { ReplicaClient, type ReplicaEngine } from './replica-client.js';
+import { executeWrites, planWrites } from './write-path.js';
+
+export type { HintSink } from './context.js';
+
+export interface ClusterCoordinatorOptions {
+  /** This node's internode endpoint, as the ring names it. */
+  self: EndpointId;
+  /** This node's datacenter: LOCAL_* levels count replicas here. */
+  localDc: string;
+  messaging: MessagingService;
+  /** This node's storage, for the local replica fast path and its own batchlog. */
+  engine: ReplicaEngine;
+  /** The current ring; read once per request, so a request finishes on the ring it started on. */
+  ring: () => TokenRing;
+  dcOf: (endpoint: EndpointId) => string;
+  /** Gossip's verdict; this node itself always counts as alive. */
+  isAlive: (endpoint: EndpointId) => boolean;
+  settings: Settings;
+  clock: Clock;
+  log: Logger;
+  /** The hinted-handoff seam; without it, ANY behaves as ONE. */
+  onHint?: HintSink;
+  /** A table's read_repair option; BLOCKING when not given. */
+  readRepairOf?: (tableId: string) => ReadRepairMode;
+  metrics?: CoordinatorMetrics;
+}
+
+export class ClusterCoordinator implements Coordinator {
+  readonly metrics: CoordinatorMetrics;
+  private readonly ctx: CoordinatorContext;
+  private readonly readRepairOf: (tableId: string) => ReadRepairMode;
+  private batchSeq = 0;
+
+  constructor(options: ClusterCoordinatorOptions) {
+    this.metrics = options.metrics ?? new CoordinatorMetrics();
+    this.readRepairOf = options.readRepairOf ?? (() => 'BLOCKING');
+    this.ctx = {
+      self: options.self,
+      localDc: options.localDc,
+      ring: options.ring,
+      dcOf: options.dcOf,
+      isAlive: options.isAlive,
+      settings: options.settings,
+      clock: options.clock,
+      log: options.log,
+      replicas: new ReplicaClient(options.self, options.messaging, options.engine),
+      onHint: options.onHint,
+    };
+  }
+
+  write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType): Promise<void> {
+    return this.measure(this.metrics.write, async () => {
+      assertWritableLevel(consistency);
+      if (partitions.length === 0) return;
+      const groups = planWrites(this.ctx, keyspace, partitions, consistency);
+      if (writeType === 'BATCH' && partitions.length > 1) {
+        await writeLoggedBatch(this.ctx, keyspace, partitions, groups, consistency, this.nextBatchId());
+      } else {
+        await executeWrites(this.ctx, keyspace, groups, consistency, writeType);
+      }
+    });
+  }
+
+  read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName): Promise<(Partition | undefined)[]> {
+    return this.measure(this.metrics.read, async () => {
+      assertReadableLevel(consistency);
+      // Every command's availability is checked before any replica is asked.
+      const contacts = commands.map((c) => planRead(this.ctx, keyspace, c.token, consistency));
+      const mode = this.readRepairOf(layout.id);
+      return Promise.all(commands.map((c, i) => readPartition(this.ctx, keyspace, layout, c, consistency, contacts[i]!, mode)));
+    });
+  }
+
+  scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName): Promise<Partition[]> {
+    return this.measure(this.metrics.range, async () => {
+      assertReadableLevel(consistency);
+      return scanRange(this.ctx, keyspace, layout, command, consistency, this.readRepairOf(layout.id));
+    });
+  }
+
+  /**
+   * TRUNCATE goes to every node of the ring, as in Cassandra, so all must be
+   * alive (Unavailable at ALL otherwise); one that does not answer in
+   * truncate_request_timeout makes it a WriteTimeout at ALL.
+   */
+  async truncate(_keyspace: KeyspaceMetadata, tableId: string): Promise<void> {
+    const endpoints = this.ctx.ring().endpoints().map((e) => e.id);
+    const alive = endpoints.filter((e) => e === this.ctx.self || this.ctx.isAlive(e));
+    if (alive.length < endpoints.length) throw new UnavailableError('ALL', endpoints.length, alive.length);
+    let received = 0;
+    const timeoutMs = this.ctx.settings.truncate_request_timeout;
+    const results = await Promise.allSettled(endpoints.map((e) => this.ctx.replicas.truncate(e, tableId, timeoutMs).then(() => received++)));
+    if (results.some((r) => r.status === 'rejected')) throw new WriteTimeoutError('ALL', received, endpoints.length, 'SIMPLE');
+  }
+
+  private nextBatchId(): string {
+    // Time first, so stored entries list oldest first; the endpoint and a counter keep ids unique across nodes.
+    return `${String(this.ctx.clock.nowUs()).padStart(17, '0')}-${this.ctx.self}-${this.batchSeq++}`;
+  }
+
+  private async measure<T>(recorder: LatencyRecorder, work: () => Promise<T>): Promise<T> {
+    const startUs = this.ctx.clock.nowUs();
+    let outcome: Outcome = 'ok';
+    try {
+      return await work();
+    } catch (err) {
+      outcome =
+        err instanceof UnavailableError ? 'unavailable' : err instanceof WriteTimeoutError || err instanceof ReadTimeoutError ? 'timeout' : 'failure';
+      throw err;
+    } finally {
+      recorder.record((this.ctx.clock.nowUs() - startUs) / 1000, outcome);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The write path. Partitions are grouped by their natural replicas (one
+ * MUTATION per replica carries every partition of its group); every group's
+ * live replicas are checked against the level before anything is sent
+ * (Unavailable); then each live replica gets the mutation, each down one a
+ * hint, and the write succeeds once every group's WriteTracker is satisfied.
+ * Replicas that fail or stay silent past write_request_timeout get a hint
+ * too, even after the write has succeeded without them.
+ */
+import type { ConsistencyName } from '../../grammar/ast.js';
+import type { EndpointId } from '../net/payloads.js';
+import { assureLiveReplicas } from '../ring/consistency.js';
+import { naturalReplicas } from '../ring/replication.js';
+import { WriteTracker } from '../ring/write-core.js';
+import type { KeyspaceMetadata } from '../schema/table.js';
+import type { Partition } from '../storage/model.js';
+import { UnavailableError, WriteTimeoutError } from '../util/errors.js';
+import type { WriteType } from './coordinator.js';
+import { replicaStates, type CoordinatorContext } from './context.js';
+import { Rendezvous } from './rendezvous.js';
+
+export interface WriteGroup {
+  partitions: Partition[];
+  /** Live natural replicas: each gets the mutation. */
+  targets: EndpointId[];
+  /** Natural replicas known down: each gets a hint. */
+  down: EndpointId[];
+}
+
+/**
+ * Groups the partitions by replica set and checks every group's
+ * availability; throws UnavailableError before anything is sent.
+ */
+export function planWrites(ctx: CoordinatorContext, keyspace: KeyspaceMetadata, partitions: Partition[], level: ConsistencyName): WriteGroup[] {
+  const ring = ctx.ring();
+  const groups = new Map<string, WriteGroup>();
+  for (const p of partitions) {
+    const replicas = naturalReplicas(ring, keyspace.replication, p.token);
+    const key = replicas.join(',');
+    let group = groups.get(key);
+    if (!group) {
+      const states = replicaStates(ctx, replicas);
+      assureLiveReplicas(level, keyspace.replication, ctx.localDc, states, (s) => s.alive, (s) => s.dc);
+      group = { partitions: [], targets: states.filter((s) => s.alive).map((s) => s.endpoint), down: states.filter((s) => !s.alive).map((s) => s.endpoint) };
+      // ANY is satisfied by a hint; with no hint store wired it needs one live replica, like ONE.
+      if (level === 'ANY' && group.targets.length === 0 && !ctx.onHint) throw new UnavailableError(level, 1, 0);
+      groups.set(key, group);
+    }
+    group.partitions.push(p);
+  }
+  return [...groups.values()];
+}
+
+/** Sends every group's mutations and resolves once each group reached the level. */
+export async function executeWrites(
+  ctx: CoordinatorContext,
+  keyspace: KeyspaceMetadata,
+  groups: WriteGroup[],
+  level: ConsistencyName,
+  writeType: WriteType,
+): Promise<void> {
+  await Promise.all(groups.map((group) => writeGroup(ctx, keyspace, group, level, writeType)));
+}
+
+function writeGroup(ctx: CoordinatorContext, keyspace: KeyspaceMetadata, group: WriteGroup, level: ConsistencyName, writeType: WriteType): Promise<void> {
+  const timeoutMs = ctx.settings.write_request_timeout;
+  const tracker = new WriteTracker({ level, replication: keyspace.replication, localDc: ctx.localDc, targets: group.targets, dcOf: ctx.dcOf });
+  const done = new Rendezvous<void>(ctx.clock, timeoutMs, (timedOut) => {
+    if (timedOut) tracker.timeout();
+    const outcome = tracker.outcome();
+    if (outcome === 'success') return { value: undefined };
+    if (outcome === 'pending') return undefined;
+    // Replicas that answered with an error count as missing acks: the write may still have applied elsewhere.
+    const received = 'timeout' in outcome ? outcome.timeout.received : outcome.failure.received;
+    return { error: new WriteTimeoutError(level, received, tracker.blockFor, writeType) };
+  });
+  const hint = (target: EndpointId) => {
+    void storeHints(ctx, target, group.partitions).then((stored) => {
+      if (!stored) return;
+      tracker.hintStored();
+      done.poke();
+    });
+  };
+  for (const target of group.targets) {
+    ctx.replicas.apply(target, group.partitions, timeoutMs).then(
+      () => {
+        tracker.ack(target);
+        done.poke();
+      },
+      (err: Error) => {
+        ctx.log.debug(`MUTATION to ${target} failed: ${err.message}`);
+        tracker.fail(target);
+        done.poke();
+        hint(target);
+      },
+    );
+  }
+  for (const target of group.down) hint(target);
+  done.poke();
+  return done.result;
+}
+
+/** Hands each missed partition to the hint seam; true once all are stored. */
+async function storeHints(ctx: CoordinatorContext, target: EndpointId, partitions: Partition[]): Promise<boolean> {
+  const sink = ctx.onHint;
+  if (!sink) return false;
+  try {
+    const stored = await Promise.all(partitions.map((p) => sink(target, p)));
+    return stored.every((s) => s);
+  } catch (err) {
+    ctx.log.warn(`storing a hint for ${target} failed: ${(err as Error).message}`);
+    return false;
+  }
+}
