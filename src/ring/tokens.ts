@@ -6,11 +6,10 @@
  *
  * - The first node of a datacenter spreads its tokens evenly round the ring,
  *   shifted by a random offset (from the random source passed in).
- * - A later node aims at an equal share, 1/(nodes + 1) of its datacenter's
- *   ring. Each of its tokens is cut from the largest range of the endpoint
- *   that currently owns the most, taking the remaining share divided by the
- *   tokens still to place (or half the range, when the range is smaller
- *   than that). Cutting from the most loaded node keeps the others even.
+ * - A later node places its tokens one at a time, each at the candidate cut
+ *   (the quarter points of the largest ranges) that leaves ownership most
+ *   even: the smallest sum of squared shares of replicated ownership at the
+ *   given replication factor plus primary ownership.
  *
  * Allocation is per datacenter: NetworkTopologyStrategy places a
  * datacenter's replicas by walking only that datacenter's tokens, so its
