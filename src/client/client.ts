@@ -165,6 +165,29 @@ export class Client extends EventEmitter {
     return this.resultSet(body, consistency);
   }
 
+  /**
+   * Runs one sibyltool command on a node and returns its plain-data answer:
+   * on `options.host` ('host:port' or a contact point's host) when given,
+   * else on the next live host. Never retried, since a command may change the
+   * node's state (fault rules, hints).
+   */
+  async admin(command: string, args: Record<string, unknown> = {}, options: { host?: string } = {}): Promise<unknown> {
+    if (typeof command !== 'string' || command === '') throw new ArgumentError('the admin command must be a non-empty string');
+    if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new ArgumentError('admin args must be an object');
+    const body = { command, args };
+    let answer: ResultBody & { host: string };
+    if (options.host === undefined) {
+      answer = await this.run(false, (connection) => this.request(connection, Opcode.ADMIN, body));
+    } else {
+      if (this.shutDown) throw new ClientShutdownError();
+      const host = this.pool.hosts.find((h) => h.address === options.host || h.host === options.host);
+      if (!host) throw new ArgumentError(`host ${options.host} is not a contact point of this client (${this.hosts.join(', ')})`);
+      answer = await this.request(await host.connect(), Opcode.ADMIN, body);
+    }
+    if (answer.result.kind !== 'admin') throw new ProtocolError(`ADMIN answered with a ${answer.result.kind} result`);
+    return answer.result.value;
+  }
+
   /** Every row of every page, fetched a page at a time as the loop asks for more. */
   async *iterate(cql: string, params?: Params | null, options: ExecuteOptions = {}): AsyncGenerator<Row, void, undefined> {
     let pageState = options.pageState;

@@ -7,12 +7,16 @@
  */
 import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/clock.js';
+import { createAdminHandler } from '../admin/handler.js';
+import { MeteredCoordinator, ProxyMetrics } from '../admin/metrics/metered-coordinator.js';
+import { SingleNodeView } from '../admin/single-node-view.js';
 import { LocalCoordinator } from '../coordinator/local.js';
 import { CqlQueryProcessor } from '../cql/query-processor.js';
 import { SchemaCatalog } from '../cql/schema-catalog.js';
 import { tableLayout } from '../schema/table.js';
 import { LevelEngine } from '../storage/engine.js';
 import { ProtocolServer } from '../transport/server.js';
+import { InvalidRequestError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 
@@ -64,14 +68,23 @@ export class SibylNode {
       catalog.onTableDropped((table) => {
         engine.dropTable(table.id).catch((err: unknown) => log.error(`Releasing the data of dropped table ${table.keyspace}.${table.name} failed: ${String(err)}`));
       });
-      const coordinator = new LocalCoordinator(engine);
+      const proxyMetrics = new ProxyMetrics();
+      const coordinator = new MeteredCoordinator(new LocalCoordinator(engine), proxyMetrics, clock);
       const processor = new CqlQueryProcessor({ catalog, coordinator, clock, settings, log });
+      // sibyltool's view of the node needs the bound client address, known only once the server listens.
+      let admin: ((command: string, args: Record<string, unknown>) => Promise<unknown>) | undefined;
       const server = new ProtocolServer({
         processor,
         settings,
+        admin: (command, args) => {
+          if (!admin) return Promise.reject(new InvalidRequestError('the node is still starting'));
+          return admin(command, args);
+        },
         log: (level, msg) => log[level](msg),
       });
       const address = await server.listen(settings.listen_address, settings.native_transport_port);
+      const view = await SingleNodeView.create({ settings, clock, catalog, store: engine, nativeAddress: address, metrics: proxyMetrics });
+      admin = createAdminHandler(view);
       log.info(
         `Sibyl node '${settings.cluster_name}' listening for CQL clients on ${address.host}:${address.port} ` +
           `(data ${settings.data_directory}, commitlog_sync ${settings.commitlog_sync})`,

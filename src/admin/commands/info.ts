@@ -1,0 +1,37 @@
+/** `info`: this node's identity, liveness of its services, load, uptime, memory and place in the cluster. */
+import type { NodeView } from '../node-view.js';
+
+export interface InfoAnswer {
+  hostId: string;
+  gossipActive: boolean;
+  nativeTransportActive: boolean;
+  loadBytes: number;
+  generation: number;
+  uptimeSeconds: number;
+  heapUsedBytes: number;
+  heapMaxBytes: number;
+  offHeapBytes: number;
+  dc: string;
+  rack: string;
+  /** Decimal token strings, ascending. */
+  tokens: string[];
+}
+
+export async function info(view: NodeView): Promise<InfoAnswer> {
+  const self = (await view.ring()).find((m) => m.endpoint === view.endpoint);
+  const metrics = view.metrics();
+  return {
+    hostId: view.hostId,
+    gossipActive: view.gossipActive(),
+    nativeTransportActive: view.nativeTransportActive(),
+    loadBytes: await view.load(),
+    generation: view.generation,
+    uptimeSeconds: Math.max(0, Math.floor((view.clock.nowMs() - view.startedAtMs) / 1000)),
+    heapUsedBytes: metrics.heapUsedBytes,
+    heapMaxBytes: metrics.heapMaxBytes,
+    offHeapBytes: metrics.offHeapBytes,
+    dc: view.dc,
+    rack: view.rack,
+    tokens: [...(self?.tokens ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String),
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The server side of sibyltool: the ADMIN opcode's handler. Each command is
+ * one small file in commands/ that reads the NodeView and returns plain data
+ * (no formatting: sibyltool formats, so other clients can use the data).
+ */
+import { InvalidRequestError } from '../util/errors.js';
+import type { AdminArgs } from './args.js';
+import { describecluster } from './commands/describecluster.js';
+import { faults } from './commands/faults.js';
+import { getendpoints } from './commands/getendpoints.js';
+import { gossipinfo } from './commands/gossipinfo.js';
+import { info } from './commands/info.js';
+import { proxyhistograms } from './commands/proxyhistograms.js';
+import { ring } from './commands/ring.js';
+import { status } from './commands/status.js';
+import { tpstats } from './commands/tpstats.js';
+import { version } from './commands/version.js';
+import type { NodeView } from './node-view.js';
+
+export type AdminCommand = (view: NodeView, args: AdminArgs) => Promise<unknown>;
+
+export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = Object.freeze({
+  status,
+  ring,
+  info,
+  describecluster,
+  getendpoints,
+  gossipinfo,
+  tpstats,
+  proxyhistograms,
+  faults,
+  version,
+});
+
+export function createAdminHandler(view: NodeView): (command: string, args: AdminArgs) => Promise<unknown> {
+  return async (command, args) => {
+    const run = Object.hasOwn(ADMIN_COMMANDS, command) ? ADMIN_COMMANDS[command] : undefined;
+    if (!run) throw new InvalidRequestError(`unknown admin command '${command}'`);
+    return run(view, args);
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * What the server side of sibyltool needs from a node, and nothing more.
+ * The admin commands (commands/*.ts) read a NodeView and return plain data;
+ * they never reach into the node's parts directly. A single node implements
+ * it in single-node-view.ts; the cluster implements it over gossip and the
+ * token ring. Keeping the seam this narrow lets the commands be tested
+ * against a fake view with exact data.
+ */
+import type { Clock } from '../clock/clock.js';
+import type { SchemaCatalog } from '../cql/schema-catalog.js';
+import type { FaultFilter } from '../net/faults.js';
+import type { ReplicationOptions } from '../schema/table.js';
+import type { Settings } from '../util/settings.js';
+import type { HistogramSnapshot } from './metrics/latency-histogram.js';
+
+/**
+ * nodetool's two-letter state: Up or Down, then Normal, Joining, Leaving or
+ * Moving. '?N' is an endpoint whose liveness is unknown.
+ */
+export type EndpointStatus = 'UN' | 'DN' | 'UJ' | 'DJ' | 'UL' | 'DL' | 'UM' | 'DM' | '?N';
+
+/** One endpoint of the ring as the local node sees it. */
+export interface RingMember {
+  /** Internode endpoint, 'host:port'; the endpoint's identity in the ring. */
+  endpoint: string;
+  hostId: string;
+  dc: string;
+  rack: string;
+  tokens: readonly bigint[];
+  status: EndpointStatus;
+  /** Bytes on disk, as the endpoint last reported them; null when unknown. */
+  loadBytes: number | null;
+  /** How far the endpoint's wall clock is ahead of this node's (negative: behind); null when unknown. */
+  clockOffsetMs: number | null;
+  /** Client (native protocol) address, 'host:port'. */
+  nativeAddress: string;
+  releaseVersion: string;
+  schemaVersion: string;
+}
+
+/** One endpoint's gossip state, as `sibyltool gossipinfo` prints it. */
+export interface GossipEndpointInfo {
+  endpoint: string;
+  generation: number;
+  heartbeat: number;
+  /** Application states (STATUS, LOAD, SCHEMA, ...) with the version that stamped each. */
+  states: Record<string, { value: string; version: number }>;
+}
+
+/** One stage (pool) of work, with nodetool tpstats' columns. */
+export interface PoolStats {
+  name: string;
+  active: number;
+  pending: number;
+  completed: number;
+  blocked: number;
+  allTimeBlocked: number;
+}
+
+export interface NodeMetrics {
+  /** Coordinator latencies, as `sibyltool proxyhistograms` shows them. */
+  proxy: { read: HistogramSnapshot; write: HistogramSnapshot; range: HistogramSnapshot };
+  pools: PoolStats[];
+  /** Messages dropped per verb. */
+  dropped: Record<string, number>;
+  heapUsedBytes: number;
+  heapMaxBytes: number;
+  offHeapBytes: number;
+}
+
+export interface NodeView {
+  readonly settings: Settings;
+  readonly clock: Clock;
+  readonly catalog: SchemaCatalog;
+  /** The fault rules of this node's messaging (`sibyltool faults`). */
+  readonly faults: FaultFilter;
+  readonly hostId: string;
+  /** This node's internode endpoint, 'host:port'. */
+  readonly endpoint: string;
+  /** This node's client address, 'host:port'. */
+  readonly nativeAddress: string;
+  readonly dc: string;
+  readonly rack: string;
+  /** Wall-clock milliseconds when the node started. */
+  readonly startedAtMs: number;
+  /** Gossip generation: seconds since the epoch of this process's start, persisted to grow across restarts. */
+  readonly generation: number;
+  /** The snitch's name, as describecluster prints it. */
+  readonly snitch: string;
+  readonly releaseVersion: string;
+  gossipActive(): boolean;
+  nativeTransportActive(): boolean;
+  /** This node's bytes on disk (its data directory). */
+  load(): Promise<number>;
+  /** Every endpoint known, this node included. */
+  ring(): Promise<RingMember[]>;
+  /** Schema version → the endpoints holding it. */
+  schemaVersions(): Map<string, string[]>;
+  gossipInfo(): GossipEndpointInfo[];
+  /**
+   * The fraction of the data each endpoint holds: effective ownership under
+   * `replication` (nodetool's 'Owns (effective)'; RF 3 on three nodes gives
+   * 1.0 each), or the raw share of the token ring when it is undefined.
+   */
+  ownership(replication?: ReplicationOptions): Map<string, number>;
+  /** The endpoints replicating the partition whose serialized key is `keyBytes`, under the keyspace's replication. */
+  naturalReplicas(keyspace: string, keyBytes: Buffer): string[];
+  metrics(): NodeMetrics;
+}

@@ -1,0 +1,26 @@
+/**
+ * The shape of one sibyltool command: its name and help, the options it
+ * takes, and a run function that asks the node (through `ToolContext.call`)
+ * and returns the text to print. Commands never touch the process: main.ts
+ * owns stdout, stderr and the exit status.
+ */
+import type { ParsedArgs } from '../args.js';
+
+export interface ToolContext {
+  /** Sends an ADMIN command to the node sibyltool talks to and returns its answer. */
+  call(command: string, args?: Record<string, unknown>): Promise<unknown>;
+  /** -pp/--print-port: show endpoints with their ports. */
+  printPort: boolean;
+}
+
+export interface ToolCommand {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** The full `--help` text. */
+  help: string;
+  /** Options taking a value, and bare ones. */
+  valued?: readonly string[];
+  bare?: readonly string[];
+  run(ctx: ToolContext, args: ParsedArgs): Promise<string>;
+}

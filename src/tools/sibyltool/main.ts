@@ -1,0 +1,184 @@
+/**
+ * `sibyltool`: the admin CLI, like nodetool. It parses the global options
+ * (-h/--host, -p/--port, -pp/--print-port), finds the command (one file per
+ * command in commands/), connects to one node through the driver only when
+ * the command needs it, and prints. Failures become one line on stderr and
+ * exit status 1; a usage mistake also prints the usage.
+ */
+import { Client } from '../../client/client.js';
+import { NoHostAvailableError } from '../../client/errors.js';
+import { SibylError } from '../../util/errors.js';
+import { parseArgs, UsageError } from '../args.js';
+import type { ToolCommand, ToolContext } from './command.js';
+import { describeclusterCommand } from './commands/describecluster.js';
+import { faultsCommand } from './commands/faults.js';
+import { getendpointsCommand } from './commands/getendpoints.js';
+import { gossipinfoCommand } from './commands/gossipinfo.js';
+import { infoCommand } from './commands/info.js';
+import { proxyhistogramsCommand } from './commands/proxyhistograms.js';
+import { ringCommand } from './commands/ring.js';
+import { statusCommand } from './commands/status.js';
+import { tpstatsCommand } from './commands/tpstats.js';
+import { versionCommand } from './commands/version.js';
+
+export const COMMANDS: readonly ToolCommand[] = [
+  describeclusterCommand,
+  faultsCommand,
+  getendpointsCommand,
+  gossipinfoCommand,
+  infoCommand,
+  proxyhistogramsCommand,
+  ringCommand,
+  statusCommand,
+  tpstatsCommand,
+  versionCommand,
+];
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 9042;
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `Usage: sibyltool [-h HOST] [-p PORT] [-pp] <command> [args]
+
+Global options:
+  -h, --host HOST      node to talk to (default ${DEFAULT_HOST})
+  -p, --port PORT      its client port (default ${DEFAULT_PORT})
+  -pp, --print-port    show endpoints with their ports
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+sibyltool <command> --help describes a command.
+`;
+}
+
+export interface Output {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processOutput: Output = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+interface Invocation {
+  host: string;
+  port: number;
+  printPort: boolean;
+  help: boolean;
+  command: string | undefined;
+  rest: string[];
+}
+
+/** Splits the global options, which may come before or after the command, from the command's own arguments. */
+function parseInvocation(argv: string[]): Invocation {
+  const inv: Invocation = { host: DEFAULT_HOST, port: DEFAULT_PORT, printPort: false, help: false, command: undefined, rest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const value = () => {
+      const v = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`option ${name} needs a value`);
+      return v;
+    };
+    if (name === '-h' || name === '--host') inv.host = value();
+    else if (name === '-p' || name === '--port') {
+      const text = value();
+      const port = Number(text);
+      if (!/^\d+$/.test(text) || port < 1 || port > 65_535) throw new UsageError(`option ${name} must be a port number, got '${text}'`);
+      inv.port = port;
+    } else if (name === '-pp' || name === '--print-port') inv.printPort = true;
+    else if (name === '--help') inv.help = true;
+    else if (inv.command === undefined && !arg.startsWith('-')) inv.command = arg;
+    else if (inv.command === undefined) throw new UsageError(`unknown option ${name}`);
+    else inv.rest.push(arg);
+  }
+  return inv;
+}
+
+export async function main(argv: string[], out: Output = processOutput): Promise<number> {
+  let inv: Invocation;
+  try {
+    inv = parseInvocation(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    out.stderr(`sibyltool: ${err.message}\n\n${usage()}`);
+    return 1;
+  }
+  if (inv.command === undefined || inv.command === 'help') {
+    const named = inv.command === 'help' ? COMMANDS.find((c) => c.name === inv.rest[0]) : undefined;
+    if (named) out.stdout(named.help);
+    else if (inv.help || inv.command === 'help') out.stdout(usage());
+    else out.stderr(usage());
+    return inv.help || inv.command === 'help' ? 0 : 1;
+  }
+  const command = COMMANDS.find((c) => c.name === inv.command);
+  if (!command) {
+    out.stderr(`sibyltool: unknown command '${inv.command}'\n\n${usage()}`);
+    return 1;
+  }
+  if (inv.help) {
+    out.stdout(command.help);
+    return 0;
+  }
+
+  const target = `${inv.host}:${inv.port}`;
+  let client: Client | undefined;
+  const ctx: ToolContext = {
+    printPort: inv.printPort,
+    call: async (name, args = {}) => {
+      if (!client) {
+        client = new Client({ contactPoints: [target], connectTimeoutMs: 5000, requestTimeoutMs: 60_000 });
+        await client.connect();
+      }
+      // Undefined arguments are left out rather than sent as nil.
+      const defined = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+      return client.admin(name, defined);
+    },
+  };
+  try {
+    const args = parseArgs(inv.rest, command.valued ?? [], command.bare ?? []);
+    out.stdout(await command.run(ctx, args));
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      out.stderr(`sibyltool ${command.name}: ${err.message}\n\n${command.help}`);
+      return 1;
+    }
+    out.stderr(`sibyltool: ${describeError(err, target)}\n`);
+    return 1;
+  } finally {
+    await client?.shutdown();
+  }
+}
+
+/** One line saying what went wrong, without a stack trace for anything a user can cause. */
+export function describeError(err: unknown, target: string): string {
+  if (err instanceof NoHostAvailableError) {
+    const inner = Object.values(err.innerErrors)[0];
+    return `cannot connect to ${target}: ${inner ? connectReason(inner) : 'no connection'}`;
+  }
+  if (err instanceof SibylError) return err.message;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('ERR_SIBYL')) return (err as Error).message;
+  return (err as Error)?.stack ?? String(err);
+}
+
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'unknown host',
+  ETIMEDOUT: 'timed out',
+  ERR_SIBYL_CONNECT_TIMEOUT: 'timed out',
+};
+
+function connectReason(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return (code !== undefined && REASONS[code]) || err.message;
+}
