@@ -68,8 +68,10 @@ describe('SchemaSync', () => {
 
   it('pulls from a peer whose gossiped version differs, so a node that missed a push catches up', async () => {
     const [a, b, c] = nodes;
-    // c is not among a's live peers when the DDL happens, so no push reaches it.
+    // c is not among a's or b's live peers when the DDL happens, so no push
+    // (nor b's echo of what it merged) reaches it.
     a!.membership.peers = [b!.net.messaging.self];
+    b!.membership.peers = [a!.net.messaging.self];
     await a!.catalog.createKeyspace(stmt<CreateKeyspace>(`CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`));
     await eventually(() => b!.catalog.keyspace('ks') !== undefined);
     expect(c!.catalog.keyspace('ks')).to.equal(undefined);
