@@ -9,8 +9,11 @@ import { createHash } from 'node:crypto';
 import { CqlSyntaxError, parseStatement } from '../../grammar/index.js';
 import type { Batch, ConsistencyName, ModificationStatement, ParsedStatement, QualifiedName } from '../../grammar/ast.js';
 import type { Clock } from '../clock/clock.js';
+import { HybridLogicalClock } from '../clock/hlc.js';
+import { timestampSkewWarning } from '../clock/skew.js';
 import type { Coordinator, WriteType } from '../coordinator/coordinator.js';
 import { tableLayout, type KeyspaceMetadata, type TableMetadata } from '../schema/table.js';
+import type { Partition } from '../storage/model.js';
 import { InvalidRequestError, SyntaxError, UnpreparedError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
@@ -24,7 +27,6 @@ import type { SchemaCatalog } from './schema-catalog.js';
 import { executeSelect, selectResultColumns } from './select/index.js';
 import { SystemSchemaTables } from './system-schema.js';
 import type { TermContext } from './terms.js';
-import { TimestampGenerator } from './timestamp-generator.js';
 import { cryptoRandom, TimeUuidGenerator, type RandomSource } from './timeuuid.js';
 
 export interface CqlQueryProcessorDeps {
@@ -34,6 +36,8 @@ export interface CqlQueryProcessorDeps {
   settings: Settings;
   log?: Logger;
   random?: RandomSource;
+  /** The node's hybrid logical clock; one is made from `clock` and max_clock_drift when absent. */
+  hlc?: HybridLogicalClock;
 }
 
 interface PreparedEntry {
@@ -48,7 +52,7 @@ const VOID: ResultEnvelope = { result: { kind: 'void' }, warnings: [] };
 export class CqlQueryProcessor implements QueryProcessor {
   private readonly parsedCache: LruCache<string, ParsedStatement>;
   private readonly preparedCache: LruCache<string, PreparedEntry>;
-  private readonly timestamps: TimestampGenerator;
+  private readonly hlc: HybridLogicalClock;
   private readonly timeUuids: TimeUuidGenerator;
   private readonly random: RandomSource;
   private readonly systemTables: SystemSchemaTables;
@@ -56,7 +60,7 @@ export class CqlQueryProcessor implements QueryProcessor {
   constructor(private readonly deps: CqlQueryProcessorDeps) {
     this.parsedCache = new LruCache(deps.settings.prepared_statements_cache_size);
     this.preparedCache = new LruCache(deps.settings.prepared_statements_cache_size);
-    this.timestamps = new TimestampGenerator(deps.clock);
+    this.hlc = deps.hlc ?? new HybridLogicalClock({ clock: deps.clock, maxClockDriftMs: deps.settings.max_clock_drift });
     this.random = deps.random ?? cryptoRandom;
     this.timeUuids = new TimeUuidGenerator(this.random);
     this.systemTables = new SystemSchemaTables(deps);
@@ -114,8 +118,8 @@ export class CqlQueryProcessor implements QueryProcessor {
     }
     const batch: Batch = { kind: 'batch', type: options.type, using: {}, statements };
     const built = await buildBatch(batch, (name) => this.table(name, undefined), contexts, this.deps.settings.batch_size_max_statements);
-    await this.write(built, options.consistency, options.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH');
-    return { result: { kind: 'void' }, warnings: built.warnings };
+    const skew = await this.write(built, options.consistency, options.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH');
+    return { result: { kind: 'void' }, warnings: [...built.warnings, ...skew] };
   }
 
   onSchemaChange(listener: (change: SchemaChange) => void): () => void {
@@ -187,8 +191,8 @@ export class CqlQueryProcessor implements QueryProcessor {
         const consistency = stmt.using.consistency ?? options.consistency;
         const table = this.table(stmt.table, keyspace);
         const built = await buildStatement(table, stmt, this.mutationContext(values, consistency, options.timestampUs));
-        await this.write(built, consistency, 'SIMPLE');
-        return VOID;
+        const skew = await this.write(built, consistency, 'SIMPLE');
+        return skew.length === 0 ? VOID : { result: { kind: 'void' }, warnings: skew };
       }
       case 'batch': {
         const consistency = stmt.using.consistency ?? options.consistency;
@@ -199,17 +203,35 @@ export class CqlQueryProcessor implements QueryProcessor {
           stmt.statements.map(() => ctx),
           this.deps.settings.batch_size_max_statements,
         );
-        await this.write(built, consistency, stmt.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH');
-        return { result: { kind: 'void' }, warnings: built.warnings };
+        const skew = await this.write(built, consistency, stmt.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH');
+        return { result: { kind: 'void' }, warnings: [...built.warnings, ...skew] };
       }
     }
   }
 
-  private async write(built: BuiltMutations, consistency: ConsistencyName, writeType: WriteType): Promise<void> {
+  /**
+   * Sends the mutations to the coordinator. Returns the clock-skew warnings
+   * for the client: a write stamped far in this node's future (a client clock
+   * running ahead) still applies, as in Cassandra, but would shadow later
+   * writes from correct clocks, so the client is told and the node logs it.
+   */
+  private async write(built: BuiltMutations, consistency: ConsistencyName, writeType: WriteType): Promise<string[]> {
+    const warnings: string[] = [];
     for (const [keyspace, partitions] of built.byKeyspace) {
       if (partitions.length === 0) continue;
+      const newestUs = newestTimestampUs(partitions);
+      if (newestUs > this.hlc.last()) {
+        const skew = timestampSkewWarning(newestUs, this.deps.clock.nowUs(), this.deps.settings.timestamp_skew_warn);
+        if (skew !== undefined && !warnings.includes(skew)) {
+          warnings.push(skew);
+          this.deps.log?.warn(skew);
+        }
+        // Later timestamps this node assigns then order after this write (within max_clock_drift).
+        this.hlc.observe(newestUs);
+      }
       await this.deps.coordinator.write(this.deps.catalog.requireKeyspace(keyspace), partitions, consistency, writeType);
     }
+    return warnings;
   }
 
   private table(name: QualifiedName, sessionKeyspace: string | undefined): TableMetadata {
@@ -228,7 +250,7 @@ export class CqlQueryProcessor implements QueryProcessor {
       term: this.termContext(values),
       settings: this.deps.settings,
       // Taken at most once per statement, and only when the statement sets no timestamp itself.
-      defaultTimestampUs: () => (timestampUs ??= clientTimestampUs ?? this.timestamps.nextUs()),
+      defaultTimestampUs: () => (timestampUs ??= clientTimestampUs ?? this.hlc.now()),
       timeUuids: this.timeUuids,
       read: async (table, command) => {
         const keyspace: KeyspaceMetadata = this.deps.catalog.requireKeyspace(table.keyspace);
@@ -264,3 +286,21 @@ export function preparedId(keyspace: string | undefined, cql: string): string {
   return createHash('md5').update(`${keyspace ?? ''}\u0000${cql}`).digest('hex');
 }
 
+/** The largest write timestamp among the partitions' cells, markers and deletions. */
+function newestTimestampUs(partitions: Partition[]): number {
+  let newest = Number.NEGATIVE_INFINITY;
+  const see = (us: number) => {
+    if (us > newest) newest = us;
+  };
+  for (const p of partitions) {
+    if (p.deletion) see(p.deletion.timestampUs);
+    for (const rt of p.rangeTombstones) see(rt.deletion.timestampUs);
+    for (const row of p.rows) {
+      if (row.marker) see(row.marker.timestampUs);
+      if (row.deletion) see(row.deletion.timestampUs);
+      for (const d of row.collectionDeletions) see(d.deletion.timestampUs);
+      for (const c of row.cells) see(c.cell.timestampUs);
+    }
+  }
+  return newest;
+}
