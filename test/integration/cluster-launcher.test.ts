@@ -1,0 +1,117 @@
+/**
+ * `sibyl cluster` end to end with the real CLI: two detached nodes on
+ * 127.0.0.1 and 127.0.0.2, on unusual ports so a developer's cluster on
+ * 9042/7000 or a parallel run does not collide with this one.
+ */
+import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '../../src/client/index.js';
+import { runCli } from './cli-runner.js';
+import { removeDir, tempDir } from './harness.js';
+
+/** Status table rows as `node status` pairs, e.g. ['1 up', '2 down']. */
+function statusOf(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((line) => /^\d+\s/.test(line))
+    .map((line) => line.split(/\s+/).slice(0, 2).join(' '));
+}
+
+describe('sibyl cluster (real processes)', function () {
+  this.timeout(120_000);
+  const root = tempDir('sibyl-cluster-');
+  const dir = join(root, 'c');
+  // Below Linux's ephemeral range (32768+), spread by pid so parallel runs differ.
+  const nativePort = 20_000 + (process.pid % 6000);
+  const storagePort = nativePort + 6000;
+  const cli = (...args: string[]) => runCli([...args, '--dir', dir]);
+
+  after(async () => {
+    await runCli(['cluster', 'clear', '--dir', dir]);
+    removeDir(root);
+  });
+
+  async function query(host: string, cql: string) {
+    const client = new Client({ contactPoints: [`${host}:${nativePort}`], consistency: 'ONE', connectTimeoutMs: 2000 });
+    try {
+      await client.connect();
+      return await client.execute(cql);
+    } finally {
+      await client.shutdown();
+    }
+  }
+
+  it('starts two nodes that answer the driver on 127.0.0.1 and 127.0.0.2', async () => {
+    const r = await cli('cluster', 'start', '-n', '2', '--native-port', String(nativePort), '--storage-port', String(storagePort));
+    expect(r.stderr).to.equal('');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain(`in ${dir}: 2 of 2 nodes up`);
+    expect(statusOf(r.stdout)).to.deep.equal(['1 up', '2 up']);
+    expect(r.stdout).to.contain(`Connect with: sibylsh 127.0.0.1 ${nativePort}\n`);
+    for (const [host, ks] of [['127.0.0.1', 'launcher_a'], ['127.0.0.2', 'launcher_b']] as const) {
+      const rs = await query(host, `CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+      expect(rs.info.queriedHost).to.equal(`${host}:${nativePort}`);
+    }
+    await query('127.0.0.2', 'CREATE TABLE IF NOT EXISTS launcher_b.t (k int PRIMARY KEY, v text)');
+    await query('127.0.0.2', "INSERT INTO launcher_b.t (k, v) VALUES (1, 'kept')");
+  });
+
+  it('refuses to start a cluster that is already running, in one line', async () => {
+    const r = await cli('cluster', 'start', '-n', '2');
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.equal(`sibyl cluster start: cluster in ${dir} is already running (nodes 1, 2); use 'sibyl cluster stop' first\n`);
+  });
+
+  it('shows each node up with the pid from its pid file', async () => {
+    const r = await cli('cluster', 'status');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(statusOf(r.stdout)).to.deep.equal(['1 up', '2 up']);
+    const pid2 = readFileSync(join(dir, 'node2', 'sibyl.pid'), 'utf8').trim();
+    expect(r.stdout).to.match(new RegExp(`^2\\s+up\\s+127\\.0\\.0\\.2\\s+127\\.0\\.0\\.2:${nativePort}\\s+127\\.0\\.0\\.2:${storagePort}\\s+\\S+\\s+rack1\\s+${pid2}$`, 'm'));
+  });
+
+  it('kill 2 takes node 2 down and restart 2 brings it back', async () => {
+    const killed = await cli('cluster', 'kill', '2');
+    expect(killed.code, killed.stderr).to.equal(0);
+    expect(killed.stdout).to.match(/^Killed node 2 \(127\.0\.0\.2, pid \d+\)\n$/);
+    expect(statusOf((await cli('cluster', 'status')).stdout)).to.deep.equal(['1 up', '2 down']);
+    const again = await cli('cluster', 'kill', '2');
+    expect(again.stderr).to.equal('sibyl cluster kill: node 2 is not running\n');
+
+    const restarted = await cli('cluster', 'restart', '2');
+    expect(restarted.code, restarted.stderr).to.equal(0);
+    expect(restarted.stdout).to.match(new RegExp(`^Node 2 is up on 127\\.0\\.0\\.2:${nativePort} \\(pid \\d+\\)\\n$`));
+    expect(statusOf((await cli('cluster', 'status')).stdout)).to.deep.equal(['1 up', '2 up']);
+  });
+
+  it("prints a node's log", async () => {
+    const r = await cli('cluster', 'logs', '1');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain(`listening for CQL clients on 127.0.0.1:${nativePort}`);
+    const bad = await cli('cluster', 'logs', '3');
+    expect(bad.stderr).to.equal('sibyl cluster logs: no node 3 in this cluster; its nodes are 1 to 2\n');
+  });
+
+  it('stop takes every node down and keeps the state, so start brings back the same nodes and data', async () => {
+    const stopped = await cli('cluster', 'stop');
+    expect(stopped.stdout).to.equal(`Stopped nodes 1, 2 of cluster in ${dir}\n`);
+    expect(statusOf((await cli('cluster', 'status')).stdout)).to.deep.equal(['1 down', '2 down']);
+    expect(existsSync(join(dir, 'cluster.json'))).to.equal(true);
+
+    const started = await cli('cluster', 'start');
+    expect(started.code, started.stderr).to.equal(0);
+    expect(statusOf(started.stdout)).to.deep.equal(['1 up', '2 up']);
+    const rs = await query('127.0.0.2', 'SELECT v FROM launcher_b.t WHERE k = 1');
+    expect(rs.rows).to.deep.equal([{ v: 'kept' }]);
+  });
+
+  it('clear stops the cluster and removes its folder', async () => {
+    const r = await cli('cluster', 'clear');
+    expect(r.stdout).to.equal(`Stopped nodes 1, 2 and removed ${dir}\n`);
+    expect(existsSync(dir)).to.equal(false);
+    const status = await cli('cluster', 'status');
+    expect(status.code).to.equal(1);
+    expect(status.stderr).to.equal(`sibyl cluster status: no cluster in ${dir}; create one with 'sibyl cluster start -n 3 --dir ${dir}'\n`);
+  });
+});

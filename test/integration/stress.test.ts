@@ -1,0 +1,70 @@
+/** `sibyl stress` with the real CLI against one real node: write, read back every key, and fail on errors. */
+import { expect } from 'chai';
+import { Client } from '../../src/client/index.js';
+import { runCli } from './cli-runner.js';
+import { removeDir, startNode, type NodeProcess } from './harness.js';
+
+const PROGRESS_HEADER = '  time s,  total ops,     op/s,   p50 ms,   p95 ms,   p99 ms,   max ms,  errors\n';
+const PROGRESS_LINE = /^ +\d+\.\d, +\d+, +\d+, +[\d.]+, +[\d.]+, +[\d.]+, +[\d.]+, +\d+$/gm;
+
+describe('sibyl stress (real node)', function () {
+  this.timeout(60_000);
+  let node: NodeProcess;
+  let hosts: string;
+
+  before(async () => {
+    node = await startNode();
+    hosts = `${node.host}:${node.port}`;
+  });
+  after(async () => {
+    await node?.stop();
+    if (node) removeDir(node.dataDir);
+  });
+
+  it('writes 2000 keys, printing progress lines and the Results block', async () => {
+    const r = await runCli(['stress', 'write', '-n', '2000', '--keys', '2000', '--concurrency', '16', '--hosts', hosts]);
+    expect(r.stderr).to.equal('');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain(`Running write: 2000 operations at ONE, 16 in flight, 2000 keys, 64-byte values, stress.standard1 on ${hosts}\n`);
+    expect(r.stdout).to.contain(PROGRESS_HEADER);
+    const lines = r.stdout.match(PROGRESS_LINE) ?? [];
+    expect(lines.length).to.be.at.least(1);
+    expect(lines[lines.length - 1]).to.match(/^ +\d+\.\d, +2000, /);
+    for (const label of ['Op rate', 'Latency mean', 'Latency median', 'Latency 95th percentile', 'Latency 99th percentile', 'Latency max']) {
+      expect(r.stdout).to.match(new RegExp(`^${label} +: `, 'm'));
+    }
+    expect(r.stdout).to.contain('Total operations          : 2,000\nTotal errors              : 0\nTotal operation time      : ');
+  });
+
+  it('reads every written key back with its value', async () => {
+    const r = await runCli(['stress', 'read', '-n', '2000', '--keys', '2000', '--hosts', hosts, '--cl', 'one']);
+    expect(r.stderr).to.equal('');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('Total operations          : 2,000\nTotal errors              : 0\n');
+
+    const client = new Client({ contactPoints: [hosts] });
+    try {
+      await client.connect();
+      let rows = 0;
+      for await (const _row of client.iterate('SELECT key FROM stress.standard1', null, { fetchSize: 500 })) rows++;
+      expect(rows).to.equal(2000);
+    } finally {
+      await client.shutdown();
+    }
+  });
+
+  it('exits 1 when more reads fail than --max-errors allows, naming each kind of failure once', async () => {
+    const r = await runCli(['stress', 'read', '-n', '50', '--keys', '50', '--keyspace', 'stress_empty', '--hosts', hosts]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.equal('error: ValidationError: key N not found\nsibyl stress: 50 operations failed, more than --max-errors 0\n');
+    expect(r.stdout).to.contain('\nErrors:\n        50  ValidationError: key N not found\n');
+    const tolerated = await runCli(['stress', 'read', '-n', '50', '--keys', '50', '--keyspace', 'stress_empty', '--hosts', hosts, '--max-errors', '50']);
+    expect(tolerated.code, tolerated.stderr).to.equal(0);
+  });
+
+  it('says in one line when no node answers', async () => {
+    const r = await runCli(['stress', 'write', '-n', '10', '--hosts', '127.0.0.1:1']);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/^sibyl stress: cannot prepare the run on 127\.0\.0\.1:1: .+\n$/);
+  });
+});
