@@ -1,0 +1,193 @@
+/**
+ * The real `bin/sibyltool.js` against one real `sibyl node` process: each
+ * command's output is compared exactly, except for values that vary between
+ * runs (host id, load, schema version, uptime, memory), matched by pattern.
+ */
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { Client } from '../../src/client/index.js';
+import { removeDir, SIBYL_BIN, startNode, type NodeProcess } from './harness.js';
+
+const SIBYLTOOL_BIN = join(dirname(SIBYL_BIN), 'sibyltool.js');
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const SIZE = '\\d+(?:\\.\\d{1,2})? (?:bytes|KiB|MiB|GiB)';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function sibyltool(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [SIBYLTOOL_BIN, ...args], (err, stdout, stderr) => {
+      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+    });
+  });
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Escapes a literal for a RegExp. */
+function lit(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('sibyltool against a real node', function () {
+  this.timeout(60_000);
+  let node: NodeProcess;
+  let client: Client;
+  let tool: (...args: string[]) => Promise<Run>;
+
+  before(async () => {
+    node = await startNode();
+    client = new Client({ contactPoints: [`${node.host}:${node.port}`] });
+    await client.connect();
+    await client.execute(`CREATE KEYSPACE shop WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+    await client.execute(`CREATE TABLE shop.orders (tenant text, n int, v text, PRIMARY KEY ((tenant, n)))`);
+    await client.execute(`INSERT INTO shop.orders (tenant, n, v) VALUES ('acme', 7, 'x')`);
+    await client.execute(`SELECT * FROM shop.orders WHERE tenant = 'acme' AND n = 7`);
+    tool = (...args) => sibyltool(['-h', node.host, '-p', String(node.port), ...args]);
+  });
+
+  after(async () => {
+    await client?.shutdown();
+    if (node) {
+      await node.stop();
+      removeDir(node.dataDir);
+    }
+  });
+
+  it('status shows the node up and normal, owning everything, with its clock offset', async () => {
+    const r = await tool('status');
+    expect(r.stderr).to.equal('');
+    expect(r.code).to.equal(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 4)).to.deep.equal([
+      'Datacenter: datacenter1',
+      '=======================',
+      'Status=Up/Down',
+      '|/ State=Normal/Leaving/Joining/Moving',
+    ]);
+    expect(lines[4]).to.match(/^--  Address    Load +Tokens  Owns \(effective\)  Host ID {31}Rack   Clock offset$/);
+    expect(lines[5]).to.match(new RegExp(`^UN  127\\.0\\.0\\.1  ${SIZE} +1       100\\.0%            ${UUID}  rack1  0 ms$`));
+    expect(lines.slice(6)).to.deep.equal(['', '']);
+  });
+
+  it('info reports the node, its uptime and its one token', async () => {
+    const r = await tool('info');
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.match(
+      new RegExp(
+        '^' +
+          [
+            `ID                     : ${UUID}`,
+            'Gossip active          : false',
+            'Native Transport active: true',
+            `Load                   : ${SIZE}`,
+            'Generation No          : \\d{10}',
+            'Uptime \\(seconds\\)       : \\d+',
+            'Heap Memory \\(MB\\)       : \\d+\\.\\d\\d / \\d+\\.\\d\\d',
+            'Off Heap Memory \\(MB\\)   : \\d+\\.\\d\\d',
+            'Data Center            : datacenter1',
+            'Rack                   : rack1',
+            'Token                  : \\(invoke with -T/--tokens to see all 1 tokens\\)',
+          ].join('\n') +
+          '\n$',
+      ),
+    );
+    const tokens = await tool('info', '-T');
+    expect(tokens.stdout.split('\n').at(-2)).to.match(/^Token {18}: -?\d+$/);
+  });
+
+  it('describecluster names the cluster, one schema version and every keyspace', async () => {
+    const r = await tool('describecluster');
+    expect(r.code).to.equal(0);
+    const expected =
+      'Cluster Information:\n\tName: Sibyl Cluster\n\tSnitch: SimpleSnitch\n\tPartitioner: Murmur3Partitioner\n\tSchema versions:\n' +
+      `\t\t${UUID}: \\[127\\.0\\.0\\.1\\]\n\nStats for all nodes:\n\tLive: 1\n\tJoining: 0\n\tMoving: 0\n\tLeaving: 0\n\tUnreachable: 0\n` +
+      '\nData Centers: \n\tdatacenter1 #Nodes: 1 #Down: 0\n\nDatabase versions:\n\t\\d+\\.\\d+\\.\\d+: \\[127\\.0\\.0\\.1:7000\\]\n' +
+      '\nKeyspaces:\n' +
+      lit('\tshop -> Replication class: SimpleStrategy {replication_factor=1}\n') +
+      lit('\tsystem -> Replication class: SimpleStrategy {replication_factor=1}\n') +
+      lit('\tsystem_schema -> Replication class: SimpleStrategy {replication_factor=1}\n');
+    expect(r.stdout).to.match(new RegExp(`^${expected}$`));
+  });
+
+  it('getendpoints prints the one replica of a composite key, and names a missing table', async () => {
+    expect(await tool('getendpoints', 'shop', 'orders', 'acme:7')).to.deep.equal({ code: 0, stdout: '127.0.0.1\n', stderr: '' });
+    expect(await tool('-pp', 'getendpoints', 'shop', 'orders', 'acme:7')).to.deep.equal({ code: 0, stdout: '127.0.0.1:7000\n', stderr: '' });
+    expect(await tool('getendpoints', 'shop', 'nope', '1')).to.deep.equal({ code: 1, stdout: '', stderr: 'sibyltool: unconfigured table nope\n' });
+  });
+
+  it('version prints the release version', async () => {
+    const r = await tool('version');
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.match(/^ReleaseVersion: \d+\.\d+\.\d+\n$/);
+  });
+
+  it('proxyhistograms counts the coordinated read and write', async () => {
+    const r = await tool('proxyhistograms');
+    expect(r.code).to.equal(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).to.equal('proxy histograms');
+    expect(lines[3]).to.match(/^50% {6} +[1-9]\d*\.00 +[1-9]\d*\.00 +0\.00$/);
+  });
+
+  it('faults adds, lists and clears rules', async () => {
+    expect(await tool('faults', 'list')).to.deep.equal({ code: 0, stdout: 'No fault rules.\n', stderr: '' });
+    expect(await tool('faults', 'drop', 'MUTATION', 'to', '127.0.0.2')).to.deep.equal({
+      code: 0,
+      stdout: 'Added fault rule 1: drop MUTATION to 127.0.0.2:7000\n',
+      stderr: '',
+    });
+    expect(await tool('faults', 'delay', 'READ', '200ms', 'from', '127.0.0.3:7001')).to.deep.equal({
+      code: 0,
+      stdout: 'Added fault rule 2: delay READ 200ms from 127.0.0.3:7001\n',
+      stderr: '',
+    });
+    expect((await tool('faults', 'list')).stdout).to.equal(
+      'ID  Matched  Rule\n1   0        drop MUTATION to 127.0.0.2:7000\n2   0        delay READ 200ms from 127.0.0.3:7001\n',
+    );
+    expect((await tool('faults', 'clear', '1')).stdout).to.equal('Removed fault rule 1.\n');
+    expect((await tool('faults', 'clear')).stdout).to.equal('Removed 1 fault rule.\n');
+    expect(await tool('faults', 'drop', 'NOPE')).to.deep.equal({
+      code: 1,
+      stdout: '',
+      stderr: "sibyltool: invalid fault rule 'drop NOPE': unknown verb 'NOPE'\n",
+    });
+  });
+
+  it('--help describes a command without connecting', async () => {
+    const r = await sibyltool(['-p', String(await closedPort()), 'status', '--help']);
+    expect(r.code).to.equal(0);
+    expect(r.stderr).to.equal('');
+    expect(r.stdout.split('\n')[0]).to.equal('Usage: sibyltool [global options] status [keyspace]');
+  });
+
+  it('says in one line that it cannot connect, and exits 1', async () => {
+    const port = await closedPort();
+    expect(await sibyltool(['-p', String(port), 'status'])).to.deep.equal({
+      code: 1,
+      stdout: '',
+      stderr: `sibyltool: cannot connect to 127.0.0.1:${port}: connection refused\n`,
+    });
+  });
+
+  it('refuses an unknown command with the usage, and exits 1', async () => {
+    const r = await tool('nodes');
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.equal('');
+    expect(r.stderr.split('\n').slice(0, 3)).to.deep.equal(["sibyltool: unknown command 'nodes'", '', 'Usage: sibyltool [-h HOST] [-p PORT] [-pp] <command> [args]']);
+  });
+});
