@@ -12,7 +12,8 @@ import { UsageError } from '../args.js';
 import { parseStressOptions, STRESS_USAGE, type StressOptions } from './options.js';
 import { progressHeader, progressLine, summary } from './report.js';
 import { runWorkload } from './runner.js';
-import { createSchema, createWorkload } from './workload.js';
+import { createSchema } from './schema.js';
+import { createWorkload } from './workload.js';
 
 export interface StressIo {
   clock: Clock;
@@ -42,8 +43,8 @@ export async function runStressCommand(
   const client = new Client({ contactPoints: options.hosts, consistency: options.consistency, clock: io.clock });
   try {
     try {
+      await createSchema(io.clock, options);
       await client.connect();
-      await createSchema(client, options);
     } catch (err) {
       io.err(`sibyl stress: cannot prepare the run on ${options.hosts.join(', ')}: ${(err as Error).message}\n`);
       return 1;

@@ -84,11 +84,3 @@ export function createWorkload(client: Client, options: StressOptions): Workload
     },
   };
 }
-
-/** The keyspace (SimpleStrategy, --rf) and table, created only if missing. */
-export async function createSchema(client: Client, options: StressOptions): Promise<void> {
-  await client.execute(
-    `CREATE KEYSPACE IF NOT EXISTS ${options.keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${options.replicationFactor}}`,
-  );
-  await client.execute(`CREATE TABLE IF NOT EXISTS ${options.keyspace}.${TABLE} (key blob PRIMARY KEY, value blob)`);
-}
