@@ -6,6 +6,7 @@ import { flag, STOP_TIMEOUT_MS, type ClusterContext } from './context.js';
 import { DEFAULT_CLUSTER_DIR } from './plan.js';
 import { ClusterError, readState, stateExists, STATE_FILE } from './state.js';
 import { stopCluster } from './stop.js';
+import { nodeList } from './table.js';
 
 export const CLEAR_USAGE = `Usage: sibyl cluster clear [--dir ${DEFAULT_CLUSTER_DIR}]\n`;
 
@@ -21,6 +22,6 @@ export async function clearCommand(ctx: ClusterContext, argv: string[]): Promise
   if (!stateExists(dir)) throw new ClusterError(`${dir} holds no ${STATE_FILE}, so it is not a cluster folder; not removing it`);
   const stopped = await stopCluster(ctx, readState(dir), STOP_TIMEOUT_MS);
   rmSync(dir, { recursive: true, force: true });
-  ctx.out(`${stopped.length > 0 ? `Stopped nodes ${stopped.join(', ')} and removed` : 'Removed'} ${dir}\n`);
+  ctx.out(`${stopped.length > 0 ? `Stopped ${nodeList(stopped)} and removed` : 'Removed'} ${dir}\n`);
   return 0;
 }

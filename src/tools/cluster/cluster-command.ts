@@ -52,11 +52,12 @@ export async function runClusterCommand(argv: string[]): Promise<number> {
     process.stdout.write(sub.usage);
     return 0;
   }
-  const onInterrupt: (() => void)[] = [];
-  const interrupted = new Promise<void>((res) => onInterrupt.push(res));
-  const sigint = () => onInterrupt.forEach((f) => f());
-  process.once('SIGINT', sigint);
-  const ctx: ClusterContext = { clock: new SystemClock(), out: (text) => void process.stdout.write(text), interrupted };
+  let sigint: (() => void) | undefined;
+  const ctx: ClusterContext = {
+    clock: new SystemClock(),
+    out: (text) => void process.stdout.write(text),
+    untilInterrupted: () => new Promise<void>((res) => process.once('SIGINT', (sigint = res))),
+  };
   try {
     return await sub.run(ctx, rest);
   } catch (err) {
@@ -70,6 +71,6 @@ export async function runClusterCommand(argv: string[]): Promise<number> {
     }
     throw err;
   } finally {
-    process.removeListener('SIGINT', sigint);
+    if (sigint) process.removeListener('SIGINT', sigint);
   }
 }

@@ -4,8 +4,11 @@ import type { Clock } from '../../clock/clock.js';
 export interface ClusterContext {
   clock: Clock;
   out: (text: string) => void;
-  /** Resolves when the user interrupts a command that runs until stopped (`logs -f`). */
-  interrupted: Promise<void>;
+  /**
+   * Resolves at the user's Ctrl-C, for a command that runs until stopped
+   * (`logs -f`). Only such a command asks, so Ctrl-C still ends the others.
+   */
+  untilInterrupted(): Promise<void>;
 }
 
 /** Milliseconds start and restart wait for a node's client port unless `--timeout` says otherwise. */

@@ -27,7 +27,7 @@ export async function logsCommand(ctx: ClusterContext, argv: string[]): Promise<
   printNew();
   if (!args.flags.has('-f') && !args.flags.has('--follow')) return 0;
   const timer = ctx.clock.setInterval(printNew, FOLLOW_POLL_MS);
-  await ctx.interrupted;
+  await ctx.untilInterrupted();
   timer.cancel();
   printNew();
   return 0;

@@ -13,6 +13,7 @@ import { formatStatusTable, nodeStatuses, runningNodes } from './node-status.js'
 import { DEFAULT_CLUSTER_DIR, parseDcs, planCluster, type ClusterPlan, type NodeSpec } from './plan.js';
 import { spawnNode, waitForStartup } from './processes.js';
 import { ClusterError, readState, stateExists, writeState } from './state.js';
+import { nodeList } from './table.js';
 
 export const START_USAGE = `Usage: sibyl cluster start [-n 3] [--dir ${DEFAULT_CLUSTER_DIR}] [--dcs dc1:2,dc2:1]
                            [--cluster-name NAME] [--native-port 9042] [--storage-port 7000] [--timeout 60s]
@@ -35,7 +36,7 @@ export async function startCommand(ctx: ClusterContext, argv: string[]): Promise
     plan = readState(dir);
     const running = runningNodes(plan);
     if (running.length > 0) {
-      throw new ClusterError(`cluster in ${plan.dir} is already running (nodes ${running.map((r) => r.node.index).join(', ')}); use 'sibyl cluster stop' first`);
+      throw new ClusterError(`cluster in ${plan.dir} is already running (${nodeList(running.map((r) => r.node.index))}); use 'sibyl cluster stop' first`);
     }
     const n = flag(args.flags, '-n');
     if (n !== undefined && parsePositiveInt(n, '-n') !== plan.nodes.length) {

@@ -6,6 +6,7 @@ import { runningNodes } from './node-status.js';
 import { DEFAULT_CLUSTER_DIR, type ClusterPlan, type NodeSpec } from './plan.js';
 import { removePidFile, waitForExit } from './processes.js';
 import { ClusterError, readState } from './state.js';
+import { nodeList } from './table.js';
 
 export const STOP_USAGE = `Usage: sibyl cluster stop [--dir ${DEFAULT_CLUSTER_DIR}] [--timeout 30s]\n`;
 
@@ -15,7 +16,7 @@ export async function stopCommand(ctx: ClusterContext, argv: string[]): Promise<
   const plan = readState(flag(args.flags, '--dir') ?? DEFAULT_CLUSTER_DIR);
   const timeoutText = flag(args.flags, '--timeout');
   const stopped = await stopCluster(ctx, plan, timeoutText !== undefined ? parseDurationMs(timeoutText, '--timeout') : STOP_TIMEOUT_MS);
-  ctx.out(stopped.length > 0 ? `Stopped nodes ${stopped.join(', ')} of cluster in ${plan.dir}\n` : `Cluster in ${plan.dir} is not running\n`);
+  ctx.out(stopped.length > 0 ? `Stopped ${nodeList(stopped)} of cluster in ${plan.dir}\n` : `Cluster in ${plan.dir} is not running\n`);
   return 0;
 }
 

@@ -8,3 +8,8 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
+
+/** `node 2` or `nodes 1, 2, 3`, for messages. */
+export function nodeList(indices: readonly number[]): string {
+  return `${indices.length === 1 ? 'node' : 'nodes'} ${indices.join(', ')}`;
+}

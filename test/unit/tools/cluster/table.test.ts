@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { formatStatusTable } from '../../../../src/tools/cluster/node-status.js';
 import { planCluster } from '../../../../src/tools/cluster/plan.js';
-import { formatTable } from '../../../../src/tools/cluster/table.js';
+import { formatTable, nodeList } from '../../../../src/tools/cluster/table.js';
 
 describe('cluster tables', () => {
   it('pads each column to its widest cell', () => {
@@ -22,5 +22,12 @@ describe('cluster tables', () => {
       '3     no-answer  127.0.0.3  127.0.0.3:9042  127.0.0.3:7000  datacenter1  rack1  103',
       '',
     ]);
+  });
+});
+
+describe('node lists in messages', () => {
+  it('says node for one and nodes for several', () => {
+    expect(nodeList([2])).to.equal('node 2');
+    expect(nodeList([1, 2, 3])).to.equal('nodes 1, 2, 3');
   });
 });
