@@ -1,29 +1,64 @@
 /**
  * Node: the one composition root. It builds every part of a Sibyl node from
- * its settings and the clock and logger passed in — storage, the schema
- * catalog, the coordinator, the CQL query processor and the client protocol
- * server — and owns their start and stop order. Nothing below this folder
- * reaches for a global, so several nodes can live in one process (tests).
+ * its settings and the clock, logger and randomness passed in, and owns their
+ * start and stop order:
+ *
+ *   storage → schema catalog → internode messaging → gossip and the ring it
+ *   builds → replica handlers, cluster coordinator, batchlog replay, schema
+ *   propagation → CQL query processor → client protocol server.
+ *
+ * A node alone is a cluster of one: it gossips with nobody and owns the whole
+ * ring. Nothing below this folder reaches for a global, so several nodes can
+ * live in one process (tests).
  */
-import type { Clock } from '../clock/clock.js';
-import { SystemClock } from '../clock/clock.js';
 import { createAdminHandler } from '../admin/handler.js';
+import { ClusterNodeView } from '../admin/cluster-node-view.js';
 import { MeteredCoordinator, ProxyMetrics } from '../admin/metrics/metered-coordinator.js';
-import { SingleNodeView } from '../admin/single-node-view.js';
-import { LocalCoordinator } from '../coordinator/local.js';
+import { directoryBytes } from '../admin/disk-usage.js';
+import { RELEASE_VERSION } from '../admin/release-version.js';
+import type { Clock, Timer } from '../clock/clock.js';
+import { SystemClock } from '../clock/clock.js';
+import { HybridLogicalClock } from '../clock/hlc.js';
+import type { RandomSource } from '../clock/random.js';
+import { BatchlogReplayer } from '../coordinator/batchlog.js';
+import { ClusterCoordinator } from '../coordinator/cluster.js';
+import { registerReplicaHandlers } from '../coordinator/replica.js';
 import { CqlQueryProcessor } from '../cql/query-processor.js';
 import { SchemaCatalog } from '../cql/schema-catalog.js';
+import { SchemaSync } from '../cql/schema-sync.js';
+import { Gossiper } from '../gossip/gossiper.js';
+import { loadOrCreateHostId, loadTokens } from '../gossip/identity.js';
+import { MessagingService } from '../net/messaging.js';
 import { tableLayout } from '../schema/table.js';
 import { LevelEngine } from '../storage/engine.js';
 import { ProtocolServer } from '../transport/server.js';
 import { InvalidRequestError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
+import { chooseTokens } from './join.js';
+import { RingView } from './ring-view.js';
 
 export interface NodeOptions {
   settings: Settings;
   clock?: Clock;
   log?: Logger;
+  random?: RandomSource;
+}
+
+/** How often a node publishes its bytes on disk (gossip's LOAD), as Cassandra does every minute. */
+const LOAD_PUBLISH_INTERVAL_MS = 60_000;
+
+type AdminHandler = (command: string, args: Record<string, unknown>) => Promise<unknown>;
+
+/** The parts a running node stops, in the order it stops them. */
+interface RunningParts {
+  server: ProtocolServer;
+  batchlog: BatchlogReplayer;
+  schemaSync: SchemaSync;
+  gossiper: Gossiper;
+  messaging: MessagingService;
+  engine: LevelEngine;
+  loadTimer: Timer;
 }
 
 export class SibylNode {
@@ -33,78 +68,186 @@ export class SibylNode {
     readonly settings: Settings,
     readonly clock: Clock,
     readonly log: Logger,
-    readonly engine: LevelEngine,
     readonly catalog: SchemaCatalog,
     readonly processor: CqlQueryProcessor,
-    private readonly server: ProtocolServer,
+    private readonly parts: RunningParts,
     /** Where clients reach this node (the port is the bound one when 0 was asked for). */
     readonly address: { host: string; port: number },
+    /** This node's internode endpoint, as the ring names it. */
+    readonly endpoint: string,
   ) {}
 
-  /** Opens storage, loads the schema and starts serving clients. */
+  /** Opens storage, joins the cluster (or starts one) and starts serving clients. */
   static async start(options: NodeOptions): Promise<SibylNode> {
     const settings = options.settings;
     const clock = options.clock ?? new SystemClock();
     const log = options.log ?? createLogger(clock);
+    const random = options.random ?? Math.random;
+    const startedAtMs = clock.nowMs();
 
     // Storage asks the catalog for a table's layout when it orders keys, and the
     // catalog keeps its content in storage: the catalog is created first and
     // loaded once storage is open.
     let catalog: SchemaCatalog | undefined;
+    const layouts = (tableId: string) => {
+      const table = catalog?.tableById(tableId);
+      return table ? tableLayout(table) : undefined;
+    };
     const engine = new LevelEngine({
       path: settings.data_directory,
       clock,
       commitlogSync: settings.commitlog_sync,
       commitlogSyncPeriodMs: settings.commitlog_sync_period,
-      layouts: (tableId) => {
-        const table = catalog?.tableById(tableId);
-        return table ? tableLayout(table) : undefined;
-      },
+      layouts,
     });
     await engine.open();
+    let messaging: MessagingService | undefined;
+    let gossiper: Gossiper | undefined;
     try {
       catalog = new SchemaCatalog(engine, undefined, clock);
       await catalog.load();
-      catalog.onTableDropped((table) => {
+      const schema = catalog;
+      schema.onTableDropped((table) => {
         engine.dropTable(table.id).catch((err: unknown) => log.error(`Releasing the data of dropped table ${table.keyspace}.${table.name} failed: ${String(err)}`));
       });
+
+      messaging = new MessagingService({ settings, clock, log });
+      await messaging.listen();
+      const self = messaging.self;
+      const gossip = (gossiper = new Gossiper({ self, messaging, clock, settings, log, store: engine, random }));
+      const ringView = new RingView(gossip, { dc: settings.dc, rack: settings.rack }, log);
+
+      registerReplicaHandlers(messaging, { engine, layouts, clock });
+      const cluster = new ClusterCoordinator({
+        self,
+        localDc: settings.dc,
+        messaging,
+        engine,
+        ring: () => ringView.current(),
+        dcOf: (ep) => ringView.dcOf(ep),
+        isAlive: (ep) => gossip.isAlive(ep),
+        settings,
+        clock,
+        log,
+        readRepairOf: (tableId) => schema.tableById(tableId)?.options.read_repair ?? 'BLOCKING',
+      });
       const proxyMetrics = new ProxyMetrics();
-      const coordinator = new MeteredCoordinator(new LocalCoordinator(engine), proxyMetrics, clock);
-      const processor = new CqlQueryProcessor({ catalog, coordinator, clock, settings, log });
+      const coordinator = new MeteredCoordinator(cluster, proxyMetrics, clock);
+      const batchlog = new BatchlogReplayer({ engine, coordinator: cluster, clock, settings, log, keyspaceOf: (name) => schema.keyspace(name) });
+
+      const schemaSync = new SchemaSync({
+        catalog: schema,
+        messaging,
+        membership: {
+          livePeers: () => gossip.liveEndpoints().filter((ep) => ep !== self),
+          onSchemaVersion: (listener) => {
+            const offJoin = gossip.onJoin((ep, state) => {
+              const version = state.states['SCHEMA']?.value;
+              if (ep !== self && version !== undefined) listener(ep, version);
+            });
+            const offChange = gossip.onChange((ep, key, value) => {
+              if (ep !== self && key === 'SCHEMA') listener(ep, value);
+            });
+            return () => {
+              offJoin();
+              offChange();
+            };
+          },
+        },
+        log,
+      });
+      schemaSync.start();
+      schema.onChange(() => gossip.updateLocal('SCHEMA', schema.version));
+
+      const hlc = new HybridLogicalClock({ clock, maxClockDriftMs: settings.max_clock_drift });
+      const processor = new CqlQueryProcessor({ catalog: schema, coordinator, clock, settings, log, hlc });
       // sibyltool's view of the node needs the bound client address, known only once the server listens.
-      let admin: ((command: string, args: Record<string, unknown>) => Promise<unknown>) | undefined;
+      let admin: AdminHandler | undefined;
       const server = new ProtocolServer({
         processor,
         settings,
-        admin: (command, args) => {
-          if (!admin) return Promise.reject(new InvalidRequestError('the node is still starting'));
-          return admin(command, args);
-        },
+        admin: (command, args) => (admin ? admin(command, args) : Promise.reject(new InvalidRequestError('the node is still starting'))),
         log: (level, msg) => log[level](msg),
       });
+
+      // Gossip starts before clients are served, so the first request already sees the ring.
+      const hostId = await loadOrCreateHostId(engine, random);
+      let tokens = await loadTokens(engine);
+      await gossip.start({
+        hostId,
+        tokens,
+        dc: settings.dc,
+        rack: settings.rack,
+        nativeAddress: `${settings.listen_address}:${settings.native_transport_port}`,
+        schemaVersion: schema.version,
+        status: tokens.length > 0 ? 'NORMAL' : 'BOOT',
+        releaseVersion: RELEASE_VERSION,
+        loadBytes: await directoryBytes(settings.data_directory),
+      });
+      ringView.refresh();
+      if (tokens.length === 0) {
+        tokens = await chooseTokens({ self, ringView, settings, clock, random, log });
+        await gossip.setTokens(tokens);
+        gossip.updateLocal('STATUS', 'NORMAL');
+      }
+      batchlog.start();
+      const loadTimer = clock.setInterval(() => {
+        directoryBytes(settings.data_directory).then(
+          (bytes) => gossip.updateLocal('LOAD', String(bytes)),
+          () => {},
+        );
+      }, LOAD_PUBLISH_INTERVAL_MS);
+      loadTimer.unref();
+
       const address = await server.listen(settings.listen_address, settings.native_transport_port);
-      const view = await SingleNodeView.create({ settings, clock, catalog, store: engine, nativeAddress: address, metrics: proxyMetrics });
-      admin = createAdminHandler(view);
+      gossip.updateLocal('NATIVE_ADDRESS', `${address.host}:${address.port}`);
+      const generation = gossip.endpoints().get(self)?.heartbeat.generation ?? 0;
+      admin = createAdminHandler(
+        new ClusterNodeView({
+          settings,
+          clock,
+          catalog: schema,
+          gossiper: gossip,
+          messaging,
+          ring: () => ringView.current(),
+          hostId,
+          generation,
+          nativeAddress: address,
+          metrics: proxyMetrics,
+          startedAtMs,
+          nativeTransportActive: () => true,
+        }),
+      );
       log.info(
         `Sibyl node '${settings.cluster_name}' listening for CQL clients on ${address.host}:${address.port} ` +
-          `(data ${settings.data_directory}, commitlog_sync ${settings.commitlog_sync})`,
+          `(internode ${self}, dc ${settings.dc}, rack ${settings.rack}, data ${settings.data_directory}, commitlog_sync ${settings.commitlog_sync})`,
       );
-      return new SibylNode(settings, clock, log, engine, catalog, processor, server, address);
+      const parts: RunningParts = { server, batchlog, schemaSync, gossiper: gossip, messaging, engine, loadTimer };
+      return new SibylNode(settings, clock, log, schema, processor, parts, address, self);
     } catch (err) {
+      await gossiper?.stop().catch(() => {});
+      await messaging?.close().catch(() => {});
       await engine.close().catch(() => {});
       throw err;
     }
   }
 
   /**
-   * Stops accepting clients, lets in-flight requests finish (up to
-   * shutdown_drain_timeout), then flushes and closes storage. Idempotent.
+   * Stops accepting clients and lets in-flight requests finish (up to
+   * shutdown_drain_timeout), tells the cluster it is shutting down, then
+   * flushes and closes storage. Idempotent.
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      const p = this.parts;
       this.log.info('Draining client requests');
-      await this.server.close(this.settings.shutdown_drain_timeout);
-      await this.engine.close();
+      await p.server.close(this.settings.shutdown_drain_timeout);
+      p.loadTimer.cancel();
+      p.batchlog.stop();
+      p.schemaSync.stop();
+      await p.gossiper.stop();
+      await p.messaging.close();
+      await p.engine.close();
       this.log.info('Storage closed; node stopped');
     })();
     return this.stopping;

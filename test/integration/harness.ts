@@ -16,6 +16,8 @@ export interface NodeProcess {
   child: ChildProcess;
   host: string;
   port: number;
+  /** The internode endpoint, 'host:port' (the port is ephemeral: nodes start with --storage-port 0). */
+  endpoint: string;
   dataDir: string;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
@@ -32,21 +34,21 @@ export function tempDir(prefix = 'sibyl-test-'): string {
 export async function startNode(options: { dataDir?: string; host?: string; args?: string[]; timeoutMs?: number } = {}): Promise<NodeProcess> {
   const dataDir = options.dataDir ?? tempDir();
   const host = options.host ?? '127.0.0.1';
-  const child = spawn(process.execPath, [SIBYL_BIN, 'node', '--data', dataDir, '--listen', host, '--port', '0', ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [SIBYL_BIN, 'node', '--data', dataDir, '--listen', host, '--port', '0', '--storage-port', '0', ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
   child.stderr!.setEncoding('utf8');
   child.stdout!.resume();
   const exited = new Promise<number | string>((res) => child.once('exit', (code, signal) => res(code ?? signal ?? -1)));
-  const port = await new Promise<number>((res, rej) => {
+  const [port, endpoint] = await new Promise<[number, string]>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`node did not start within ${options.timeoutMs ?? 10000} ms:\n${err}`)), options.timeoutMs ?? 10000);
     child.stderr!.on('data', (chunk: string) => {
       err += chunk;
-      const m = /listening for CQL clients on [^\s:]+:(\d+)/.exec(err);
+      const m = /listening for CQL clients on [^\s:]+:(\d+) \(internode ([^,\s]+)/.exec(err);
       if (m) {
         clearTimeout(timer);
-        res(Number(m[1]));
+        res([Number(m[1]), m[2]!]);
       }
     });
     void exited.then((code) => {
@@ -58,6 +60,7 @@ export async function startNode(options: { dataDir?: string; host?: string; args
     child,
     host,
     port,
+    endpoint,
     dataDir,
     stderr: () => err,
     exited,

@@ -68,7 +68,10 @@ describe('sibyltool against a real node', function () {
     }
   });
 
-  it('status shows the node up and normal, owning everything, with its clock offset', async () => {
+  /** The node's internode port: ephemeral in tests, and what bare hosts in fault rules default to. */
+  const internodePort = () => node.endpoint.slice(node.endpoint.lastIndexOf(':') + 1);
+
+  it('status shows the node up and normal, owning everything with its 16 vnode tokens, with its clock offset', async () => {
     const r = await tool('status');
     expect(r.stderr).to.equal('');
     expect(r.code).to.equal(0);
@@ -80,11 +83,11 @@ describe('sibyltool against a real node', function () {
       '|/ State=Normal/Leaving/Joining/Moving',
     ]);
     expect(lines[4]).to.match(/^--  Address    Load +Tokens  Owns \(effective\)  Host ID {31}Rack   Clock offset$/);
-    expect(lines[5]).to.match(new RegExp(`^UN  127\\.0\\.0\\.1  ${SIZE} +1       100\\.0%            ${UUID}  rack1  0 ms$`));
+    expect(lines[5]).to.match(new RegExp(`^UN  127\\.0\\.0\\.1  ${SIZE} +16      100\\.0%            ${UUID}  rack1  0 ms$`));
     expect(lines.slice(6)).to.deep.equal(['', '']);
   });
 
-  it('info reports the node, its uptime and its one token', async () => {
+  it('info reports the node, gossip active, its uptime and its tokens', async () => {
     const r = await tool('info');
     expect(r.code).to.equal(0);
     expect(r.stdout).to.match(
@@ -92,7 +95,7 @@ describe('sibyltool against a real node', function () {
         '^' +
           [
             `ID                     : ${UUID}`,
-            'Gossip active          : false',
+            'Gossip active          : true',
             'Native Transport active: true',
             `Load                   : ${SIZE}`,
             'Generation No          : \\d{10}',
@@ -101,22 +104,22 @@ describe('sibyltool against a real node', function () {
             'Off Heap Memory \\(MB\\)   : \\d+\\.\\d\\d',
             'Data Center            : datacenter1',
             'Rack                   : rack1',
-            'Token                  : \\(invoke with -T/--tokens to see all 1 tokens\\)',
+            'Token                  : \\(invoke with -T/--tokens to see all 16 tokens\\)',
           ].join('\n') +
           '\n$',
       ),
     );
     const tokens = await tool('info', '-T');
-    expect(tokens.stdout.split('\n').at(-2)).to.match(/^Token {18}: -?\d+$/);
+    expect(tokens.stdout.split('\n').filter((l) => /^Token {18}: -?\d+$/.test(l))).to.have.length(16);
   });
 
   it('describecluster names the cluster, one schema version and every keyspace', async () => {
     const r = await tool('describecluster');
     expect(r.code).to.equal(0);
     const expected =
-      'Cluster Information:\n\tName: Sibyl Cluster\n\tSnitch: SimpleSnitch\n\tPartitioner: Murmur3Partitioner\n\tSchema versions:\n' +
+      'Cluster Information:\n\tName: Sibyl Cluster\n\tSnitch: GossipingPropertyFileSnitch\n\tPartitioner: Murmur3Partitioner\n\tSchema versions:\n' +
       `\t\t${UUID}: \\[127\\.0\\.0\\.1\\]\n\nStats for all nodes:\n\tLive: 1\n\tJoining: 0\n\tMoving: 0\n\tLeaving: 0\n\tUnreachable: 0\n` +
-      '\nData Centers: \n\tdatacenter1 #Nodes: 1 #Down: 0\n\nDatabase versions:\n\t\\d+\\.\\d+\\.\\d+: \\[127\\.0\\.0\\.1:7000\\]\n' +
+      `\nData Centers: \n\tdatacenter1 #Nodes: 1 #Down: 0\n\nDatabase versions:\n\t\\d+\\.\\d+\\.\\d+: \\[127\\.0\\.0\\.1:${internodePort()}\\]\n` +
       '\nKeyspaces:\n' +
       lit('\tshop -> Replication class: SimpleStrategy {replication_factor=1}\n') +
       lit('\tsystem -> Replication class: SimpleStrategy {replication_factor=1}\n') +
@@ -126,7 +129,7 @@ describe('sibyltool against a real node', function () {
 
   it('getendpoints prints the one replica of a composite key, and names a missing table', async () => {
     expect(await tool('getendpoints', 'shop', 'orders', 'acme:7')).to.deep.equal({ code: 0, stdout: '127.0.0.1\n', stderr: '' });
-    expect(await tool('-pp', 'getendpoints', 'shop', 'orders', 'acme:7')).to.deep.equal({ code: 0, stdout: '127.0.0.1:7000\n', stderr: '' });
+    expect(await tool('-pp', 'getendpoints', 'shop', 'orders', 'acme:7')).to.deep.equal({ code: 0, stdout: `127.0.0.1:${internodePort()}\n`, stderr: '' });
     expect(await tool('getendpoints', 'shop', 'nope', '1')).to.deep.equal({ code: 1, stdout: '', stderr: 'sibyltool: unconfigured table nope\n' });
   });
 
@@ -148,7 +151,7 @@ describe('sibyltool against a real node', function () {
     expect(await tool('faults', 'list')).to.deep.equal({ code: 0, stdout: 'No fault rules.\n', stderr: '' });
     expect(await tool('faults', 'drop', 'MUTATION', 'to', '127.0.0.2')).to.deep.equal({
       code: 0,
-      stdout: 'Added fault rule 1: drop MUTATION to 127.0.0.2:7000\n',
+      stdout: `Added fault rule 1: drop MUTATION to 127.0.0.2:${internodePort()}\n`,
       stderr: '',
     });
     expect(await tool('faults', 'delay', 'READ', '200ms', 'from', '127.0.0.3:7001')).to.deep.equal({
@@ -157,7 +160,7 @@ describe('sibyltool against a real node', function () {
       stderr: '',
     });
     expect((await tool('faults', 'list')).stdout).to.equal(
-      'ID  Matched  Rule\n1   0        drop MUTATION to 127.0.0.2:7000\n2   0        delay READ 200ms from 127.0.0.3:7001\n',
+      `ID  Matched  Rule\n1   0        drop MUTATION to 127.0.0.2:${internodePort()}\n2   0        delay READ 200ms from 127.0.0.3:7001\n`,
     );
     expect((await tool('faults', 'clear', '1')).stdout).to.equal('Removed fault rule 1.\n');
     expect((await tool('faults', 'clear')).stdout).to.equal('Removed 1 fault rule.\n');

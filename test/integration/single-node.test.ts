@@ -145,7 +145,7 @@ describe('a single node through the driver', function () {
   });
 
   it('refuses a second node on a locked data directory with a clear message', () => {
-    const res = spawnSync(process.execPath, [SIBYL_BIN, 'node', '--data', node.dataDir, '--port', '0'], { encoding: 'utf8', timeout: 15_000 });
+    const res = spawnSync(process.execPath, [SIBYL_BIN, 'node', '--data', node.dataDir, '--port', '0', '--storage-port', '0'], { encoding: 'utf8', timeout: 15_000 });
     expect(res.status).to.equal(1);
     expect(res.stderr).to.contain(`data directory ${node.dataDir} is in use by another Sibyl node`);
     expect(res.stderr).not.to.match(/\n\s+at /);

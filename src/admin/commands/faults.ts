@@ -1,8 +1,8 @@
 /**
  * `faults add|list|clear`: the rules of this node's fault filter. A rule
  * arrives as its text form (src/net/fault-spec.ts), so the operator's words
- * are parsed in one place; endpoints without a port get this node's
- * storage_port.
+ * are parsed in one place; endpoints without a port get this node's own
+ * internode port (the nodes of a cluster share one).
  */
 import { formatFaultRule, parseFaultSpec } from '../../net/fault-spec.js';
 import { InvalidRequestError } from '../../util/errors.js';
@@ -24,7 +24,7 @@ export async function faults(view: NodeView, args: AdminArgs): Promise<FaultsAns
   const action = requiredString(args, 'action', 'faults');
   switch (action) {
     case 'add': {
-      const rule = parseFaultSpec(requiredString(args, 'rule', 'faults'), { defaultPort: view.settings.storage_port });
+      const rule = parseFaultSpec(requiredString(args, 'rule', 'faults'), { defaultPort: internodePort(view) });
       const id = view.faults.add(rule);
       return { action, id, rule: formatFaultRule(rule) };
     }
@@ -43,4 +43,9 @@ export async function faults(view: NodeView, args: AdminArgs): Promise<FaultsAns
     default:
       throw new InvalidRequestError(`faults: unknown action '${action}' (expected add, list or clear)`);
   }
+}
+
+/** The port this node's internode endpoint listens on: peers of a local cluster share it, and storage_port 0 means the bound one. */
+function internodePort(view: NodeView): number {
+  return Number(view.endpoint.slice(view.endpoint.lastIndexOf(':') + 1));
 }
