@@ -63,6 +63,14 @@ describe('sibyl cluster (real processes)', function () {
     expect(r.stderr).to.equal(`sibyl cluster start: cluster in ${dir} is already running (nodes 1, 2); use 'sibyl cluster stop' first\n`);
   });
 
+  it('with --if-not-running, leaves a running cluster alone and succeeds', async () => {
+    const pids = [1, 2].map((i) => readFileSync(join(dir, `node${i}`, 'sibyl.pid'), 'utf8').trim());
+    const r = await cli('cluster', 'start', '-n', '2', '--if-not-running');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/2 of 2 nodes up/);
+    expect([1, 2].map((i) => readFileSync(join(dir, `node${i}`, 'sibyl.pid'), 'utf8').trim())).to.deep.equal(pids);
+  });
+
   it('shows each node up with the pid from its pid file', async () => {
     const r = await cli('cluster', 'status');
     expect(r.code, r.stderr).to.equal(0);
@@ -78,6 +86,13 @@ describe('sibyl cluster (real processes)', function () {
     expect(statusOf((await cli('cluster', 'status')).stdout)).to.deep.equal(['1 up', '2 down']);
     const again = await cli('cluster', 'kill', '2');
     expect(again.stderr).to.equal('sibyl cluster kill: node 2 is not running\n');
+    // --if-not-running starts only the node that is down.
+    const pid1 = readFileSync(join(dir, 'node1', 'sibyl.pid'), 'utf8').trim();
+    const partial = await cli('cluster', 'start', '--if-not-running');
+    expect(partial.code, partial.stderr).to.equal(0);
+    expect(statusOf((await cli('cluster', 'status')).stdout)).to.deep.equal(['1 up', '2 up']);
+    expect(readFileSync(join(dir, 'node1', 'sibyl.pid'), 'utf8').trim()).to.equal(pid1);
+    expect((await cli('cluster', 'kill', '2')).code).to.equal(0);
 
     const restarted = await cli('cluster', 'restart', '2');
     expect(restarted.code, restarted.stderr).to.equal(0);

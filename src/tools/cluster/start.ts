@@ -17,27 +17,33 @@ import { nodeList } from './table.js';
 
 export const START_USAGE = `Usage: sibyl cluster start [-n 3] [--dir ${DEFAULT_CLUSTER_DIR}] [--dcs dc1:2,dc2:1]
                            [--cluster-name NAME] [--native-port 9042] [--storage-port 7000] [--timeout 60s]
+                           [--if-not-running]
 
 Node i listens on 127.0.0.i. Layout flags apply when the cluster is created;
 starting an existing, stopped cluster starts the same nodes with the same data.
+With --if-not-running, a running cluster is not an error: the nodes that are
+down are started and the others left alone (what 'npm start' uses).
 `;
 
 const LAYOUT_FLAGS = ['-n', '--dcs', '--cluster-name', '--native-port', '--storage-port'];
 
 export async function startCommand(ctx: ClusterContext, argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['--dir', '--timeout', ...LAYOUT_FLAGS]);
+  const args = parseArgs(argv, ['--dir', '--timeout', ...LAYOUT_FLAGS], ['--if-not-running']);
   if (args.positional.length > 0) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
   const dir = flag(args.flags, '--dir') ?? DEFAULT_CLUSTER_DIR;
   const timeoutText = flag(args.flags, '--timeout');
   const timeoutMs = timeoutText !== undefined ? parseDurationMs(timeoutText, '--timeout') : START_TIMEOUT_MS;
 
   let plan: ClusterPlan;
+  let toStart: NodeSpec[];
   if (stateExists(dir)) {
     plan = readState(dir);
     const running = runningNodes(plan);
-    if (running.length > 0) {
+    if (running.length > 0 && !args.flags.has('--if-not-running')) {
       throw new ClusterError(`cluster in ${plan.dir} is already running (${nodeList(running.map((r) => r.node.index))}); use 'sibyl cluster stop' first`);
     }
+    const up = new Set(running.map((r) => r.node.index));
+    toStart = plan.nodes.filter((node) => !up.has(node.index));
     const n = flag(args.flags, '-n');
     if (n !== undefined && parsePositiveInt(n, '-n') !== plan.nodes.length) {
       throw new ClusterError(`cluster in ${plan.dir} has ${plan.nodes.length} nodes; use 'sibyl cluster clear' first to create one of ${n}`);
@@ -48,17 +54,18 @@ export async function startCommand(ctx: ClusterContext, argv: string[]): Promise
     }
   } else {
     plan = createCluster(dir, args.flags);
+    toStart = plan.nodes;
   }
 
   // The seed (node 1) comes up first so the others find it when they gossip.
-  const [seed, ...rest] = plan.nodes;
-  await startNodes(ctx, [seed!], timeoutMs);
-  await startNodes(ctx, rest, timeoutMs);
+  const seed = plan.nodes[0]!;
+  if (toStart.includes(seed)) await startNodes(ctx, [seed], timeoutMs);
+  await startNodes(ctx, toStart.filter((node) => node !== seed), timeoutMs);
 
   const statuses = await nodeStatuses(ctx.clock, plan);
   ctx.out(`Cluster '${plan.clusterName}' in ${plan.dir}: ${statuses.filter((s) => s.up).length} of ${plan.nodes.length} nodes up\n`);
   ctx.out(formatStatusTable(statuses));
-  ctx.out(`Connect with: sibylsh ${seed!.address} ${seed!.nativePort}\n`);
+  ctx.out(`Connect with: sibylsh ${seed.address} ${seed.nativePort}\n`);
   return 0;
 }
 
