@@ -24,9 +24,11 @@ import { LruCache } from './prepared-cache.js';
 import type { BatchEntry, BatchOptions, BoundValue, QueryOptions, QueryProcessor, Session } from './processor.js';
 import type { Prepared, ResultEnvelope, SchemaChange } from './result.js';
 import type { SchemaCatalog } from './schema-catalog.js';
+import { partitionKeyIndexes } from './routing-key.js';
 import { executeSelect, selectResultColumns } from './select/index.js';
 import { SystemSchemaTables } from './system-schema.js';
 import type { TermContext } from './terms.js';
+import type { TopologySource } from './topology.js';
 import { cryptoRandom, TimeUuidGenerator, type RandomSource } from './timeuuid.js';
 
 export interface CqlQueryProcessorDeps {
@@ -38,6 +40,8 @@ export interface CqlQueryProcessorDeps {
   random?: RandomSource;
   /** The node's hybrid logical clock; one is made from `clock` and max_clock_drift when absent. */
   hlc?: HybridLogicalClock;
+  /** The cluster's members for system.local and system.peers; without it the node describes itself alone. */
+  topology?: TopologySource;
 }
 
 interface PreparedEntry {
@@ -84,6 +88,10 @@ export class CqlQueryProcessor implements QueryProcessor {
     }
     const resultColumns = stmt.kind === 'select' ? selectResultColumns(tableOf(stmt.table), stmt) : [];
     const prepared: Prepared = { id: Buffer.from(idHex, 'hex'), params, resultColumns };
+    if (stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete' || stmt.kind === 'select') {
+      const pkIndexes = partitionKeyIndexes(stmt, tableOf(stmt.table));
+      if (pkIndexes) prepared.pkIndexes = pkIndexes;
+    }
     this.preparedCache.set(idHex, { parsed, keyspace: session.keyspace, prepared });
     return prepared;
   }

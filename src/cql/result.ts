@@ -48,4 +48,12 @@ export interface Prepared {
   params: ColumnSpec[];
   /** Columns a SELECT returns; empty for other statements. */
   resultColumns: ColumnSpec[];
+  /**
+   * For a statement on one partition whose every partition key column is
+   * bound by its own marker: the index of that marker in `params`, per key
+   * column in key order. A driver serializes those values as the partition
+   * key to compute the token and send the request to a replica. Absent when
+   * the key is not fully bound by markers.
+   */
+  pkIndexes?: number[];
 }

@@ -1,8 +1,10 @@
 /**
  * Read-only system tables describing the node and its schema, as Cassandra
  * exposes them: `system_schema.keyspaces`, `system_schema.tables`,
- * `system_schema.columns` and `system.local`. Drivers and the shell read the
- * catalog through them (DESCRIBE, completion) with plain SELECTs.
+ * `system_schema.columns`, `system.local` and `system.peers` (with its
+ * twin `system.peers_v2`). Drivers and the shell read the
+ * catalog through them (DESCRIBE, completion) and discover the cluster's
+ * nodes and tokens with plain SELECTs.
  *
  * The rows are materialised from the catalog into an in-memory engine once
  * per schema version, and SELECT runs over it with the ordinary read path,
@@ -19,6 +21,7 @@ import type { Settings } from '../util/settings.js';
 import type { Coordinator } from '../coordinator/coordinator.js';
 import { MutationBuilder } from './mutations/builder.js';
 import type { SchemaCatalog } from './schema-catalog.js';
+import type { TopologyMember, TopologySource } from './topology.js';
 
 /** The release this code reports in `system.local.release_version`. */
 export const RELEASE_VERSION = '0.1.0';
@@ -26,6 +29,24 @@ export const RELEASE_VERSION = '0.1.0';
 export const CQL_VERSION = '3.4.6';
 
 type ColumnDef = [name: string, type: string, kind: ColumnKind];
+
+/**
+ * Cassandra's system.peers_v2 columns. Both `peers` and `peers_v2` have
+ * them, keyed by (peer, peer_port) rather than system.peers' peer alone, so
+ * several nodes sharing one address on different ports (tests) are each a row.
+ */
+const PEER_COLUMNS: ColumnDef[] = [
+  ['peer', 'inet', 'partition_key'],
+  ['peer_port', 'int', 'clustering'],
+  ['data_center', 'text', 'regular'],
+  ['host_id', 'uuid', 'regular'],
+  ['native_address', 'inet', 'regular'],
+  ['native_port', 'int', 'regular'],
+  ['rack', 'text', 'regular'],
+  ['release_version', 'text', 'regular'],
+  ['schema_version', 'uuid', 'regular'],
+  ['tokens', 'set<text>', 'regular'],
+];
 
 const DEFINITIONS: Record<string, Record<string, ColumnDef[]>> = {
   system_schema: {
@@ -63,7 +84,16 @@ const DEFINITIONS: Record<string, Record<string, ColumnDef[]>> = {
       ['rack', 'text', 'regular'],
       ['release_version', 'text', 'regular'],
       ['schema_version', 'uuid', 'regular'],
+      ['host_id', 'uuid', 'regular'],
+      ['tokens', 'set<text>', 'regular'],
+      ['broadcast_address', 'inet', 'regular'],
+      ['listen_address', 'inet', 'regular'],
+      ['listen_port', 'int', 'regular'],
+      ['rpc_address', 'inet', 'regular'],
+      ['rpc_port', 'int', 'regular'],
     ],
+    peers: PEER_COLUMNS,
+    peers_v2: PEER_COLUMNS,
   },
 };
 
@@ -107,10 +137,10 @@ const KIND_NAMES: Record<ColumnKind, string> = {
 
 export class SystemSchemaTables {
   private readonly tables = new Map<string, TableMetadata>();
-  private built: { version: string; coordinator: Promise<Coordinator> } | undefined;
+  private built: { key: string; coordinator: Promise<Coordinator> } | undefined;
 
   constructor(
-    private readonly deps: { catalog: SchemaCatalog; clock: Clock; settings: Settings },
+    private readonly deps: { catalog: SchemaCatalog; clock: Clock; settings: Settings; topology?: TopologySource },
   ) {
     for (const [keyspace, tables] of Object.entries(DEFINITIONS)) {
       for (const [name, defs] of Object.entries(tables)) this.tables.set(`${keyspace}.${name}`, defineTable(keyspace, name, defs));
@@ -129,14 +159,39 @@ export class SystemSchemaTables {
     return { table, keyspace: this.deps.catalog.requireKeyspace(keyspace), coordinator: await this.coordinator() };
   }
 
+  /**
+   * The rows change with the schema and with the cluster's membership (a
+   * peer's tokens, address or schema version), so they are rebuilt when
+   * either does.
+   */
   private coordinator(): Promise<Coordinator> {
     const version = this.deps.catalog.version;
-    if (this.built?.version !== version) this.built = { version, coordinator: this.materialise(version) };
+    const local = this.localMember();
+    const peers = this.deps.topology?.peers() ?? [];
+    const key = JSON.stringify([version, local, peers]);
+    if (this.built?.key !== key) this.built = { key, coordinator: this.materialise(version, local, peers) };
     return this.built.coordinator;
   }
 
+  /** This node as gossip sees it; a processor without a topology source describes a node alone. */
+  private localMember(): TopologyMember {
+    const settings = this.deps.settings;
+    return (
+      this.deps.topology?.local() ?? {
+        endpoint: `${settings.listen_address}:${settings.storage_port}`,
+        hostId: undefined,
+        dc: settings.dc,
+        rack: settings.rack,
+        tokens: [],
+        nativeAddress: `${settings.listen_address}:${settings.native_transport_port}`,
+        schemaVersion: this.deps.catalog.version,
+        releaseVersion: RELEASE_VERSION,
+      }
+    );
+  }
+
   /** Writes every row of every system table into a fresh in-memory engine. */
-  private async materialise(version: string): Promise<Coordinator> {
+  private async materialise(version: string, local: TopologyMember, peers: TopologyMember[]): Promise<Coordinator> {
     const byId = new Map([...this.tables.values()].map((t) => [t.id, tableLayout(t)]));
     const engine = new MemoryEngine({ clock: this.deps.clock, layouts: (id) => byId.get(id) });
     const builder = new MutationBuilder();
@@ -169,16 +224,44 @@ export class SystemSchemaTables {
         }
       }
     }
+    const listen = splitAddress(local.endpoint);
+    const native = splitAddress(local.nativeAddress);
     put('system.local', {
       key: 'local',
       cluster_name: this.deps.settings.cluster_name,
       cql_version: CQL_VERSION,
-      data_center: 'datacenter1',
+      data_center: local.dc,
       partitioner: 'org.apache.cassandra.dht.Murmur3Partitioner',
-      rack: 'rack1',
+      rack: local.rack,
       release_version: RELEASE_VERSION,
       schema_version: version,
+      host_id: local.hostId,
+      tokens: local.tokens,
+      broadcast_address: listen?.host,
+      listen_address: listen?.host,
+      listen_port: listen?.port,
+      rpc_address: native?.host,
+      rpc_port: native?.port,
     });
+    for (const peer of peers) {
+      const address = splitAddress(peer.endpoint);
+      if (!address) continue;
+      const peerNative = splitAddress(peer.nativeAddress);
+      const row = {
+        peer: address.host,
+        peer_port: address.port,
+        data_center: peer.dc,
+        host_id: peer.hostId,
+        native_address: peerNative?.host,
+        native_port: peerNative?.port,
+        rack: peer.rack,
+        release_version: peer.releaseVersion,
+        schema_version: peer.schemaVersion,
+        tokens: peer.tokens,
+      };
+      put('system.peers', row);
+      put('system.peers_v2', row);
+    }
     await engine.open();
     await engine.apply(builder.build());
     return new LocalCoordinator(engine);
@@ -192,9 +275,25 @@ export class SystemSchemaTables {
     const row = builder.partition(table, serializePartitionKey(pk)).row(clustering);
     row.setMarker(cell(Buffer.alloc(0)));
     for (const c of table.columns) {
-      if (c.kind === 'regular') row.addCell(c.name, cell(bytes(c.name, c.type)));
+      if (c.kind !== 'regular' || values[c.name] === undefined) continue;
+      if (c.type.kind === 'set' && !c.type.frozen) {
+        // A non-frozen set is one cell per element, the element in the cell's path.
+        for (const e of values[c.name] as unknown[]) row.addCell(c.name, cell(Buffer.alloc(0)), serialize(c.type.element, e, c.name));
+      } else {
+        row.addCell(c.name, cell(bytes(c.name, c.type)));
+      }
     }
   }
+}
+
+/** 'host:port' (IPv6 hosts in brackets or bare) → parts; undefined when there is no valid port. */
+function splitAddress(address: string | undefined): { host: string; port: number } | undefined {
+  if (address === undefined) return undefined;
+  const at = address.lastIndexOf(':');
+  if (at <= 0) return undefined;
+  const port = Number(address.slice(at + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return undefined;
+  return { host: address.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 function cell(value: Buffer): Cell {

@@ -35,6 +35,7 @@ import { ProtocolServer } from '../transport/server.js';
 import { InvalidRequestError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
+import { gossipClusterEvents, gossipTopology } from './cluster-topology.js';
 import { chooseTokens } from './join.js';
 import { RingView } from './ring-view.js';
 
@@ -160,7 +161,8 @@ export class SibylNode {
       schema.onChange(() => gossip.updateLocal('SCHEMA', schema.version));
 
       const hlc = new HybridLogicalClock({ clock, maxClockDriftMs: settings.max_clock_drift });
-      const processor = new CqlQueryProcessor({ catalog: schema, coordinator, clock, settings, log, hlc });
+      const topology = gossipTopology(gossip, { dc: settings.dc, rack: settings.rack });
+      const processor = new CqlQueryProcessor({ catalog: schema, coordinator, clock, settings, log, hlc, topology });
       // sibyltool's view of the node needs the bound client address, known only once the server listens.
       let admin: AdminHandler | undefined;
       const server = new ProtocolServer({
@@ -168,6 +170,7 @@ export class SibylNode {
         settings,
         admin: (command, args) => (admin ? admin(command, args) : Promise.reject(new InvalidRequestError('the node is still starting'))),
         log: (level, msg) => log[level](msg),
+        clusterEvents: gossipClusterEvents(gossip),
       });
 
       // Gossip starts before clients are served, so the first request already sees the ring.

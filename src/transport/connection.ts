@@ -11,7 +11,7 @@ import type { SchemaChange } from '../cql/result.js';
 import { OverloadedError, ProtocolError, ServerError, SibylError } from '../util/errors.js';
 import type { RequestDispatcher } from './dispatch.js';
 import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from '../util/framing.js';
-import type { Envelope, ErrorBody, EventBody } from './protocol.js';
+import type { ClusterEvent, Envelope, ErrorBody, EventBody } from './protocol.js';
 import { CONNECTION_STREAM, EVENT_STREAM, Opcode, parseRequest, PROTOCOL_VERSION, streamOf } from './protocol.js';
 
 export type LogFn = (level: 'info' | 'warn' | 'error', msg: string) => void;
@@ -25,6 +25,13 @@ export interface ConnectionOptions {
   log: LogFn;
   /** Called whenever a request finishes, so the server can notice when draining is done. */
   onRequestDone: () => void;
+  /** Topology and status changes to push to clients that register for them; none without it. */
+  clusterEvents?: ClusterEventSource;
+}
+
+/** Where the server learns of nodes joining, leaving, coming up and going down (gossip, in a node). */
+export interface ClusterEventSource {
+  onClusterEvent(listener: (event: ClusterEvent) => void): () => void;
 }
 
 export class ServerConnection {
@@ -34,6 +41,8 @@ export class ServerConnection {
   private readonly writer: FrameWriter;
   private inFlightCount = 0;
   private unsubscribeSchema: (() => void) | undefined;
+  private unsubscribeCluster: (() => void) | undefined;
+  private readonly clusterEventTypes = new Set<ClusterEvent['type']>();
   private closed = false;
   readonly remote: string;
 
@@ -111,6 +120,14 @@ export class ServerConnection {
     });
   }
 
+  registerClusterEvents(types: readonly ClusterEvent['type'][]): void {
+    if (this.closed || !this.opts.clusterEvents) return;
+    for (const t of types) this.clusterEventTypes.add(t);
+    this.unsubscribeCluster ??= this.opts.clusterEvents.onClusterEvent((event) => {
+      if (this.clusterEventTypes.has(event.type)) this.send(EVENT_STREAM, Opcode.EVENT, event satisfies EventBody);
+    });
+  }
+
   private toSibylError(err: unknown): SibylError {
     if (err instanceof SibylError) return err;
     const message = err instanceof Error ? err.message : String(err);
@@ -153,5 +170,7 @@ export class ServerConnection {
     this.closed = true;
     this.unsubscribeSchema?.();
     this.unsubscribeSchema = undefined;
+    this.unsubscribeCluster?.();
+    this.unsubscribeCluster = undefined;
   }
 }

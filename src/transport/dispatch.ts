@@ -17,6 +17,8 @@ export interface ConnectionContext {
   readonly session: Session;
   /** Subscribes this connection to schema events (REGISTER). */
   registerSchemaEvents(): void;
+  /** Subscribes this connection to topology and status events (REGISTER); a no-op where the server has no source of them. */
+  registerClusterEvents(types: readonly ('TOPOLOGY_CHANGE' | 'STATUS_CHANGE')[]): void;
 }
 
 export interface Response {
@@ -65,9 +67,12 @@ export class RequestDispatcher {
         return this.envelope(ctx, envelope);
       }
       case Opcode.REGISTER:
-        // Topology and status events are accepted now and will be sent once the cluster exists.
+      {
         if (req.body.events.includes('SCHEMA_CHANGE')) ctx.registerSchemaEvents();
+        const cluster = req.body.events.filter((e) => e === 'TOPOLOGY_CHANGE' || e === 'STATUS_CHANGE');
+        if (cluster.length > 0) ctx.registerClusterEvents(cluster);
         return ready();
+      }
       case Opcode.ADMIN: {
         if (!this.admin) throw new InvalidRequestError('this server does not accept ADMIN commands');
         const value = await this.admin(req.body.command, req.body.args);

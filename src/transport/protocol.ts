@@ -137,7 +137,20 @@ export interface ResultBody {
   result: WireResult;
   warnings: string[];
 }
-export type EventBody = { type: 'SCHEMA_CHANGE' } & SchemaChange;
+/** A node joined (NEW_NODE), left (REMOVED_NODE) or changed its tokens or address (MOVED_NODE); `address` is its client address 'host:port'. */
+export interface TopologyChangeEvent {
+  type: 'TOPOLOGY_CHANGE';
+  change: 'NEW_NODE' | 'REMOVED_NODE' | 'MOVED_NODE';
+  address: string;
+}
+/** The pushing node's failure detector saw a node come up or go down; `address` is its client address 'host:port'. */
+export interface StatusChangeEvent {
+  type: 'STATUS_CHANGE';
+  change: 'UP' | 'DOWN';
+  address: string;
+}
+export type ClusterEvent = TopologyChangeEvent | StatusChangeEvent;
+export type EventBody = ({ type: 'SCHEMA_CHANGE' } & SchemaChange) | ClusterEvent;
 
 // ---- validation of untrusted request bodies ----
 

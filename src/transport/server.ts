@@ -10,7 +10,7 @@ import { SystemClock, type Clock } from '../clock/clock.js';
 import type { QueryProcessor } from '../cql/processor.js';
 import type { Settings } from '../util/settings.js';
 import { RequestDispatcher, type AdminHandler } from './dispatch.js';
-import { ServerConnection, type LogFn } from './connection.js';
+import { ServerConnection, type ClusterEventSource, type LogFn } from './connection.js';
 
 export interface ProtocolServerOptions {
   processor: QueryProcessor;
@@ -19,6 +19,8 @@ export interface ProtocolServerOptions {
   log?: LogFn;
   /** Timers for draining; the system clock unless a test passes its own. */
   clock?: Clock;
+  /** Topology and status changes pushed to clients that REGISTER for them. */
+  clusterEvents?: ClusterEventSource;
 }
 
 export class ProtocolServer {
@@ -102,6 +104,7 @@ export class ProtocolServer {
       onRequestDone: () => {
         if (this.drainWaiter && this.inFlight() === 0) this.drainWaiter();
       },
+      ...(this.opts.clusterEvents ? { clusterEvents: this.opts.clusterEvents } : {}),
     });
     this.connections.add(connection);
     socket.on('close', () => this.connections.delete(connection));
