@@ -10,6 +10,7 @@ import type { TokenRing } from '../ring/token-ring.js';
 import type { KeyspaceMetadata } from '../schema/table.js';
 import type { Partition } from '../storage/model.js';
 import { WriteTimeoutError } from '../util/errors.js';
+import type { Tracer } from '../util/tracing.js';
 import type { CoordinatorContext } from './context.js';
 import { Rendezvous } from './rendezvous.js';
 import { executeWrites, type WriteGroup } from './write-path.js';
@@ -51,8 +52,10 @@ export async function writeLoggedBatch(
   groups: WriteGroup[],
   level: ConsistencyName,
   batchId: string,
+  trace?: Tracer,
 ): Promise<void> {
   const holders = chooseBatchlogEndpoints(ctx.ring(), ctx.self, ctx.localDc, ctx.isAlive);
+  trace?.event(`Storing the batch in the batchlog on ${holders.map((e) => `/${e}`).join(', ')}`);
   const entry: BatchlogStoreRequest = { batchId, writtenAtUs: ctx.clock.nowUs(), partitions, keyspace };
   const timeoutMs = ctx.settings.write_request_timeout;
   let acks = 0;
@@ -69,7 +72,9 @@ export async function writeLoggedBatch(
     );
   }
   await stored.result;
-  await executeWrites(ctx, keyspace, groups, level, 'BATCH');
+  trace?.event('Batchlog stored; applying the batch');
+  await executeWrites(ctx, keyspace, groups, level, 'BATCH', trace);
+  trace?.event('Removing the batch from the batchlog');
   for (const holder of holders) {
     ctx.replicas.removeBatch(holder, batchId).catch((err: Error) => ctx.log.debug(`BATCHLOG_REMOVE to ${holder} failed: ${err.message}`));
   }

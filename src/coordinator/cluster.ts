@@ -19,6 +19,7 @@ import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
 import { ReadTimeoutError, UnavailableError, WriteTimeoutError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
+import type { Tracer } from '../util/tracing.js';
 import { writeLoggedBatch } from './batch-path.js';
 import type { Coordinator, RangeReadCommand, WriteType } from './coordinator.js';
 import type { CoordinatorContext, HintSink } from './context.js';
@@ -77,33 +78,33 @@ export class ClusterCoordinator implements Coordinator {
     };
   }
 
-  write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType): Promise<void> {
+  write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType, trace?: Tracer): Promise<void> {
     return this.measure(this.metrics.write, async () => {
       assertWritableLevel(consistency);
       if (partitions.length === 0) return;
-      const groups = planWrites(this.ctx, keyspace, partitions, consistency);
+      const groups = planWrites(this.ctx, keyspace, partitions, consistency, trace);
       if (writeType === 'BATCH' && partitions.length > 1) {
-        await writeLoggedBatch(this.ctx, keyspace, partitions, groups, consistency, this.nextBatchId());
+        await writeLoggedBatch(this.ctx, keyspace, partitions, groups, consistency, this.nextBatchId(), trace);
       } else {
-        await executeWrites(this.ctx, keyspace, groups, consistency, writeType);
+        await executeWrites(this.ctx, keyspace, groups, consistency, writeType, trace);
       }
     });
   }
 
-  read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName): Promise<(Partition | undefined)[]> {
+  read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName, trace?: Tracer): Promise<(Partition | undefined)[]> {
     return this.measure(this.metrics.read, async () => {
       assertReadableLevel(consistency);
       // Every command's availability is checked before any replica is asked.
       const contacts = commands.map((c) => planRead(this.ctx, keyspace, c.token, consistency));
       const mode = this.readRepairOf(layout.id);
-      return Promise.all(commands.map((c, i) => readPartition(this.ctx, keyspace, layout, c, consistency, contacts[i]!, mode)));
+      return Promise.all(commands.map((c, i) => readPartition(this.ctx, keyspace, layout, c, consistency, contacts[i]!, mode, trace)));
     });
   }
 
-  scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName): Promise<Partition[]> {
+  scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName, trace?: Tracer): Promise<Partition[]> {
     return this.measure(this.metrics.range, async () => {
       assertReadableLevel(consistency);
-      return scanRange(this.ctx, keyspace, layout, command, consistency, this.readRepairOf(layout.id));
+      return scanRange(this.ctx, keyspace, layout, command, consistency, this.readRepairOf(layout.id), trace);
     });
   }
 
@@ -112,8 +113,9 @@ export class ClusterCoordinator implements Coordinator {
    * alive (Unavailable at ALL otherwise); one that does not answer in
    * truncate_request_timeout makes it a WriteTimeout at ALL.
    */
-  async truncate(_keyspace: KeyspaceMetadata, tableId: string): Promise<void> {
+  async truncate(_keyspace: KeyspaceMetadata, tableId: string, trace?: Tracer): Promise<void> {
     const endpoints = this.ctx.ring().endpoints().map((e) => e.id);
+    trace?.event(`Truncating on every node: ${endpoints.map((e) => `/${e}`).join(', ')}`);
     const alive = endpoints.filter((e) => e === this.ctx.self || this.ctx.isAlive(e));
     if (alive.length < endpoints.length) throw new UnavailableError('ALL', endpoints.length, alive.length);
     let received = 0;

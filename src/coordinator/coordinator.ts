@@ -8,6 +8,7 @@
 import type { ConsistencyName } from '../../grammar/ast.js';
 import type { KeyspaceMetadata } from '../schema/table.js';
 import type { Partition, ReadCommand, TableLayout, TokenRange } from '../storage/model.js';
+import type { Tracer } from '../util/tracing.js';
 
 export type WriteType = 'SIMPLE' | 'BATCH' | 'UNLOGGED_BATCH' | 'BATCH_LOG';
 
@@ -20,12 +21,17 @@ export interface RangeReadCommand {
   withStatic: boolean;
 }
 
+/**
+ * Every operation takes an optional Tracer last: given one, the coordinator
+ * records its steps and asks the replicas for theirs (TRACING ON); absent,
+ * nothing is recorded or allocated.
+ */
 export interface Coordinator {
   /** Applies the mutations at `consistency`; throws UnavailableError / WriteTimeoutError. */
-  write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType): Promise<void>;
+  write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType, trace?: Tracer): Promise<void>;
   /** Reads each partition at `consistency`, merged across replicas; unfiltered (tombstones included). */
-  read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName): Promise<(Partition | undefined)[]>;
+  read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName, trace?: Tracer): Promise<(Partition | undefined)[]>;
   /** Scans whole partitions in token order. */
-  scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName): Promise<Partition[]>;
-  truncate(keyspace: KeyspaceMetadata, tableId: string): Promise<void>;
+  scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName, trace?: Tracer): Promise<Partition[]>;
+  truncate(keyspace: KeyspaceMetadata, tableId: string, trace?: Tracer): Promise<void>;
 }

@@ -10,7 +10,9 @@ import { assertReadableLevel, assertWritableLevel, assureSufficientLiveReplicas 
 import type { KeyspaceMetadata } from '../schema/table.js';
 import type { StorageEngine } from '../storage/engine.js';
 import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
+import type { Tracer } from '../util/tracing.js';
 import type { Coordinator, RangeReadCommand, WriteType } from './coordinator.js';
+import { traceReadDone, traceReadStart, traceWriteDone, traceWriteStart } from './trace-steps.js';
 
 export class LocalCoordinator implements Coordinator {
   constructor(
@@ -19,26 +21,40 @@ export class LocalCoordinator implements Coordinator {
     private readonly localDc = 'datacenter1',
   ) {}
 
-  async write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, _writeType: WriteType): Promise<void> {
+  async write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, _writeType: WriteType, trace?: Tracer): Promise<void> {
     assertWritableLevel(consistency);
     this.assureAvailable(keyspace, consistency);
+    if (trace) traceWriteStart(trace, partitions);
     await this.storage.apply(partitions);
+    if (trace) traceWriteDone(trace);
   }
 
-  async read(keyspace: KeyspaceMetadata, _layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName): Promise<(Partition | undefined)[]> {
+  async read(
+    keyspace: KeyspaceMetadata,
+    layout: TableLayout,
+    commands: ReadCommand[],
+    consistency: ConsistencyName,
+    trace?: Tracer,
+  ): Promise<(Partition | undefined)[]> {
     assertReadableLevel(consistency);
     this.assureAvailable(keyspace, consistency);
-    return Promise.all(commands.map((c) => this.storage.read(c)));
+    if (trace) traceReadStart(trace, `single-partition query on ${layout.name}`);
+    const partitions = await Promise.all(commands.map((c) => this.storage.read(c)));
+    if (trace) traceReadDone(trace, partitions);
+    return partitions;
   }
 
-  async scan(keyspace: KeyspaceMetadata, _layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName): Promise<Partition[]> {
+  async scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName, trace?: Tracer): Promise<Partition[]> {
     assertReadableLevel(consistency);
     this.assureAvailable(keyspace, consistency);
-    return this.storage.scan(command.tableId, command.range, {
+    if (trace) traceReadStart(trace, `range scan of ${layout.name}`);
+    const partitions = await this.storage.scan(command.tableId, command.range, {
       ...(command.after ? { after: command.after } : {}),
       limitPartitions: command.limitPartitions,
       withStatic: command.withStatic,
     });
+    if (trace) traceReadDone(trace, partitions);
+    return partitions;
   }
 
   /** Truncation needs every replica, as in Cassandra; the only replica is this node. */

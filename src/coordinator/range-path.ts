@@ -18,6 +18,7 @@ import { RING_SIZE, type TokenRing } from '../ring/token-ring.js';
 import type { KeyspaceMetadata } from '../schema/table.js';
 import type { Partition, TableLayout, TokenRange } from '../storage/model.js';
 import { ReadTimeoutError } from '../util/errors.js';
+import type { Tracer } from '../util/tracing.js';
 import type { RangeReadCommand } from './coordinator.js';
 import { replicaStates, type CoordinatorContext } from './context.js';
 import { orderByProximity, readContacts, responseDigest, type ReadRepairMode } from './read-core.js';
@@ -64,9 +65,11 @@ export async function scanRange(
   command: RangeReadCommand,
   level: ConsistencyName,
   readRepair: ReadRepairMode,
+  trace?: Tracer,
 ): Promise<Partition[]> {
   const ring = ctx.ring();
   const pieces = splitByRing(ring, command.range);
+  trace?.event(`Submitting range requests on ${pieces.length} range${pieces.length === 1 ? '' : 's'}`);
   // Every piece's availability is checked before anything is sent.
   const contactsByPiece = pieces.map((piece) => {
     const states = orderByProximity(replicaStates(ctx, replicasAt(ring, keyspace.replication, piece.ringIndex)), ctx.self, ctx.localDc);
@@ -85,7 +88,7 @@ export async function scanRange(
     let after = command.after && startDistance < afterDistance ? command.after : undefined;
     for (;;) {
       const remaining = command.limitPartitions - out.length;
-      const page = await scanPiece(ctx, layout, piece.range, after, remaining, command, level, contactsByPiece[i]!, readRepair);
+      const page = await scanPiece(ctx, layout, piece.range, after, remaining, command, level, contactsByPiece[i]!, readRepair, trace);
       out.push(...page.partitions);
       if (!page.more || out.length >= command.limitPartitions) break;
       after = page.partitions[page.partitions.length - 1]!;
@@ -110,6 +113,7 @@ async function scanPiece(
   level: ConsistencyName,
   contacts: EndpointId[],
   readRepair: ReadRepairMode,
+  trace: Tracer | undefined,
 ): Promise<PiecePage> {
   const request: RangeReadRequest = { tableId: command.tableId, range, limitPartitions: limit, withStatic: command.withStatic };
   if (after) request.after = { token: after.token, key: after.key };
@@ -122,7 +126,7 @@ async function scanPiece(
     return undefined;
   });
   for (const endpoint of contacts) {
-    ctx.replicas.rangeRead(endpoint, request, timeoutMs).then(
+    ctx.replicas.rangeRead(endpoint, request, timeoutMs, trace).then(
       (partitions) => (answers.set(endpoint, partitions), gathered.poke()),
       () => (failed++, gathered.poke()),
     );
@@ -146,7 +150,8 @@ async function scanPiece(
     }
   }
   const result = [...merged.values()].sort(position).slice(0, limit);
-  await repairRange(ctx, layout, level, contacts, answers, result, readRepair);
+  if (trace && contacts.length > 1) trace.event(`Merged ${result.length} partition${result.length === 1 ? '' : 's'} from ${answers.size} replicas`);
+  await repairRange(ctx, layout, level, contacts, answers, result, readRepair, trace);
   return { partitions: result, more: cutoff !== undefined };
 }
 
@@ -159,6 +164,7 @@ async function repairRange(
   answers: Map<EndpointId, Partition[]>,
   result: Partition[],
   readRepair: ReadRepairMode,
+  trace: Tracer | undefined,
 ): Promise<void> {
   const asOfS = ctx.clock.nowS();
   const missing = new Map<EndpointId, Partition[]>();
@@ -171,5 +177,6 @@ async function repairRange(
     if (lacking.length > 0) missing.set(endpoint, lacking);
   }
   if (missing.size === 0) return;
-  await repairBlocking(ctx, level, contacts.length, [...answers.keys()], [...missing.keys()], result, readRepair, (e) => missing.get(e)!);
+  trace?.event(`Range mismatch: ${[...missing.keys()].map((e) => `/${e}`).join(', ')} lacked or held older data`);
+  await repairBlocking(ctx, level, contacts.length, [...answers.keys()], [...missing.keys()], result, readRepair, (e) => missing.get(e)!, trace);
 }

@@ -15,6 +15,7 @@ import type { KeyspaceMetadata } from '../schema/table.js';
 import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
 import { mergePartitions } from '../storage/partition.js';
 import { ReadTimeoutError } from '../util/errors.js';
+import type { Tracer } from '../util/tracing.js';
 import { replicaStates, type CoordinatorContext } from './context.js';
 import { orderByProximity, readContacts, repairPlan, responseDigest, type ReadRepairMode } from './read-core.js';
 import { Rendezvous } from './rendezvous.js';
@@ -39,6 +40,7 @@ export async function readPartition(
   level: ConsistencyName,
   contacts: EndpointId[],
   readRepair: ReadRepairMode,
+  trace?: Tracer,
 ): Promise<Partition | undefined> {
   const asOfS = ctx.clock.nowS();
   const timeoutMs = ctx.settings.read_request_timeout;
@@ -64,17 +66,20 @@ export async function readPartition(
     rendezvous.poke();
   };
   const [dataReplica, ...digestReplicas] = contacts;
-  ctx.replicas.read(dataReplica!, command, timeoutMs).then(
+  trace?.event(`reading data from /${dataReplica}`);
+  ctx.replicas.read(dataReplica!, command, timeoutMs, trace).then(
     (p) => (tracker.data(dataReplica!, p), answered(dataReplica!, first)),
     () => (tracker.fail(dataReplica!), answered(dataReplica!, first)),
   );
   for (const endpoint of digestReplicas) {
-    ctx.replicas.digest(endpoint, layout, command, asOfS, timeoutMs).then(
+    trace?.event(`reading digest from /${endpoint}`);
+    ctx.replicas.digest(endpoint, layout, command, asOfS, timeoutMs, trace).then(
       (d) => (tracker.digest(endpoint, d), answered(endpoint, first)),
       () => (tracker.fail(endpoint), answered(endpoint, first)),
     );
   }
   let action = await first.result;
+  if (trace && digestReplicas.length > 0) traceDigests(trace, action);
 
   // Round two, on a digest mismatch: full data from the replicas that sent digests.
   if (typeof action === 'object' && 'digestMismatch' in action) {
@@ -88,7 +93,8 @@ export async function readPartition(
       return undefined;
     });
     for (const endpoint of action.digestMismatch) {
-      ctx.replicas.read(endpoint, command, timeoutMs).then(
+      trace?.event(`reading data from /${endpoint}`);
+      ctx.replicas.read(endpoint, command, timeoutMs, trace).then(
         (p) => (tracker.data(endpoint, p), wanted.delete(endpoint), second.poke()),
         () => (tracker.fail(endpoint), wanted.delete(endpoint), second.poke()),
       );
@@ -99,10 +105,20 @@ export async function readPartition(
   if (action === 'respond') return tracker.result() ?? undefined;
   if (typeof action === 'object' && 'readRepair' in action) {
     const { merged, endpoints } = action.readRepair;
-    if (merged) await repairBlocking(ctx, level, tracker.blockFor, contacts, endpoints, merged, readRepair);
+    if (merged) await repairBlocking(ctx, level, tracker.blockFor, contacts, endpoints, merged, readRepair, undefined, trace);
     return merged ?? undefined;
   }
   throw timeout();
+}
+
+/** What comparing the first round's digests decided, in the trace's words. */
+function traceDigests(trace: Tracer, action: ReadAction<Partition | null>): void {
+  if (action === 'respond') trace.event('Digests match');
+  else if (typeof action === 'object' && 'digestMismatch' in action) {
+    trace.event(`Digest mismatch: requesting full data from ${action.digestMismatch.map((e) => `/${e}`).join(', ')}`);
+  } else if (typeof action === 'object' && 'readRepair' in action) {
+    trace.event(`Digest mismatch: stale replicas ${action.readRepair.endpoints.map((e) => `/${e}`).join(', ')}`);
+  }
 }
 
 /**
@@ -120,8 +136,13 @@ export async function repairBlocking(
   merged: Partition | Partition[],
   mode: ReadRepairMode,
   partitionsFor?: (endpoint: EndpointId) => Partition[],
+  trace?: Tracer,
 ): Promise<void> {
   const plan = repairPlan(counted, stale, blockForCount, mode);
+  if (trace && stale.length > 0) {
+    const names = stale.map((e) => `/${e}`).join(', ');
+    trace.event(plan.stale.length === 0 ? `Read repair off (read_repair NONE): not repairing ${names}` : `Read repair: sending the merged data to ${names}, waiting for ${plan.acksNeeded} acks`);
+  }
   if (plan.stale.length === 0) return;
   const timeoutMs = ctx.settings.write_request_timeout;
   let acks = 0;
@@ -131,11 +152,12 @@ export async function repairBlocking(
   });
   const all = Array.isArray(merged) ? merged : [merged];
   for (const endpoint of plan.stale) {
-    ctx.replicas.apply(endpoint, partitionsFor?.(endpoint) ?? all, timeoutMs, 'READ_REPAIR').then(
+    ctx.replicas.apply(endpoint, partitionsFor?.(endpoint) ?? all, timeoutMs, 'READ_REPAIR', trace).then(
       () => (acks++, done.poke()),
       (err: Error) => ctx.log.debug(`READ_REPAIR to ${endpoint} failed: ${err.message}`),
     );
   }
   done.poke();
   await done.result;
+  trace?.event('Read repair complete');
 }

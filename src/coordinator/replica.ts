@@ -2,15 +2,20 @@
  * The replica side of the coordinator: what a node does when a coordinator
  * (possibly itself, through messaging) asks it to apply, read, scan or
  * truncate. Every handler is a thin call into the storage engine; the
- * counting and the merging happen on the coordinator.
+ * counting and the merging happen on the coordinator. A request flagged
+ * `trace` is run in a TraceSession of this replica and its events ride back
+ * on the response (src/util/tracing.ts).
  */
 import type { Clock } from '../clock/clock.js';
 import type { MessagingService } from '../net/messaging.js';
 import type { StorageEngine } from '../storage/engine.js';
-import type { TableLayout } from '../storage/model.js';
+import type { EndpointId, RangeReadRequest } from '../net/payloads.js';
+import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
 import { InvalidRequestError } from '../util/errors.js';
+import { TraceSession, type TraceEvent, type Tracer } from '../util/tracing.js';
 import { removeBatch, storeBatch } from './batchlog.js';
 import { responseDigest } from './read-core.js';
+import { traceReadDone, traceReadStart, traceWriteDone, traceWriteStart } from './trace-steps.js';
 
 export interface ReplicaHandlerOptions {
   engine: Pick<StorageEngine, 'apply' | 'read' | 'scan' | 'truncate' | 'getMeta' | 'putMeta' | 'deleteMeta' | 'listMeta'>;
@@ -28,30 +33,65 @@ export function registerReplicaHandlers(messaging: MessagingService, options: Re
     return layout;
   };
 
-  messaging.handle('MUTATION', async ({ partitions }) => {
+  const self = messaging.self;
+  const nameOf = (tableId: string) => layouts(tableId)?.name ?? tableId;
+
+  /** Runs a traced request's work in a session of this replica, returning its events with the answer. */
+  const traced = async <R extends object>(verb: string, from: EndpointId, work: (trace: Tracer) => Promise<R>): Promise<R & { trace: TraceEvent[] }> => {
+    const session = new TraceSession(self, clock);
+    session.event(`${verb} message received from /${from}`);
+    const answer = await work(session);
+    session.event(`Enqueuing response to /${from}`);
+    return { ...answer, trace: session.events() };
+  };
+
+  const apply = async (partitions: Partition[], trace: Tracer | undefined) => {
+    if (trace) traceWriteStart(trace, partitions);
     await engine.apply(partitions);
+    if (trace) traceWriteDone(trace);
     return {};
-  });
+  };
 
-  messaging.handle('READ_REPAIR', async ({ partitions }) => {
-    await engine.apply(partitions);
-    return {};
-  });
+  messaging.handle('MUTATION', ({ partitions, trace }, from) =>
+    trace ? traced('MUTATION', from, (t) => apply(partitions, t)) : apply(partitions, undefined),
+  );
 
-  messaging.handle('READ', async ({ command }) => ({ partition: (await engine.read(command)) ?? null }));
+  messaging.handle('READ_REPAIR', ({ partitions, trace }, from) =>
+    trace ? traced('READ_REPAIR', from, (t) => apply(partitions, t)) : apply(partitions, undefined),
+  );
 
-  messaging.handle('READ_DIGEST', async ({ command, asOfS }) => {
-    const partition = await engine.read(command);
+  const read = async (command: ReadCommand, trace: Tracer | undefined) => {
+    if (trace) traceReadStart(trace, `single-partition query on ${nameOf(command.tableId)}`);
+    const partition = (await engine.read(command)) ?? null;
+    if (trace) traceReadDone(trace, [partition]);
+    return partition;
+  };
+
+  messaging.handle('READ', async ({ command, trace }, from) =>
+    trace ? traced('READ', from, async (t) => ({ partition: await read(command, t) })) : { partition: await read(command, undefined) },
+  );
+
+  const digest = async (command: ReadCommand, asOfS: number | undefined, trace: Tracer | undefined) => {
+    const partition = await read(command, trace);
     return { digest: responseDigest(layoutOf(command.tableId), partition, asOfS ?? clock.nowS()) };
-  });
+  };
 
-  messaging.handle('RANGE_READ', async (request) => ({
-    partitions: await engine.scan(request.tableId, request.range, {
+  messaging.handle('READ_DIGEST', ({ command, asOfS, trace }, from) =>
+    trace ? traced('READ_DIGEST', from, (t) => digest(command, asOfS, t)) : digest(command, asOfS, undefined),
+  );
+
+  const scan = async (request: RangeReadRequest, trace: Tracer | undefined) => {
+    if (trace) traceReadStart(trace, `range scan of ${nameOf(request.tableId)} over (${request.range.start}, ${request.range.end}]`);
+    const partitions = await engine.scan(request.tableId, request.range, {
       ...(request.after ? { after: request.after } : {}),
       limitPartitions: request.limitPartitions,
       withStatic: request.withStatic,
-    }),
-  }));
+    });
+    if (trace) traceReadDone(trace, partitions);
+    return { partitions };
+  };
+
+  messaging.handle('RANGE_READ', (request, from) => (request.trace ? traced('RANGE_READ', from, (t) => scan(request, t)) : scan(request, undefined)));
 
   messaging.handle('TRUNCATE', async ({ tableId }) => {
     await engine.truncate(tableId);

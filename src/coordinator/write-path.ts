@@ -15,6 +15,7 @@ import { WriteTracker } from '../ring/write-core.js';
 import type { KeyspaceMetadata } from '../schema/table.js';
 import type { Partition } from '../storage/model.js';
 import { UnavailableError, WriteTimeoutError } from '../util/errors.js';
+import type { Tracer } from '../util/tracing.js';
 import type { WriteType } from './coordinator.js';
 import { replicaStates, type CoordinatorContext } from './context.js';
 import { Rendezvous } from './rendezvous.js';
@@ -31,7 +32,14 @@ export interface WriteGroup {
  * Groups the partitions by replica set and checks every group's
  * availability; throws UnavailableError before anything is sent.
  */
-export function planWrites(ctx: CoordinatorContext, keyspace: KeyspaceMetadata, partitions: Partition[], level: ConsistencyName): WriteGroup[] {
+export function planWrites(
+  ctx: CoordinatorContext,
+  keyspace: KeyspaceMetadata,
+  partitions: Partition[],
+  level: ConsistencyName,
+  trace?: Tracer,
+): WriteGroup[] {
+  trace?.event('Determining replicas for mutation');
   const ring = ctx.ring();
   const groups = new Map<string, WriteGroup>();
   for (const p of partitions) {
@@ -48,7 +56,14 @@ export function planWrites(ctx: CoordinatorContext, keyspace: KeyspaceMetadata, 
     }
     group.partitions.push(p);
   }
+  if (trace) for (const group of groups.values()) traceGroup(trace, group);
   return [...groups.values()];
+}
+
+function traceGroup(trace: Tracer, group: WriteGroup): void {
+  const n = group.partitions.length;
+  const down = group.down.length > 0 ? `; down: ${group.down.map((e) => `/${e}`).join(', ')}` : '';
+  trace.event(`Replicas for ${n} partition${n === 1 ? '' : 's'}: ${group.targets.map((e) => `/${e}`).join(', ')}${down}`);
 }
 
 /** Sends every group's mutations and resolves once each group reached the level. */
@@ -58,11 +73,19 @@ export async function executeWrites(
   groups: WriteGroup[],
   level: ConsistencyName,
   writeType: WriteType,
+  trace?: Tracer,
 ): Promise<void> {
-  await Promise.all(groups.map((group) => writeGroup(ctx, keyspace, group, level, writeType)));
+  await Promise.all(groups.map((group) => writeGroup(ctx, keyspace, group, level, writeType, trace)));
 }
 
-function writeGroup(ctx: CoordinatorContext, keyspace: KeyspaceMetadata, group: WriteGroup, level: ConsistencyName, writeType: WriteType): Promise<void> {
+function writeGroup(
+  ctx: CoordinatorContext,
+  keyspace: KeyspaceMetadata,
+  group: WriteGroup,
+  level: ConsistencyName,
+  writeType: WriteType,
+  trace: Tracer | undefined,
+): Promise<void> {
   const timeoutMs = ctx.settings.write_request_timeout;
   const tracker = new WriteTracker({ level, replication: keyspace.replication, localDc: ctx.localDc, targets: group.targets, dcOf: ctx.dcOf });
   const done = new Rendezvous<void>(ctx.clock, timeoutMs, (timedOut) => {
@@ -82,13 +105,14 @@ function writeGroup(ctx: CoordinatorContext, keyspace: KeyspaceMetadata, group: 
     });
   };
   for (const target of group.targets) {
-    ctx.replicas.apply(target, group.partitions, timeoutMs).then(
+    ctx.replicas.apply(target, group.partitions, timeoutMs, 'MUTATION', trace).then(
       () => {
         tracker.ack(target);
         done.poke();
       },
       (err: Error) => {
         ctx.log.debug(`MUTATION to ${target} failed: ${err.message}`);
+        trace?.event(`MUTATION to /${target} failed: ${err.message}`);
         tracker.fail(target);
         done.poke();
         hint(target);

@@ -7,6 +7,7 @@
  */
 import type { KeyspaceMetadata, SchemaEntry } from '../schema/table.js';
 import type { Partition, ReadCommand, TokenRange } from '../storage/model.js';
+import type { TraceEvent } from '../util/tracing.js';
 
 /** A node's internode address, `host:port` (e.g. `127.0.0.2:7000`). */
 export type EndpointId = string;
@@ -14,6 +15,13 @@ export type EndpointId = string;
 /** Partitions to apply through reconcile (a write, a read repair, a replayed hint, a batch). */
 export interface MutationRequest {
   partitions: Partition[];
+  /** The coordinator is tracing this request: record the replica's steps and return them. */
+  trace?: boolean;
+}
+
+/** A mutation's acknowledgement; carries the replica's trace events when the request asked for them. */
+export interface MutationResponse {
+  trace?: TraceEvent[];
 }
 
 /** An acknowledgement with nothing to say. */
@@ -26,16 +34,20 @@ export interface ReadRequest {
    * digest, so expired cells hash alike everywhere. Absent: the replica's now.
    */
   asOfS?: number;
+  /** The coordinator is tracing this request: record the replica's steps and return them. */
+  trace?: boolean;
 }
 
 export interface ReadResponse {
   /** The replica's unfiltered partition, or null when it holds nothing for the key. */
   partition: Partition | null;
+  trace?: TraceEvent[];
 }
 
 export interface ReadDigestResponse {
   /** Digest of the replica's answer to the same ReadCommand (src/storage/digest.ts). */
   digest: Buffer;
+  trace?: TraceEvent[];
 }
 
 /** The coordinator's RangeReadCommand, restated here because src/coordinator sits below src/net. */
@@ -46,11 +58,14 @@ export interface RangeReadRequest {
   after?: { token: bigint; key: Buffer };
   limitPartitions: number;
   withStatic: boolean;
+  /** The coordinator is tracing this request: record the replica's steps and return them. */
+  trace?: boolean;
 }
 
 export interface RangeReadResponse {
   /** Whole partitions in token order, at most limitPartitions. */
   partitions: Partition[];
+  trace?: TraceEvent[];
 }
 
 /** One endpoint's heartbeat as gossip compares it: a newer generation or a higher version wins. */

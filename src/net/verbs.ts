@@ -20,6 +20,7 @@ import type {
   GossipDigestSyn,
   HintRequest,
   MutationRequest,
+  MutationResponse,
   RangeReadRequest,
   RangeReadResponse,
   ReadDigestResponse,
@@ -81,7 +82,7 @@ export type VerbName = keyof typeof VERBS;
 /** What each verb carries. */
 export interface VerbPayloads {
   MUTATION: MutationRequest;
-  MUTATION_RSP: Ack;
+  MUTATION_RSP: MutationResponse;
   READ: ReadRequest;
   READ_RSP: ReadResponse;
   READ_DIGEST: ReadRequest;
@@ -89,7 +90,7 @@ export interface VerbPayloads {
   RANGE_READ: RangeReadRequest;
   RANGE_READ_RSP: RangeReadResponse;
   READ_REPAIR: MutationRequest;
-  READ_REPAIR_RSP: Ack;
+  READ_REPAIR_RSP: MutationResponse;
   TRUNCATE: TruncateRequest;
   TRUNCATE_RSP: Ack;
   BATCHLOG_STORE: BatchlogStoreRequest;

@@ -9,6 +9,7 @@ import type { Clock } from '../../clock/clock.js';
 import type { Coordinator, RangeReadCommand, WriteType } from '../../coordinator/coordinator.js';
 import type { KeyspaceMetadata } from '../../schema/table.js';
 import type { Partition, ReadCommand, TableLayout } from '../../storage/model.js';
+import type { Tracer } from '../../util/tracing.js';
 import type { PoolStats } from '../node-view.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
@@ -59,19 +60,25 @@ export class MeteredCoordinator implements Coordinator {
     private readonly clock: Clock,
   ) {}
 
-  write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType): Promise<void> {
-    return this.metrics.write.time(this.clock, () => this.inner.write(keyspace, partitions, consistency, writeType));
+  write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType, trace?: Tracer): Promise<void> {
+    return this.metrics.write.time(this.clock, () => this.inner.write(keyspace, partitions, consistency, writeType, trace));
   }
 
-  read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName): Promise<(Partition | undefined)[]> {
-    return this.metrics.read.time(this.clock, () => this.inner.read(keyspace, layout, commands, consistency));
+  read(
+    keyspace: KeyspaceMetadata,
+    layout: TableLayout,
+    commands: ReadCommand[],
+    consistency: ConsistencyName,
+    trace?: Tracer,
+  ): Promise<(Partition | undefined)[]> {
+    return this.metrics.read.time(this.clock, () => this.inner.read(keyspace, layout, commands, consistency, trace));
   }
 
-  scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName): Promise<Partition[]> {
-    return this.metrics.range.time(this.clock, () => this.inner.scan(keyspace, layout, command, consistency));
+  scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName, trace?: Tracer): Promise<Partition[]> {
+    return this.metrics.range.time(this.clock, () => this.inner.scan(keyspace, layout, command, consistency, trace));
   }
 
-  truncate(keyspace: KeyspaceMetadata, tableId: string): Promise<void> {
-    return this.inner.truncate(keyspace, tableId);
+  truncate(keyspace: KeyspaceMetadata, tableId: string, trace?: Tracer): Promise<void> {
+    return this.inner.truncate(keyspace, tableId, trace);
   }
 }
