@@ -101,6 +101,8 @@ const ITERATOR_CHUNK = 1000;
 const GROUP_EAGER_PARTITIONS = 16;
 /** Entries fetched by a read's first step: most partitions read by key are small. */
 const READ_CHUNK_FIRST = 64;
+/** Entries a read walks across between two of its ranges before it seeks instead. */
+const GAP_ENTRIES_MAX = 64;
 
 export class LevelEngine implements StorageEngine {
   private db: ClassicLevel<Buffer, Buffer> | undefined;
@@ -276,8 +278,13 @@ export class LevelEngine implements StorageEngine {
 
   /**
    * Every entry inside the given key ranges, in key order, through one
-   * iterator that seeks from range to range: opening an iterator costs more
-   * than reading a small partition, so a read opens exactly one.
+   * iterator: opening an iterator costs more than reading a small partition,
+   * so a read opens exactly one. Each step (nextv, and each seek's first
+   * nextv) is a round trip to LevelDB's thread, which costs several times a
+   * small partition's decoding, so the iterator walks straight across the
+   * gaps between ranges (a read's ranges are the kinds of one partition, and
+   * the gaps are usually empty) and seeks only past a gap that turns out to
+   * hold more than GAP_ENTRIES_MAX entries.
    */
   private async collectRanges(ranges: { gte: Buffer; lt: Buffer }[]): Promise<[Buffer, Buffer][]> {
     const sorted = ranges.filter((r) => Buffer.compare(r.gte, r.lt) < 0).sort((a, b) => Buffer.compare(a.gte, b.gte));
@@ -286,17 +293,26 @@ export class LevelEngine implements StorageEngine {
     const it = this.level.iterator({ gte: sorted[0]!.gte, lt: sorted.reduce((m, r) => (Buffer.compare(r.lt, m) > 0 ? r.lt : m), sorted[0]!.lt) });
     try {
       let chunkSize = READ_CHUNK_FIRST;
-      for (let i = 0; i < sorted.length; i++) {
-        const range = sorted[i]!;
-        if (i > 0) it.seek(range.gte);
-        ranges: for (;;) {
-          const chunk = await it.nextv(chunkSize);
-          chunkSize = Math.min(chunkSize * 4, ITERATOR_CHUNK);
-          if (chunk.length === 0) break;
-          for (const entry of chunk) {
-            if (Buffer.compare(entry[0], range.gte) < 0) continue;
-            if (Buffer.compare(entry[0], range.lt) >= 0) break ranges;
+      let i = 0;
+      let skipped = 0;
+      walk: for (;;) {
+        const chunk = await it.nextv(chunkSize);
+        chunkSize = Math.min(chunkSize * 4, ITERATOR_CHUNK);
+        if (chunk.length === 0) break;
+        for (const entry of chunk) {
+          while (Buffer.compare(entry[0], sorted[i]!.lt) >= 0) {
+            if (++i === sorted.length) break walk;
+            skipped = 0;
+          }
+          const range = sorted[i]!;
+          if (Buffer.compare(entry[0], range.gte) >= 0) {
             out.push(entry);
+          } else if (++skipped > GAP_ENTRIES_MAX) {
+            // A wide gap (rows outside a slice): jump over it rather than read it.
+            it.seek(range.gte);
+            skipped = 0;
+            chunkSize = READ_CHUNK_FIRST;
+            continue walk;
           }
         }
       }

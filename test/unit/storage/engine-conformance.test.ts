@@ -139,6 +139,18 @@ for (const factory of ENGINES) {
       expect(await ut.engine.read(whole(2))).to.equal(undefined);
     });
 
+    it('reads slices separated by hundreds of rows exactly, with and without the static row', async () => {
+      const rows = Array.from({ length: 300 }, (_, i) => row(ck(i, 'a'), { marker: live('', 1) }));
+      await ut.engine.apply([partition(1, { rows: [staticRow({ cells: [{ column: 's', cell: live('S', 1) }] }), ...rows] })]);
+      const slices = [
+        { start: { prefix: [int(2)], inclusive: true }, end: { prefix: [int(3)], inclusive: true } },
+        { start: { prefix: [int(150)], inclusive: true }, end: { prefix: [int(151)], inclusive: true } },
+        { start: { prefix: [int(298)], inclusive: true }, end: { prefix: [], inclusive: true } },
+      ];
+      expect(await read(1, { slices })).to.deep.equal(['static - s=S', '2:a marker', '3:a marker', '150:a marker', '151:a marker', '298:a marker', '299:a marker']);
+      expect(await read(1, { slices, withStatic: false })).to.have.length(6);
+    });
+
     it('returns range tombstones overlapping the slices with a sliced read', async () => {
       const rt = { start: { prefix: [int(5)], inclusive: true }, end: { prefix: [int(6)], inclusive: true }, deletion: { timestampUs: 5, localDeletionTimeS: 7 } };
       await ut.engine.apply([partition(1, { rangeTombstones: [rt] })]);
