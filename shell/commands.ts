@@ -11,18 +11,10 @@ import { runDescribe } from './describe.js';
 import { helpLines } from './help.js';
 import type { Shell } from './shell.js';
 import { firstWord } from './splitter.js';
+import { CONSISTENCY_NAMES } from '../src/transport/protocol.js';
 
-export const CONSISTENCY_LEVELS: readonly ConsistencyName[] = [
-  'ANY',
-  'ONE',
-  'TWO',
-  'THREE',
-  'QUORUM',
-  'ALL',
-  'LOCAL_ONE',
-  'LOCAL_QUORUM',
-  'EACH_QUORUM',
-];
+/** The levels CONSISTENCY accepts: the protocol's, less the serial ones (SERIAL CONSISTENCY is their command in cqlsh). */
+export const CONSISTENCY_LEVELS: readonly ConsistencyName[] = CONSISTENCY_NAMES.filter((l) => l !== 'SERIAL' && l !== 'LOCAL_SERIAL');
 
 /** The shell's version, shown by SHOW VERSION. */
 export const SHELL_VERSION = '0.1.0';
