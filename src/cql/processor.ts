@@ -20,6 +20,8 @@ export interface QueryOptions {
   pageState?: Buffer;
   /** The client's timestamp for writes, µs since the epoch (USING TIMESTAMP overrides it). */
   timestampUs?: number;
+  /** Record the request's steps on every node it touches and return them as the envelope's `trace`. */
+  tracing?: boolean;
 }
 
 /** A bound value: serialized bytes, null, or `undefined` for "unset" (leaves the column untouched). */
@@ -33,6 +35,7 @@ export interface BatchOptions {
   type: 'LOGGED' | 'UNLOGGED';
   consistency: ConsistencyName;
   timestampUs?: number;
+  tracing?: boolean;
 }
 
 export interface QueryProcessor {

@@ -12,11 +12,13 @@ import type { Clock } from '../clock/clock.js';
 import { HybridLogicalClock } from '../clock/hlc.js';
 import { timestampSkewWarning } from '../clock/skew.js';
 import type { Coordinator, WriteType } from '../coordinator/coordinator.js';
+import { withTracer } from '../coordinator/traced.js';
 import { tableLayout, type KeyspaceMetadata, type TableMetadata } from '../schema/table.js';
 import type { Partition } from '../storage/model.js';
 import { InvalidRequestError, SyntaxError, UnpreparedError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
+import { TraceSession } from '../util/tracing.js';
 import { bindMarkerSpecs } from './bind-markers.js';
 import { buildBatch, buildStatement, type BuiltMutations } from './mutations/batch.js';
 import type { MutationContext } from './mutations/write-params.js';
@@ -29,7 +31,7 @@ import { executeSelect, selectResultColumns } from './select/index.js';
 import { SystemSchemaTables } from './system-schema.js';
 import type { TermContext } from './terms.js';
 import type { TopologySource } from './topology.js';
-import { cryptoRandom, TimeUuidGenerator, type RandomSource } from './timeuuid.js';
+import { cryptoRandom, formatUuid, TimeUuidGenerator, type RandomSource } from './timeuuid.js';
 
 export interface CqlQueryProcessorDeps {
   catalog: SchemaCatalog;
@@ -40,6 +42,8 @@ export interface CqlQueryProcessorDeps {
   random?: RandomSource;
   /** The node's hybrid logical clock; one is made from `clock` and max_clock_drift when absent. */
   hlc?: HybridLogicalClock;
+  /** This node's internode endpoint: the source its trace events name ('localhost' when absent). */
+  endpoint?: string;
   /** The cluster's members for system.local and system.peers; without it the node describes itself alone. */
   topology?: TopologySource;
 }
@@ -71,6 +75,14 @@ export class CqlQueryProcessor implements QueryProcessor {
   }
 
   async query(session: Session, cql: string, options: QueryOptions): Promise<ResultEnvelope> {
+    if (options.tracing) {
+      return this.traced('Execute CQL3 query', (trace) => {
+        trace.event(`Parsing ${cql}`);
+        const parsed = this.parse(cql);
+        trace.event('Preparing statement');
+        return this.run(session, session.keyspace, parsed, [], options, withTracer(this.deps.coordinator, trace));
+      });
+    }
     const parsed = this.parse(cql);
     return this.run(session, session.keyspace, parsed, [], options);
   }
@@ -99,10 +111,42 @@ export class CqlQueryProcessor implements QueryProcessor {
   async execute(session: Session, id: Buffer, values: BoundValue[], options: QueryOptions): Promise<ResultEnvelope> {
     const entry = this.preparedCache.get(id.toString('hex'));
     if (!entry) throw new UnpreparedError(id.toString('hex'));
-    return this.run(session, entry.keyspace ?? session.keyspace, entry.parsed, values, options);
+    const keyspace = entry.keyspace ?? session.keyspace;
+    if (options.tracing) {
+      return this.traced('Execute CQL3 prepared query', (trace) => {
+        trace.event(`Executing prepared statement ${id.toString('hex')}`);
+        return this.run(session, keyspace, entry.parsed, values, options, withTracer(this.deps.coordinator, trace));
+      });
+    }
+    return this.run(session, keyspace, entry.parsed, values, options);
   }
 
   async batch(session: Session, entries: BatchEntry[], options: BatchOptions): Promise<ResultEnvelope> {
+    if (options.tracing) {
+      return this.traced('Execute batch of CQL3 queries', (trace) => {
+        trace.event(`Preparing a ${options.type} batch of ${entries.length} statement${entries.length === 1 ? '' : 's'}`);
+        return this.runBatch(session, entries, options, withTracer(this.deps.coordinator, trace));
+      });
+    }
+    return this.runBatch(session, entries, options, this.deps.coordinator);
+  }
+
+  /**
+   * Runs one traced request: a session on this node that the coordinator's
+   * paths record into, closed once the answer is ready (its duration) and
+   * once every replica asked to trace has answered (its events).
+   */
+  private async traced(request: string, work: (trace: TraceSession) => Promise<ResultEnvelope>): Promise<ResultEnvelope> {
+    const coordinator = this.deps.endpoint ?? 'localhost';
+    const trace = new TraceSession(coordinator, this.deps.clock);
+    const sessionId = formatUuid(this.timeUuids.next(trace.startedAtUs));
+    const envelope = await work(trace);
+    const durationUs = trace.elapsedUs();
+    await trace.settled();
+    return { ...envelope, trace: { sessionId, coordinator, request, startedAtUs: trace.startedAtUs, durationUs, events: trace.events() } };
+  }
+
+  private async runBatch(session: Session, entries: BatchEntry[], options: BatchOptions, coordinator: Coordinator): Promise<ResultEnvelope> {
     const statements: ModificationStatement[] = [];
     const contexts: MutationContext[] = [];
     let keyspace = session.keyspace;
@@ -122,11 +166,11 @@ export class CqlQueryProcessor implements QueryProcessor {
       }
       checkBindCount(parsed, entry.values);
       statements.push(qualify(stmt, keyspace));
-      contexts.push(this.mutationContext(entry.values, options.consistency, options.timestampUs));
+      contexts.push(this.mutationContext(entry.values, options.consistency, options.timestampUs, coordinator));
     }
     const batch: Batch = { kind: 'batch', type: options.type, using: {}, statements };
     const built = await buildBatch(batch, (name) => this.table(name, undefined), contexts, this.deps.settings.batch_size_max_statements);
-    const skew = await this.write(built, options.consistency, options.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH');
+    const skew = await this.write(built, options.consistency, options.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH', coordinator);
     return { result: { kind: 'void' }, warnings: [...built.warnings, ...skew] };
   }
 
@@ -148,7 +192,14 @@ export class CqlQueryProcessor implements QueryProcessor {
     return parsed;
   }
 
-  private async run(session: Session, keyspace: string | undefined, parsed: ParsedStatement, values: BoundValue[], options: QueryOptions): Promise<ResultEnvelope> {
+  private async run(
+    session: Session,
+    keyspace: string | undefined,
+    parsed: ParsedStatement,
+    values: BoundValue[],
+    options: QueryOptions,
+    coordinator: Coordinator = this.deps.coordinator,
+  ): Promise<ResultEnvelope> {
     checkBindCount(parsed, values);
     const stmt = parsed.statement;
     const catalog = this.deps.catalog;
@@ -173,7 +224,7 @@ export class CqlQueryProcessor implements QueryProcessor {
         return schema((await catalog.dropTable(keyspaceOf(stmt.table, keyspace), stmt))?.change);
       case 'truncate': {
         const table = this.table(stmt.table, keyspace);
-        await this.deps.coordinator.truncate(catalog.requireKeyspace(table.keyspace), table.id);
+        await coordinator.truncate(catalog.requireKeyspace(table.keyspace), table.id);
         return VOID;
       }
       case 'select': {
@@ -181,7 +232,7 @@ export class CqlQueryProcessor implements QueryProcessor {
         const system = await this.systemTables.resolve(keyspaceOf(stmt.table, keyspace), stmt.table.name);
         const table = system?.table ?? this.table(stmt.table, keyspace);
         return executeSelect(
-          { coordinator: system?.coordinator ?? this.deps.coordinator, clock: this.deps.clock, settings: this.deps.settings },
+          { coordinator: system?.coordinator ?? coordinator, clock: this.deps.clock, settings: this.deps.settings },
           system?.keyspace ?? catalog.requireKeyspace(table.keyspace),
           table,
           stmt,
@@ -198,20 +249,20 @@ export class CqlQueryProcessor implements QueryProcessor {
       case 'delete': {
         const consistency = stmt.using.consistency ?? options.consistency;
         const table = this.table(stmt.table, keyspace);
-        const built = await buildStatement(table, stmt, this.mutationContext(values, consistency, options.timestampUs));
-        const skew = await this.write(built, consistency, 'SIMPLE');
+        const built = await buildStatement(table, stmt, this.mutationContext(values, consistency, options.timestampUs, coordinator));
+        const skew = await this.write(built, consistency, 'SIMPLE', coordinator);
         return skew.length === 0 ? VOID : { result: { kind: 'void' }, warnings: skew };
       }
       case 'batch': {
         const consistency = stmt.using.consistency ?? options.consistency;
-        const ctx = this.mutationContext(values, consistency, options.timestampUs);
+        const ctx = this.mutationContext(values, consistency, options.timestampUs, coordinator);
         const built = await buildBatch(
           stmt,
           (name) => this.table(name, keyspace),
           stmt.statements.map(() => ctx),
           this.deps.settings.batch_size_max_statements,
         );
-        const skew = await this.write(built, consistency, stmt.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH');
+        const skew = await this.write(built, consistency, stmt.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH', coordinator);
         return { result: { kind: 'void' }, warnings: [...built.warnings, ...skew] };
       }
     }
@@ -223,7 +274,7 @@ export class CqlQueryProcessor implements QueryProcessor {
    * running ahead) still applies, as in Cassandra, but would shadow later
    * writes from correct clocks, so the client is told and the node logs it.
    */
-  private async write(built: BuiltMutations, consistency: ConsistencyName, writeType: WriteType): Promise<string[]> {
+  private async write(built: BuiltMutations, consistency: ConsistencyName, writeType: WriteType, coordinator: Coordinator): Promise<string[]> {
     const warnings: string[] = [];
     for (const [keyspace, partitions] of built.byKeyspace) {
       if (partitions.length === 0) continue;
@@ -237,7 +288,7 @@ export class CqlQueryProcessor implements QueryProcessor {
         // Later timestamps this node assigns then order after this write (within max_clock_drift).
         this.hlc.observe(newestUs);
       }
-      await this.deps.coordinator.write(this.deps.catalog.requireKeyspace(keyspace), partitions, consistency, writeType);
+      await coordinator.write(this.deps.catalog.requireKeyspace(keyspace), partitions, consistency, writeType);
     }
     return warnings;
   }
@@ -250,7 +301,12 @@ export class CqlQueryProcessor implements QueryProcessor {
     return { values, clock: this.deps.clock, timeUuids: this.timeUuids, random: this.random };
   }
 
-  private mutationContext(values: BoundValue[], consistency: ConsistencyName, clientTimestampUs: number | undefined): MutationContext {
+  private mutationContext(
+    values: BoundValue[],
+    consistency: ConsistencyName,
+    clientTimestampUs: number | undefined,
+    coordinator: Coordinator,
+  ): MutationContext {
     let timestampUs: number | undefined;
     // A read-before-write (list index operations) reads at the write's level; ANY cannot read, ONE is its nearest.
     const readLevel: ConsistencyName = consistency === 'ANY' ? 'ONE' : consistency;
@@ -262,7 +318,7 @@ export class CqlQueryProcessor implements QueryProcessor {
       timeUuids: this.timeUuids,
       read: async (table, command) => {
         const keyspace: KeyspaceMetadata = this.deps.catalog.requireKeyspace(table.keyspace);
-        const [partition] = await this.deps.coordinator.read(keyspace, tableLayout(table), [command], readLevel);
+        const [partition] = await coordinator.read(keyspace, tableLayout(table), [command], readLevel);
         return partition;
       },
     };

@@ -3,6 +3,7 @@
  * are serialized bytes (Cassandra's native formats, see src/schema/codec.ts);
  * the driver deserializes them with the column's type.
  */
+import type { TraceEvent } from '../util/tracing.js';
 
 export interface ColumnSpec {
   keyspace: string;
@@ -39,6 +40,26 @@ export type Result =
 export interface ResultEnvelope {
   result: Result;
   warnings: string[];
+  /** Present when the request asked for tracing. */
+  trace?: TraceInfo;
+}
+
+/** A traced request: what cqlsh reads from system_traces.sessions and .events, in one piece. */
+export interface TraceInfo {
+  /** A timeuuid, as text. */
+  sessionId: string;
+  /** The coordinator's internode endpoint (`host:port`). */
+  coordinator: string;
+  /** What ran, in Cassandra's words: `Execute CQL3 query`, `Execute CQL3 prepared query`, `Execute batch of CQL3 queries`. */
+  request: string;
+  /** When the coordinator started, µs since the epoch. */
+  startedAtUs: number;
+  /** From the start until the answer was ready, µs. */
+  durationUs: number;
+  /** Every node's steps in time order. */
+  events: TraceEvent[];
+  /** The client's address as the server saw it; the transport fills it in. */
+  client?: string;
 }
 
 export interface Prepared {

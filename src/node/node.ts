@@ -162,7 +162,7 @@ export class SibylNode {
 
       const hlc = new HybridLogicalClock({ clock, maxClockDriftMs: settings.max_clock_drift });
       const topology = gossipTopology(gossip, { dc: settings.dc, rack: settings.rack });
-      const processor = new CqlQueryProcessor({ catalog: schema, coordinator, clock, settings, log, hlc, topology });
+      const processor = new CqlQueryProcessor({ catalog: schema, coordinator, clock, settings, log, hlc, topology, endpoint: self });
       // sibyltool's view of the node needs the bound client address, known only once the server listens.
       let admin: AdminHandler | undefined;
       const server = new ProtocolServer({

@@ -45,11 +45,13 @@ export class ServerConnection {
   private readonly clusterEventTypes = new Set<ClusterEvent['type']>();
   private closed = false;
   readonly remote: string;
+  readonly clientAddress: string | undefined;
 
   constructor(private readonly opts: ConnectionOptions) {
     this.decoder = new FrameDecoder(opts.frameBytesMax, 'native_transport_max_frame_size');
     this.writer = new FrameWriter(opts.socket);
     this.remote = `${opts.socket.remoteAddress}:${opts.socket.remotePort}`;
+    this.clientAddress = opts.socket.remoteAddress;
     opts.socket.setNoDelay(true);
     opts.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     opts.socket.on('error', (err) => opts.log('info', `client ${this.remote}: ${err.message}`));

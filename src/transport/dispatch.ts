@@ -15,6 +15,8 @@ export type AdminHandler = (command: string, args: Record<string, unknown>) => P
 /** The per-connection facts a request may read or change. */
 export interface ConnectionContext {
   readonly session: Session;
+  /** The client's IP address, as a trace names it. */
+  readonly clientAddress?: string;
   /** Subscribes this connection to schema events (REGISTER). */
   registerSchemaEvents(): void;
   /** Subscribes this connection to topology and status events (REGISTER); a no-op where the server has no source of them. */
@@ -63,6 +65,7 @@ export class RequestDispatcher {
           type: req.body.type,
           consistency: req.body.consistency,
           timestampUs: timestampUs(req.body.timestamp),
+          ...(req.body.tracing ? { tracing: true } : {}),
         });
         return this.envelope(ctx, envelope);
       }
@@ -84,6 +87,10 @@ export class RequestDispatcher {
   private envelope(ctx: ConnectionContext, envelope: ResultEnvelope): Response {
     // USE changes this connection's keyspace, and only this connection's.
     if (envelope.result.kind === 'setKeyspace') ctx.session.keyspace = envelope.result.keyspace;
+    if (envelope.trace) {
+      const trace = ctx.clientAddress === undefined ? envelope.trace : { ...envelope.trace, client: ctx.clientAddress };
+      return result({ result: envelope.result, warnings: envelope.warnings, trace });
+    }
     return result({ result: envelope.result, warnings: envelope.warnings });
   }
 }
@@ -102,6 +109,7 @@ function queryOptions(body: PagingFields): QueryOptions {
     fetchSize: body.fetchSize,
     pageState: body.pageState,
     timestampUs: timestampUs(body.timestamp),
+    ...(body.tracing ? { tracing: true } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
  * prose.
  */
 import type { ConsistencyName } from '../../grammar/ast.js';
-import type { Prepared, Result, SchemaChange } from '../cql/result.js';
+import type { Prepared, Result, SchemaChange, TraceInfo } from '../cql/result.js';
 import type { BoundValue } from '../cql/processor.js';
 import type { ErrorFields } from '../util/errors.js';
 import { ProtocolError } from '../util/errors.js';
@@ -80,6 +80,8 @@ export interface PagingFields {
   pageState?: Buffer;
   /** µs since the epoch; a number (exact to 2^53) or a bigint. */
   timestamp?: number | bigint;
+  /** Trace the request: the RESULT then carries `trace`. */
+  tracing?: boolean;
 }
 export interface QueryBody extends PagingFields {
   query: string;
@@ -98,6 +100,7 @@ export interface BatchBody {
   entries: WireBatchEntry[];
   consistency: ConsistencyName;
   timestamp?: number | bigint;
+  tracing?: boolean;
 }
 export interface RegisterBody {
   events: EventType[];
@@ -136,6 +139,8 @@ export type WireResult = Result | { kind: 'prepared'; prepared: Prepared } | { k
 export interface ResultBody {
   result: WireResult;
   warnings: string[];
+  /** Present when the request asked for tracing. */
+  trace?: TraceInfo;
 }
 /** A node joined (NEW_NODE), left (REMOVED_NODE) or changed its tokens or address (MOVED_NODE); `address` is its client address 'host:port'. */
 export interface TopologyChangeEvent {
@@ -245,8 +250,8 @@ function batchBody(b: Record<string, unknown>): BatchBody {
     if (Buffer.isBuffer(e['id'])) return { id: e['id'], values };
     throw new ProtocolError('each BATCH entry needs a query (text) or an id (bytes)');
   });
-  const { consistency, timestamp } = pagingFields(b, 'BATCH');
-  return { type, entries, consistency, timestamp };
+  const { consistency, timestamp, tracing } = pagingFields(b, 'BATCH');
+  return { type, entries, consistency, timestamp, ...(tracing ? { tracing } : {}) };
 }
 
 function pagingFields(b: Record<string, unknown>, what: string): PagingFields {
@@ -266,11 +271,14 @@ function pagingFields(b: Record<string, unknown>, what: string): PagingFields {
   if (timestamp !== undefined && timestamp !== null && typeof timestamp !== 'bigint' && !Number.isSafeInteger(timestamp)) {
     throw new ProtocolError(`${what} timestamp must be an integer number of microseconds`);
   }
+  const tracing = b['tracing'];
+  if (tracing !== undefined && tracing !== null && typeof tracing !== 'boolean') throw new ProtocolError(`${what} tracing must be a boolean`);
   return {
     consistency: consistency as ConsistencyName,
     fetchSize: (fetchSize ?? undefined) as number | undefined,
     pageState: (pageState ?? undefined) as Buffer | undefined,
     timestamp: (timestamp ?? undefined) as number | bigint | undefined,
+    ...(tracing === true ? { tracing } : {}),
   };
 }
 
