@@ -1,20 +1,31 @@
 /**
  * The Sibyl driver's Client, shaped like the DataStax Node.js driver:
  * `execute`, `batch`, `eachRow`, `stream`/`iterate`, `shutdown`, and
- * 'schemaChange' events. Connections and reconnection live in host-pool.ts,
- * one connection's stream multiplexing in connection.ts.
+ * 'schemaChange', 'hostUp', 'hostDown', 'hostAdd', 'hostRemove' events.
+ *
+ * Around each request: the control connection (control-connection.ts)
+ * discovers the nodes and the ring; the query plan (load-balancing.ts) puts
+ * the partition's replicas and the local datacenter first; the retry
+ * policy (retry.ts) decides what a failure leads to; a DDL statement waits
+ * for schema agreement (schema-agreement.ts). Connections and reconnection
+ * live in host-pool.ts, one connection's stream multiplexing in
+ * connection.ts.
  */
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { ConsistencyName } from '../../grammar/ast.js';
-import { SystemClock } from '../clock/clock.js';
+import { SystemClock, type Clock } from '../clock/clock.js';
 import type { Prepared, SchemaChange } from '../cql/result.js';
-import type { BatchBody, EventBody, ResultBody, WireBatchEntry } from '../transport/protocol.js';
+import type { BatchBody, ResultBody, WireBatchEntry } from '../transport/protocol.js';
 import { Opcode } from '../transport/protocol.js';
 import { ProtocolError, UnpreparedError } from '../util/errors.js';
 import type { Connection } from './connection.js';
-import { ArgumentError, ClientShutdownError, ConnectionClosedError, NoHostAvailableError } from './errors.js';
+import { ControlConnection } from './control-connection.js';
+import { ArgumentError, ClientShutdownError, NoHostAvailableError } from './errors.js';
 import { HostPool, type Host, type HostState } from './host-pool.js';
+import { ClusterMetadata, routingKey } from './metadata.js';
+import { retryDecision } from './retry.js';
+import { waitForSchemaAgreement } from './schema-agreement.js';
 import { checkConsistency, positiveInt, resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { encodeParams, hasParams, type Params } from './params.js';
 import { ResultSet, type Row } from './result-set.js';
@@ -30,7 +41,10 @@ export interface ExecuteOptions {
   pageState?: Buffer | string;
   /** Write timestamp in µs since the epoch; the driver's monotonic generator supplies one otherwise. */
   timestamp?: number | bigint;
-  /** Safe to run twice: may be retried once on another host after a connection failure. */
+  /**
+   * Safe to run twice: may then be retried once (retry.ts). A statement not
+   * marked idempotent is never retried, since it may have been applied.
+   */
   idempotent?: boolean;
   /** eachRow only: fetch every page (default false: the first page only). */
   autoPage?: boolean;
@@ -54,9 +68,23 @@ interface Attempt<T> {
   (connection: Connection, host: Host): Promise<T>;
 }
 
+/** What the query plan and the retry policy need to know of a request. */
+interface Route {
+  idempotent: boolean;
+  consistency: ConsistencyName;
+  /** Client addresses of the partition's replicas, when the driver could compute them. */
+  replicas?: readonly string[];
+}
+
+/** How long topology and schema events are gathered before the control connection reads the cluster again. */
+const REFRESH_DELAY_MS = 100;
+
 export class Client extends EventEmitter {
   private readonly options: ResolvedOptions;
   private readonly pool: HostPool;
+  private readonly clock: Clock;
+  private readonly metadata = new ClusterMetadata();
+  private readonly control: ControlConnection;
   private readonly timestamps: MonotonicTimestampGenerator;
   private readonly types = new TypeCache();
   /**
@@ -72,14 +100,13 @@ export class Client extends EventEmitter {
   private connecting: Promise<void> | undefined;
   /** Set once connect() has succeeded: requests then skip waiting on it. */
   private ready = false;
-  private eventHost: Host | undefined;
   private shutDown = false;
 
   constructor(options: ClientOptions) {
     super();
     this.options = resolveOptions(options);
     this.currentKeyspace = this.options.keyspace;
-    const clock = options.clock ?? new SystemClock();
+    const clock = (this.clock = options.clock ?? new SystemClock());
     this.timestamps = new MonotonicTimestampGenerator(clock);
     this.pool = new HostPool(this.options.contactPoints, {
       clock,
@@ -89,9 +116,22 @@ export class Client extends EventEmitter {
       reconnectDelayMaxMs: this.options.reconnectDelayMaxMs,
       keyspace: () => this.currentKeyspace,
     });
-    this.pool.on('up', (host: Host) => this.onHostUp(host));
-    this.pool.on('down', (host: Host) => this.onHostDown(host));
-    this.pool.on('event', (event: EventBody, host: Host) => this.onEvent(event, host));
+    this.pool.on('up', (host: Host) => this.emit('hostUp', host.address));
+    this.pool.on('down', (host: Host) => this.emit('hostDown', host.address));
+    this.control = new ControlConnection({
+      pool: this.pool,
+      metadata: this.metadata,
+      clock,
+      query: (connection, cql) => this.rowsOf(connection, cql),
+      register: async (connection) => {
+        await connection.send(Opcode.REGISTER, { events: ['SCHEMA_CHANGE', 'TOPOLOGY_CHANGE', 'STATUS_CHANGE'] }, this.options.requestTimeoutMs);
+      },
+      contactPoints: this.pool.hosts.map((h) => h.address),
+      refreshDelayMs: REFRESH_DELAY_MS,
+    });
+    this.control.on('schemaChange', (change: SchemaChange) => this.emit('schemaChange', change));
+    this.control.on('hostAdd', (address: string) => this.emit('hostAdd', address));
+    this.control.on('hostRemove', (address: string) => this.emit('hostRemove', address));
   }
 
   /** The keyspace requests run in: the constructor's, then whatever USE last chose. */
@@ -99,16 +139,35 @@ export class Client extends EventEmitter {
     return this.currentKeyspace;
   }
 
-  /** `host:port` of every contact point. */
+  /** `host:port` of every known host: the contact points and every node discovered since. */
   get hosts(): string[] {
     return this.pool.hosts.map((h) => h.address);
+  }
+
+  /** The datacenter requests are coordinated in: the option, else the first contact point's; undefined before connect(). */
+  get localDataCenter(): string | undefined {
+    return this.options.localDataCenter ?? this.control.localDc;
+  }
+
+  /**
+   * The client addresses of the replicas of a partition, primary first, as
+   * the driver routes requests: `partitionKey` is the serialized key (one
+   * column's value bytes, or the composite encoding of several). Empty when
+   * the keyspace or ring is unknown.
+   */
+  replicas(keyspace: string, partitionKey: Buffer): readonly string[] {
+    return this.metadata.replicas(keyspace, partitionKey);
   }
 
   getState(): ClientState {
     return { hosts: this.pool.hosts.map((h) => h.state()) };
   }
 
-  /** Connects to every contact point; resolves once at least one is up, else NoHostAvailableError. */
+  /**
+   * Connects to every contact point, then discovers the cluster's nodes
+   * through one of them and connects to those too; resolves once at least
+   * one host is up, else rejects with NoHostAvailableError.
+   */
   connect(): Promise<void> {
     if (this.shutDown) return Promise.reject(new ClientShutdownError());
     this.connecting ??= this.connectAll().then(
@@ -133,14 +192,20 @@ export class Client extends EventEmitter {
       timestamp: this.timestampFor(options.timestamp),
     };
     const prepare = hasParams(params) || options.prepare === true;
-    const body = await this.run(options.idempotent === true, async (connection) => {
-      if (!prepare) return this.request(connection, Opcode.QUERY, { query: cql, ...common });
-      return this.withPrepared(connection, [cql], async ([prepared]) => {
-        const values = encodeParams(prepared!.params, params, this.types);
-        return this.request(connection, Opcode.EXECUTE, { id: prepared!.id, values, ...common });
-      });
-    });
-    return this.resultSet(body, consistency);
+    const route: Route = { idempotent: options.idempotent === true, consistency };
+    let body: ResultBody & { host: string };
+    if (!prepare) {
+      body = await this.run(route, (connection) => this.request(connection, Opcode.QUERY, { query: cql, ...common }));
+    } else {
+      const prepared = await this.preparedStatement(cql, consistency);
+      const values = encodeParams(prepared.params, params, this.types);
+      const routing = routingKey(prepared, values);
+      const replicas = routing ? this.metadata.replicas(routing.keyspace, routing.key) : undefined;
+      body = await this.run({ ...route, ...(replicas ? { replicas } : {}) }, (connection) =>
+        this.withPrepared(connection, [cql], ([p]) => this.request(connection, Opcode.EXECUTE, { id: p!.id, values, ...common })),
+      );
+    }
+    return this.resultSet(body, consistency, await this.afterSchemaChange(body));
   }
 
   async batch(queries: BatchQuery[], options: BatchOptions = {}): Promise<ResultSet> {
@@ -150,7 +215,7 @@ export class Client extends EventEmitter {
     const timestamp = this.timestampFor(options.timestamp);
     const type = options.logged === false ? 'UNLOGGED' : 'LOGGED';
     const toPrepare = entries.filter((e) => hasParams(e.params)).map((e) => e.query);
-    const body = await this.run(options.idempotent === true, (connection) =>
+    const body = await this.run({ idempotent: options.idempotent === true, consistency }, (connection) =>
       this.withPrepared(connection, toPrepare, async (prepared) => {
         let next = 0;
         const wireEntries = entries.map((e): WireBatchEntry => {
@@ -162,7 +227,7 @@ export class Client extends EventEmitter {
         return this.request(connection, Opcode.BATCH, batch);
       }),
     );
-    return this.resultSet(body, consistency);
+    return this.resultSet(body, consistency, true);
   }
 
   /**
@@ -177,11 +242,13 @@ export class Client extends EventEmitter {
     const body = { command, args };
     let answer: ResultBody & { host: string };
     if (options.host === undefined) {
-      answer = await this.run(false, (connection) => this.request(connection, Opcode.ADMIN, body));
+      answer = await this.run({ idempotent: false, consistency: this.options.consistency }, (connection) =>
+        this.request(connection, Opcode.ADMIN, body),
+      );
     } else {
       if (this.shutDown) throw new ClientShutdownError();
       const host = this.pool.hosts.find((h) => h.address === options.host || h.host === options.host);
-      if (!host) throw new ArgumentError(`host ${options.host} is not a contact point of this client (${this.hosts.join(', ')})`);
+      if (!host) throw new ArgumentError(`host ${options.host} is not a host this client knows (${this.hosts.join(', ')})`);
       answer = await this.request(await host.connect(), Opcode.ADMIN, body);
     }
     if (answer.result.kind !== 'admin') throw new ProtocolError(`ADMIN answered with a ${answer.result.kind} result`);
@@ -234,6 +301,7 @@ export class Client extends EventEmitter {
   /** Closes every connection and stops reconnecting; requests still in flight fail. */
   async shutdown(): Promise<void> {
     this.shutDown = true;
+    this.control.stop();
     this.pool.stop();
   }
 
@@ -242,34 +310,44 @@ export class Client extends EventEmitter {
   private async connectAll(): Promise<void> {
     const results = await Promise.allSettled(this.pool.hosts.map((h) => h.connect()));
     if (!results.some((r) => r.status === 'fulfilled')) throw this.noHostAvailable({});
+    await this.control.init();
   }
 
   /**
-   * Runs one attempt on the next live host. A connection failure moves an
-   * idempotent request to the next host, once; anything else is final.
+   * Runs one attempt after another along the query plan until one answers
+   * or the retry policy gives up: a retry goes to the same host or the
+   * next one as retry.ts decides.
    */
-  private async run<T>(idempotent: boolean, attempt: Attempt<T>): Promise<T> {
+  private async run<T>(route: Route, attempt: Attempt<T>): Promise<T> {
     if (this.shutDown) throw new ClientShutdownError();
     if (!this.ready) await this.connect();
-    let plan = this.pool.queryPlan();
+    const planOptions = { localDc: this.localDataCenter, consistency: route.consistency, ...(route.replicas ? { replicas: route.replicas } : {}) };
+    let plan = this.pool.queryPlan(planOptions);
     if (plan.length === 0) {
       // Everything is down: try each host once now rather than wait for the backoff.
       await Promise.allSettled(this.pool.hosts.map((h) => h.connect()));
-      plan = this.pool.queryPlan();
+      plan = this.pool.queryPlan(planOptions);
     }
     const errors: Record<string, Error> = {};
-    const triesMax = idempotent ? 2 : 1;
-    for (const host of plan) {
-      if (Object.keys(errors).length >= triesMax) break;
+    let retries = 0;
+    for (let i = 0; i < plan.length; ) {
+      const host = plan[i]!;
       const connection = host.connection;
-      if (!connection?.isOpen()) continue;
+      if (!connection?.isOpen()) {
+        i++;
+        continue;
+      }
       try {
         if (this.currentKeyspace !== undefined && connection.keyspace !== this.currentKeyspace) await this.useKeyspace(connection);
         return await attempt(connection, host);
       } catch (err) {
-        if (!(err instanceof ConnectionClosedError) || this.shutDown) throw err;
-        if (!idempotent) throw err;
-        errors[host.address] = err;
+        if (this.shutDown) throw err;
+        const decision = retryDecision(err, route.idempotent, retries);
+        // The caller sees the last error itself; NoHostAvailableError means the plan ran out of hosts.
+        if (decision.action === 'rethrow') throw err;
+        retries++;
+        errors[host.address] = err as Error;
+        if (!decision.sameHost) i++;
       }
     }
     throw this.noHostAvailable(errors);
@@ -289,6 +367,14 @@ export class Client extends EventEmitter {
     const keyspace = this.currentKeyspace;
     if (keyspace === undefined || connection.keyspace === keyspace) return;
     await this.request(connection, Opcode.QUERY, { query: `USE "${keyspace.replace(/"/g, '""')}"`, consistency: this.options.consistency });
+  }
+
+  /** The statement's Prepared from the cache, or prepared on the first host of a plan. */
+  private async preparedStatement(cql: string, consistency: ConsistencyName): Promise<Prepared> {
+    const done = this.preparedDone.get(this.currentKeyspace ?? '')?.get(cql);
+    if (done) return done;
+    // Preparing changes nothing a second time, so it may be retried elsewhere.
+    return this.run({ idempotent: true, consistency }, (connection) => this.prepareCached(connection, cql));
   }
 
   /** Prepares the statements (cached), runs `fn`; if the node forgot one, prepares on it again and retries once. */
@@ -347,11 +433,46 @@ export class Client extends EventEmitter {
     return { ...result, host: connection.address };
   }
 
-  private resultSet(body: ResultBody & { host: string }, consistency: ConsistencyName): ResultSet {
+  private resultSet(body: ResultBody & { host: string }, consistency: ConsistencyName, isSchemaInAgreement: boolean): ResultSet {
     if (body.result.kind === 'prepared' || body.result.kind === 'admin') {
       throw new ProtocolError(`unexpected ${body.result.kind} result`);
     }
-    return new ResultSet(body.result, { queriedHost: body.host, warnings: body.warnings ?? [], achievedConsistency: consistency }, this.types);
+    const info = { queriedHost: body.host, warnings: body.warnings ?? [], achievedConsistency: consistency, isSchemaInAgreement };
+    return new ResultSet(body.result, info, this.types);
+  }
+
+  /**
+   * After a DDL statement: waits until every live host reports the same
+   * schema version (so the next statement, on any host, sees the change)
+   * and reads the keyspaces again for routing. Resolves whether they agreed;
+   * true for anything that is not a schema change.
+   */
+  private async afterSchemaChange(body: ResultBody): Promise<boolean> {
+    if (body.result.kind !== 'schemaChange') return true;
+    const agreed =
+      this.options.maxSchemaAgreementWaitMs > 0 &&
+      (await waitForSchemaAgreement({
+        clock: this.clock,
+        hosts: () => this.pool.hosts.filter((h) => h.isUp()).map((h) => h.address),
+        versionOf: (address) => this.schemaVersionOf(address),
+        maxWaitMs: this.options.maxSchemaAgreementWaitMs,
+      }));
+    if (body.result.schemaChange.target === 'KEYSPACE') await this.control.refresh().catch(() => {});
+    return agreed;
+  }
+
+  private async schemaVersionOf(address: string): Promise<string | null> {
+    const connection = this.pool.host(address)?.connection;
+    if (!connection?.isOpen()) throw new Error(`${address} is not connected`);
+    const version = (await this.rowsOf(connection, 'SELECT schema_version FROM system.local'))?.[0]?.['schema_version'];
+    return typeof version === 'string' ? version : null;
+  }
+
+  /** Runs a query on one connection and decodes its rows; undefined when the answer is not rows. */
+  private async rowsOf(connection: Connection, cql: string): Promise<Row[] | undefined> {
+    const body = await this.request(connection, Opcode.QUERY, { query: cql, consistency: 'ONE' });
+    if (body.result.kind !== 'rows') return undefined;
+    return this.resultSet(body, 'ONE', true).rows;
   }
 
   private timestampFor(timestamp: number | bigint | undefined): number | bigint {
@@ -359,35 +480,6 @@ export class Client extends EventEmitter {
     if (typeof timestamp === 'bigint') return Number.isSafeInteger(Number(timestamp)) ? Number(timestamp) : timestamp;
     if (!Number.isSafeInteger(timestamp)) throw new ArgumentError(`timestamp must be an integer number of microseconds; got ${timestamp}`);
     return timestamp;
-  }
-
-  private onHostUp(host: Host): void {
-    this.emit('hostUp', host.address);
-    if (!this.eventHost) this.registerEvents(host);
-  }
-
-  private onHostDown(host: Host): void {
-    this.emit('hostDown', host.address);
-    if (this.eventHost !== host) return;
-    this.eventHost = undefined;
-    const next = this.pool.queryPlan()[0];
-    if (next) this.registerEvents(next);
-  }
-
-  /** One connection carries the events, so each schema change is reported once. */
-  private registerEvents(host: Host): void {
-    const connection = host.connection;
-    if (!connection) return;
-    this.eventHost = host;
-    connection.send(Opcode.REGISTER, { events: ['SCHEMA_CHANGE', 'TOPOLOGY_CHANGE', 'STATUS_CHANGE'] }, this.options.requestTimeoutMs).catch(() => {
-      // The connection failed; its 'down' picks another host.
-    });
-  }
-
-  private onEvent(event: EventBody, host: Host): void {
-    if (host !== this.eventHost || event.type !== 'SCHEMA_CHANGE') return;
-    const { type: _type, ...change } = event;
-    this.emit('schemaChange', change as SchemaChange);
   }
 }
 

@@ -1,12 +1,16 @@
 /**
- * The driver's hosts: one connection per contact point, round-robin choice
- * among the connected ones, and background reconnection with exponential
- * backoff when a connection drops or never came up.
+ * The driver's hosts: the contact points and every node discovered since,
+ * one multiplexed connection each (a connection carries up to 32767
+ * requests at once, so it is the whole pool of its host), background
+ * reconnection with exponential backoff when a connection drops or never
+ * came up, and each host's place in the query plan (load-balancing.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { Clock, Timer } from '../clock/clock.js';
+import type { ConsistencyName } from '../../grammar/ast.js';
 import type { EventBody } from '../transport/protocol.js';
 import { Connection } from './connection.js';
+import { queryPlan } from './load-balancing.js';
 
 export interface HostOptions {
   clock: Clock;
@@ -21,6 +25,11 @@ export interface HostOptions {
 export interface HostState {
   address: string;
   up: boolean;
+  /** Datacenter and rack as the cluster describes the host; null before discovery. */
+  dc: string | null;
+  rack: string | null;
+  /** The cluster said the host is down (STATUS_CHANGE) and it has not come back since. */
+  reportedDown: boolean;
   inFlight: number;
   lastError: string | null;
 }
@@ -28,6 +37,14 @@ export interface HostState {
 export class Host {
   connection: Connection | undefined;
   lastError: Error | undefined;
+  dc: string | undefined;
+  rack: string | undefined;
+  /**
+   * Set by a STATUS_CHANGE DOWN: the cluster's failure detector convicted
+   * the node, which may still hold an open connection (a hung process, a
+   * partition), so requests avoid it until an UP or a fresh connection.
+   */
+  reportedDown = false;
   private reconnectTimer: Timer | undefined;
   private delayMs: number;
   private connecting: Promise<Connection> | undefined;
@@ -46,7 +63,27 @@ export class Host {
   }
 
   isUp(): boolean {
-    return this.connection?.isOpen() ?? false;
+    return !this.reportedDown && (this.connection?.isOpen() ?? false);
+  }
+
+  /** The cluster reports this node down: requests stop going to it. */
+  reportDown(): void {
+    if (this.reportedDown) return;
+    const wasUp = this.isUp();
+    this.reportedDown = true;
+    if (wasUp) this.pool.emit('down', this);
+  }
+
+  /** The cluster reports this node up: use its connection again, or reconnect now rather than after the backoff. */
+  reportUp(): void {
+    const wasReportedDown = this.reportedDown;
+    this.reportedDown = false;
+    if (this.connection?.isOpen()) {
+      if (wasReportedDown) this.pool.emit('up', this);
+      return;
+    }
+    this.delayMs = this.opts.reconnectDelayMs;
+    this.connect().catch(() => {});
   }
 
   /** Connects now (sharing an attempt already under way). */
@@ -80,6 +117,7 @@ export class Host {
         throw new Error('the client is shut down');
       }
       this.connection = connection;
+      this.reportedDown = false;
       this.lastError = undefined;
       this.delayMs = this.opts.reconnectDelayMs;
       connection.on('event', (event: EventBody) => this.pool.emit('event', event, this));
@@ -95,9 +133,10 @@ export class Host {
 
   private onClose(connection: Connection, reason: Error): void {
     if (this.connection !== connection) return;
+    const wasUp = !this.reportedDown;
     this.connection = undefined;
     this.lastError = reason;
-    this.pool.emit('down', this);
+    if (wasUp) this.pool.emit('down', this);
     this.scheduleReconnect();
   }
 
@@ -117,6 +156,9 @@ export class Host {
     return {
       address: this.address,
       up: this.isUp(),
+      dc: this.dc ?? null,
+      rack: this.rack ?? null,
+      reportedDown: this.reportedDown,
       inFlight: this.connection?.inFlight() ?? 0,
       lastError: this.lastError ? this.lastError.message : null,
     };
@@ -126,10 +168,13 @@ export class Host {
 /** Emits 'up' (Host), 'down' (Host) and 'event' (EventBody, Host). */
 export class HostPool extends EventEmitter {
   readonly hosts: Host[];
-  private cursor = 0;
+  private rotation = 0;
   private stopped = false;
 
-  constructor(contactPoints: { host: string; port: number }[], opts: HostOptions) {
+  constructor(
+    contactPoints: { host: string; port: number }[],
+    private readonly opts: HostOptions,
+  ) {
     super();
     this.hosts = contactPoints.map((c) => new Host(c.host, c.port, this, opts));
   }
@@ -138,12 +183,42 @@ export class HostPool extends EventEmitter {
     return this.stopped;
   }
 
-  /** Live hosts in round-robin order, starting after the one used last time. */
-  queryPlan(): Host[] {
-    const up = this.hosts.filter((h) => h.isUp());
-    if (up.length === 0) return [];
-    const start = this.cursor++ % up.length;
-    return [...up.slice(start), ...up.slice(0, start)];
+  host(address: string): Host | undefined {
+    return this.hosts.find((h) => h.address === address);
+  }
+
+  /** Adds a discovered node (not connected yet); the existing host when the address is known. */
+  addHost(host: string, port: number): Host {
+    const address = `${host}:${port}`;
+    const known = this.host(address);
+    if (known) return known;
+    const added = new Host(host, port, this, this.opts);
+    this.hosts.push(added);
+    return added;
+  }
+
+  /** Forgets a node that left the cluster and closes its connection. */
+  removeHost(address: string): void {
+    const i = this.hosts.findIndex((h) => h.address === address);
+    if (i < 0) return;
+    const [host] = this.hosts.splice(i, 1);
+    host!.stop();
+  }
+
+  /**
+   * The live hosts a request tries, in order: the partition's local
+   * replicas first when known, the rest of the local datacenter round
+   * robin, then remote ones for levels that allow them.
+   */
+  queryPlan(options: { localDc?: string | undefined; consistency?: ConsistencyName; replicas?: readonly string[] } = {}): Host[] {
+    const plan = queryPlan({
+      hosts: this.hosts.map((host) => ({ address: host.address, dc: host.dc, up: host.isUp(), host })),
+      localDc: options.localDc,
+      consistency: options.consistency ?? 'ONE',
+      ...(options.replicas ? { replicas: options.replicas } : {}),
+      rotation: this.rotation++,
+    });
+    return plan.map((p) => p.host);
   }
 
   stop(): void {

@@ -7,8 +7,20 @@ import { ArgumentError } from './errors.js';
 export const DEFAULT_PORT = 9042;
 
 export interface ClientOptions {
-  /** 'host' or 'host:port' (default port 9042). One connection is kept per contact point. */
+  /**
+   * 'host' or 'host:port' (default port 9042): where the driver first
+   * connects. It then discovers every node of the cluster from them and
+   * keeps one connection per node.
+   */
   contactPoints: string[];
+  /**
+   * The datacenter whose nodes coordinate requests; other datacenters serve
+   * only levels that are not LOCAL_* and only when every local node failed.
+   * Default: the datacenter of the first contact point that answered.
+   */
+  localDataCenter?: string;
+  /** How long, at most, a DDL statement waits for every live node to report the same schema version (default 10; 0 skips the wait). */
+  maxSchemaAgreementWaitSeconds?: number;
   /** Keyspace every connection starts in; USE changes it. */
   keyspace?: string;
   /** Default consistency level (default 'ONE'). */
@@ -31,6 +43,8 @@ export interface ClientOptions {
 
 export interface ResolvedOptions {
   contactPoints: { host: string; port: number }[];
+  localDataCenter: string | undefined;
+  maxSchemaAgreementWaitMs: number;
   keyspace: string | undefined;
   consistency: ConsistencyName;
   fetchSize: number;
@@ -50,8 +64,13 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (options.keyspace !== undefined && (typeof options.keyspace !== 'string' || options.keyspace === '')) {
     throw new ArgumentError('keyspace must be a non-empty string');
   }
+  if (options.localDataCenter !== undefined && (typeof options.localDataCenter !== 'string' || options.localDataCenter === '')) {
+    throw new ArgumentError('localDataCenter must be a non-empty string');
+  }
   return {
     contactPoints: contactPoints.map(parseContactPoint),
+    localDataCenter: options.localDataCenter,
+    maxSchemaAgreementWaitMs: 1000 * nonNegativeInt(options.maxSchemaAgreementWaitSeconds, 10, 'maxSchemaAgreementWaitSeconds'),
     keyspace: options.keyspace,
     consistency: checkConsistency(options.consistency ?? 'ONE', 'consistency'),
     fetchSize: positiveInt(options.fetchSize, 5000, 'fetchSize'),

@@ -21,6 +21,12 @@ export interface ExecutionInfo {
   warnings: string[];
   /** The consistency level the request was sent with. */
   achievedConsistency: string;
+  /**
+   * False when a DDL statement's change had not reached every live node
+   * within maxSchemaAgreementWaitSeconds (or a node could not say); true
+   * otherwise.
+   */
+  isSchemaInAgreement: boolean;
 }
 
 export class ResultSet implements Iterable<Row> {

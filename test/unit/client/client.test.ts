@@ -8,7 +8,7 @@ import {
   type Row,
   type SchemaChange,
 } from '../../../src/client/index.js';
-import { eventually, int, startServer, type TestServer } from './harness.js';
+import { eventually, int, startServer, userCalls, type TestServer } from './harness.js';
 
 describe('Client', () => {
   let s: TestServer;
@@ -28,7 +28,7 @@ describe('Client', () => {
     const rs = await client.execute('echo hello');
     expect(rs.rows).to.deep.equal([{ word: 'hello' }]);
     expect(rs.columns).to.deep.equal([{ name: 'word', type: 'text' }]);
-    expect(rs.info).to.deep.equal({ queriedHost: s.address, warnings: ['echoed'], achievedConsistency: 'ONE' });
+    expect(rs.info).to.deep.equal({ queriedHost: s.address, warnings: ['echoed'], achievedConsistency: 'ONE', isSchemaInAgreement: true });
     expect(rs.rowLength).to.equal(1);
     expect(rs.first()).to.deep.equal({ word: 'hello' });
     expect([...rs]).to.deep.equal([{ word: 'hello' }]);
@@ -48,7 +48,7 @@ describe('Client', () => {
     await client.execute('options', [], { consistency: 'QUORUM', fetchSize: 7 });
     await client.execute('options');
     await client.execute('options', null, { timestamp: 42n });
-    const opts = s.processor.calls.map((c) => c.options as { consistency: string; fetchSize: number; timestampUs: number });
+    const opts = userCalls(s.processor).map((c) => c.options as { consistency: string; fetchSize: number; timestampUs: number });
     expect(opts.map((o) => [o.consistency, o.fetchSize])).to.deep.equal([['QUORUM', 7], ['ONE', 5000], ['ONE', 5000]]);
     expect(opts[1]!.timestampUs).to.be.greaterThan(opts[0]!.timestampUs);
     expect(opts[0]!.timestampUs).to.be.within(Date.now() * 1000 - 60e6, Date.now() * 1000 + 60e6);
@@ -122,7 +122,7 @@ describe('Client', () => {
     s.processor.forget.add(id);
     const rs = await client.execute('bound :a:int', [2]);
     expect(rs.rows).to.deep.equal([{ p0: int(2) }]);
-    expect(s.processor.calls.map((c) => c.op)).to.deep.equal(['prepare', 'execute', 'execute', 'prepare', 'execute']);
+    expect(userCalls(s.processor).map((c) => c.op)).to.deep.equal(['prepare', 'execute', 'execute', 'prepare', 'execute']);
   });
 
   it('sends batches as LOGGED by default, preparing only entries with params', async () => {
@@ -182,7 +182,9 @@ describe('Client', () => {
       expect((err as Error).message).to.equal(`The host ${s.address} did not reply before timeout 50 ms`);
       s.processor.release('late');
       expect((await quick.execute('echo after')).rows).to.deep.equal([{ word: 'after' }]);
-      expect(quick.getState().hosts).to.deep.equal([{ address: s.address, up: true, inFlight: 0, lastError: null }]);
+      expect(quick.getState().hosts).to.deep.equal([
+        { address: s.address, up: true, dc: null, rack: null, reportedDown: false, inFlight: 0, lastError: null },
+      ]);
     } finally {
       await quick.shutdown();
     }

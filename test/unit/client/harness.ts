@@ -17,6 +17,15 @@ export async function startServer(port = 0): Promise<TestServer> {
   return { processor, server, port: bound.port, address: `127.0.0.1:${bound.port}` };
 }
 
+/**
+ * The calls a test's own requests made: the driver also reads the cluster's
+ * description (system.local, system.peers, system_schema.keyspaces) through
+ * its control connection, which a fake server answers with no rows.
+ */
+export function userCalls(processor: FakeProcessor): FakeProcessor['calls'] {
+  return processor.calls.filter((c) => !(c.op === 'query' && /\bFROM system(_schema)?\./.test(c.cql ?? '')));
+}
+
 export const int = (n: number) => {
   const b = Buffer.alloc(4);
   b.writeInt32BE(n);
