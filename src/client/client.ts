@@ -48,6 +48,8 @@ export interface ExecuteOptions {
   idempotent?: boolean;
   /** eachRow only: fetch every page (default false: the first page only). */
   autoPage?: boolean;
+  /** Trace the request on every node it touches; the trace arrives as `result.info.trace`. */
+  traceQuery?: boolean;
 }
 
 export interface BatchOptions {
@@ -56,6 +58,8 @@ export interface BatchOptions {
   consistency?: ConsistencyName;
   timestamp?: number | bigint;
   idempotent?: boolean;
+  /** Trace the batch; the trace arrives as `result.info.trace`. */
+  traceQuery?: boolean;
 }
 
 export type BatchQuery = string | { query: string; params?: Params };
@@ -190,6 +194,7 @@ export class Client extends EventEmitter {
       fetchSize: positiveInt(options.fetchSize, this.options.fetchSize, 'fetchSize'),
       pageState: pageStateBytes(options.pageState),
       timestamp: this.timestampFor(options.timestamp),
+      ...(options.traceQuery === true ? { tracing: true } : {}),
     };
     const prepare = hasParams(params) || options.prepare === true;
     const route: Route = { idempotent: options.idempotent === true, consistency };
@@ -223,7 +228,7 @@ export class Client extends EventEmitter {
           const p = prepared[next++]!;
           return { id: p.id, values: encodeParams(p.params, e.params, this.types) };
         });
-        const batch: BatchBody = { type, entries: wireEntries, consistency, timestamp };
+        const batch: BatchBody = { type, entries: wireEntries, consistency, timestamp, ...(options.traceQuery === true ? { tracing: true } : {}) };
         return this.request(connection, Opcode.BATCH, batch);
       }),
     );
@@ -437,7 +442,7 @@ export class Client extends EventEmitter {
     if (body.result.kind === 'prepared' || body.result.kind === 'admin') {
       throw new ProtocolError(`unexpected ${body.result.kind} result`);
     }
-    const info = { queriedHost: body.host, warnings: body.warnings ?? [], achievedConsistency: consistency, isSchemaInAgreement };
+    const info = { queriedHost: body.host, warnings: body.warnings ?? [], achievedConsistency: consistency, isSchemaInAgreement, ...(body.trace ? { trace: body.trace } : {}) };
     return new ResultSet(body.result, info, this.types);
   }
 

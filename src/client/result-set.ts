@@ -2,7 +2,7 @@
  * What `execute` resolves to: decoded rows, column metadata, the page state
  * for the next page, and where and how the query ran.
  */
-import type { ColumnSpec, Result } from '../cql/result.js';
+import type { ColumnSpec, Result, TraceInfo } from '../cql/result.js';
 import type { TypeCache } from './values.js';
 import { fromBytes } from './values.js';
 
@@ -21,6 +21,8 @@ export interface ExecutionInfo {
   warnings: string[];
   /** The consistency level the request was sent with. */
   achievedConsistency: string;
+  /** The request's trace, when it was sent with `traceQuery`. */
+  trace?: TraceInfo;
   /**
    * False when a DDL statement's change had not reached every live node
    * within maxSchemaAgreementWaitSeconds (or a node could not say); true
