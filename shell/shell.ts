@@ -7,12 +7,14 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Client, ConsistencyName, ResultSet } from '../src/client/index.js';
+import type { TraceInfo } from '../src/cql/result.js';
 import { parseTypeName, type CqlType } from '../src/schema/cql-type.js';
 import { ReportedError, runShellCommand } from './commands.js';
 import { errorLines } from './error-format.js';
 import { ANSI, formatValue } from './format-value.js';
 import { isShellCommand, StatementSplitter, type Statement } from './splitter.js';
 import { tableLines, verticalLines } from './table-output.js';
+import { traceLines } from './trace-output.js';
 
 export interface ShellIo {
   /** Writes text to standard output as is. */
@@ -140,7 +142,11 @@ export class Shell {
   /** Sends one CQL statement and prints its result the way cqlsh does. */
   async execute(cql: string): Promise<void> {
     const fetchSize = this.paging ? this.pageSize : UNPAGED_FETCH_SIZE;
-    let rs = await this.client.execute(cql, null, { consistency: this.consistency, fetchSize });
+    // Each page is its own request, so with TRACING ON each brings its own trace, printed in order as cqlsh does.
+    const traces: TraceInfo[] = [];
+    const options = { consistency: this.consistency, fetchSize, ...(this.tracing ? { traceQuery: true } : {}) };
+    let rs = await this.client.execute(cql, null, options);
+    if (rs.info.trace) traces.push(rs.info.trace);
     if (rs.columns.length > 0) {
       this.writeResult('');
       let rows = 0;
@@ -155,13 +161,16 @@ export class Shell {
           break;
         }
         if (this.interactive && this.paging && !this.capture && this.io.more) await this.io.more();
-        rs = await this.client.execute(cql, null, { consistency: this.consistency, fetchSize, pageState: rs.pageState });
+        rs = await this.client.execute(cql, null, { ...options, pageState: rs.pageState });
+        if (rs.info.trace) traces.push(rs.info.trace);
         first = false;
       }
       this.writeResult(`(${rows} rows)`);
     }
     this.printWarnings(rs.info.warnings);
-    if (this.tracing) this.print('Tracing is not available from this node yet');
+    for (const trace of traces) {
+      for (const line of traceLines(trace, { colour: this.colour, interactive: this.interactive })) this.writeResult(line);
+    }
   }
 
   private printPage(rs: ResultSet, header: boolean, rowOffset: number): void {
