@@ -71,6 +71,12 @@ function coerce(name: keyof Settings, raw: unknown, source: string): unknown {
     }
     return n;
   }
+  if (typeof expected === 'boolean') {
+    // YAML gives true/false; a flag or an environment gives the words.
+    if (raw === true || raw === 'true') return true;
+    if (raw === false || raw === 'false') return false;
+    throw new ConfigError(`setting '${name}' in ${source} must be true or false, got ${JSON.stringify(raw)}`);
+  }
   if (Array.isArray(expected)) {
     // A list setting (seeds) takes a YAML list or, as cassandra.yaml's seed_provider does, one comma-separated string.
     const items = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s !== '') : raw;

@@ -60,8 +60,10 @@ export interface StorageEngine {
   getMeta(key: string): Promise<Buffer | undefined>;
   putMeta(key: string, value: Buffer): Promise<void>;
   deleteMeta(key: string): Promise<void>;
-  /** Meta entries whose key starts with `prefix`, in key order. */
-  listMeta(prefix: string): Promise<[string, Buffer][]>;
+  /** Meta entries whose key starts with `prefix`, in key order; at most `limit` of them when given. */
+  listMeta(prefix: string, limit?: number): Promise<[string, Buffer][]>;
+  /** Puts and deletes meta entries atomically and durably, as one write (hints store and remove in bulk). */
+  batchMeta(puts: readonly [string, Buffer][], deletes: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -414,12 +416,21 @@ export class LevelEngine implements StorageEngine {
     await this.level.del(metaKey(key), { sync: true });
   }
 
-  async listMeta(prefix: string): Promise<[string, Buffer][]> {
+  async listMeta(prefix: string, limit?: number): Promise<[string, Buffer][]> {
     const start = metaKey(prefix);
-    const entries = await this.collectRanges([{ gte: start, lt: Buffer.concat([start, Buffer.from([0xff])]) }]);
+    const range = { gte: start, lt: Buffer.concat([start, Buffer.from([0xff])]) };
+    const entries = limit === undefined ? await this.collectRanges([range]) : await this.level.iterator({ ...range, limit }).all();
     return entries
       .map(([k, v]): [string, Buffer] => [k.subarray(1).toString('utf8'), v])
       .filter(([k]) => k.startsWith(prefix));
+  }
+
+  async batchMeta(puts: readonly [string, Buffer][], deletes: readonly string[]): Promise<void> {
+    if (puts.length === 0 && deletes.length === 0) return;
+    const batch = this.level.batch();
+    for (const [key, value] of puts) batch.put(metaKey(key), value);
+    for (const key of deletes) batch.del(metaKey(key));
+    await batch.write({ sync: true });
   }
 
   async close(): Promise<void> {

@@ -133,10 +133,16 @@ export class MemoryEngine implements StorageEngine {
     this.meta.delete(key);
   }
 
-  async listMeta(prefix: string): Promise<[string, Buffer][]> {
-    return [...this.meta.entries()]
+  async listMeta(prefix: string, limit?: number): Promise<[string, Buffer][]> {
+    const all = [...this.meta.entries()]
       .filter(([k]) => k.startsWith(prefix))
       .sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
+    return limit === undefined ? all : all.slice(0, limit);
+  }
+
+  async batchMeta(puts: readonly [string, Buffer][], deletes: readonly string[]): Promise<void> {
+    for (const [key, value] of puts) this.meta.set(key, Buffer.from(value));
+    for (const key of deletes) this.meta.delete(key);
   }
 
   async close(): Promise<void> {

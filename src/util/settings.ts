@@ -77,6 +77,16 @@ export interface Settings {
   dc: string;
   /** This node's rack within its datacenter: replicas of a range go to distinct racks where possible. */
   rack: string;
+  /** Whether this node stores hints for replicas that miss a write, and replays them (`sibyltool enablehandoff`/`disablehandoff` switch it at run time). */
+  hinted_handoff_enabled: boolean;
+  /** Milliseconds a target may be down and still be hinted; past it, writes it misses are left to repair (Cassandra's 3 hours). */
+  max_hint_window: number;
+  /** Bytes of hints this node keeps for one target; a hint past it is dropped and the target's ranges need repair. */
+  max_hints_size_per_host: number;
+  /** KiB per second of hints replayed to one target (cassandra.yaml's hinted_handoff_throttle_in_kb). */
+  hinted_handoff_throttle: number;
+  /** Milliseconds between checks for live targets that still have hints (Cassandra's hints dispatch period). */
+  hints_replay_interval: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -115,4 +125,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   dc: 'datacenter1',
   rack: 'rack1',
   phi_convict_threshold: 8,
+  hinted_handoff_enabled: true,
+  max_hint_window: 3 * 60 * 60 * 1000,
+  max_hints_size_per_host: 128 * 1024 * 1024,
+  hinted_handoff_throttle: 1024,
+  hints_replay_interval: 10_000,
 });

@@ -215,6 +215,28 @@ for (const factory of ENGINES) {
       expect(await ut.engine.getMeta('host_id')).to.deep.equal(Buffer.from('h'));
     });
 
+    it('puts and deletes meta entries in one batch and lists a prefix up to a limit in key order', async () => {
+      await ut.engine.putMeta('hints/a/3', Buffer.from('gone'));
+      await ut.engine.batchMeta(
+        [
+          ['hints/a/2', Buffer.from('two')],
+          ['hints/a/1', Buffer.from('one')],
+          ['hints/b/1', Buffer.from('other')],
+        ],
+        ['hints/a/3'],
+      );
+      expect(await ut.engine.listMeta('hints/a/')).to.deep.equal([
+        ['hints/a/1', Buffer.from('one')],
+        ['hints/a/2', Buffer.from('two')],
+      ]);
+      expect(await ut.engine.listMeta('hints/', 2)).to.deep.equal([
+        ['hints/a/1', Buffer.from('one')],
+        ['hints/a/2', Buffer.from('two')],
+      ]);
+      await ut.engine.batchMeta([], ['hints/a/1', 'hints/b/1']);
+      expect(await ut.engine.listMeta('hints/')).to.deep.equal([['hints/a/2', Buffer.from('two')]]);
+    });
+
     it('keeps data across a reopen', async () => {
       await ut.engine.apply([partition(1, { rows: [row(ck(1, 'a'), { cells: [{ column: 'v', cell: live('kept', 1) }] })] })]);
       await ut.engine.putMeta('m', Buffer.from('x'));

@@ -1,0 +1,269 @@
+/**
+ * Hinted handoff: the roles of src/hints/.
+ *
+ * - hint-store.ts keeps hints durably per target host id, bounded in bytes.
+ * - throttle.ts is the replay rate's arithmetic.
+ * - hinted-handoff.ts (this file) decides whether a missed write is hinted
+ *   (handoff enabled, target down for less than max_hint_window, room left
+ *   under max_hints_size_per_host), counts what is dropped, and replays a
+ *   target's hints when gossip sees it up and every hints_replay_interval
+ *   while hints remain for a live target, oldest first, throttled, deleting
+ *   each page once the target acknowledged it.
+ * - hint-handler.ts is the target's side: HINT applied through the engine.
+ *
+ * A hint carries the mutation as the coordinator built it, original
+ * timestamps included, so replaying one twice (a lost acknowledgement) is
+ * harmless: reconcile keeps one winner. A client write never fails because a
+ * hint could not be stored: offer() answers false and the write path goes on.
+ */
+import type { Clock, Timer } from '../clock/clock.js';
+import type { EndpointId, HintRequest } from '../net/payloads.js';
+import type { Partition } from '../storage/model.js';
+import type { Logger } from '../util/log.js';
+import type { Settings } from '../util/settings.js';
+import type { HintStore, StoredHint, TargetHints } from './hint-store.js';
+import { replayChunkBytes, throttleDelayMs } from './throttle.js';
+
+/** What hinted handoff needs of membership (gossip, in a node). */
+export interface HintMembership {
+  hostIdOf(endpoint: EndpointId): string | undefined;
+  endpointOf(hostId: string): EndpointId | undefined;
+  isAlive(endpoint: EndpointId): boolean;
+  onAlive(fn: (endpoint: EndpointId) => void): () => void;
+  onDead(fn: (endpoint: EndpointId) => void): () => void;
+}
+
+/** Delivers one page of hints to a target; resolves on its acknowledgement. */
+export type HintSender = (endpoint: EndpointId, request: HintRequest) => Promise<void>;
+
+export interface HintedHandoffOptions {
+  store: HintStore;
+  settings: Settings;
+  clock: Clock;
+  log: Logger;
+  membership: HintMembership;
+  send: HintSender;
+  /** This node's endpoint: it never hints itself. */
+  self: EndpointId;
+}
+
+/** Hints read from the store per replay step. */
+const REPLAY_PAGE_HINTS = 256;
+/** Bytes of hints one HINT message carries at most, whatever the throttle. */
+const REPLAY_MESSAGE_BYTES_MAX = 1024 * 1024;
+
+export interface HandoffStats {
+  stored: number;
+  dropped: number;
+  replayed: number;
+  replayFailures: number;
+}
+
+/** One target with pending hints, as `listpendinghints` shows it. */
+export interface PendingHints extends TargetHints {
+  /** The target's current endpoint, when gossip knows it. */
+  endpoint: EndpointId | undefined;
+}
+
+export class HintedHandoff {
+  private enabled: boolean;
+  private readonly downSinceMs = new Map<EndpointId, number>();
+  private readonly replaying = new Map<string, Promise<void>>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private timer: Timer | undefined;
+  private stopped = false;
+  private readonly counters: HandoffStats = { stored: 0, dropped: 0, replayed: 0, replayFailures: 0 };
+
+  constructor(private readonly options: HintedHandoffOptions) {
+    this.enabled = options.settings.hinted_handoff_enabled;
+  }
+
+  /** Loads the store, then replays on every target's return and on a timer. */
+  async start(): Promise<void> {
+    await this.options.store.load();
+    const { membership, clock, settings } = this.options;
+    this.unsubscribe.push(
+      membership.onDead((ep) => {
+        if (!this.downSinceMs.has(ep)) this.downSinceMs.set(ep, clock.nowMs());
+      }),
+      membership.onAlive((ep) => {
+        this.downSinceMs.delete(ep);
+        this.replayEndpoint(ep);
+      }),
+    );
+    this.timer = clock.setInterval(() => this.replayAll(), settings.hints_replay_interval);
+    this.timer.unref();
+  }
+
+  /** Stops replaying (a page in flight finishes) and storing. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timer?.cancel();
+    for (const off of this.unsubscribe.splice(0)) off();
+    await Promise.allSettled([...this.replaying.values()]);
+  }
+
+  isEnabled(): boolean {
+    return this.enabled;
+  }
+
+  /** `enablehandoff` / `disablehandoff`: whether new hints are stored. Replay of stored hints goes on either way. */
+  setEnabled(enabled: boolean): void {
+    this.enabled = enabled;
+  }
+
+  /**
+   * The coordinator's HintSink: stores a hint for a replica that missed a
+   * write, resolving true once it is durable. False, never an error, when the
+   * hint is not stored: handoff disabled, the target down past
+   * max_hint_window, its hints full, or storage failing; the last three
+   * count as dropped, and the target's ranges need repair.
+   */
+  readonly offer = async (target: EndpointId, partition: Partition): Promise<boolean> => {
+    const { membership, settings, clock, store, log } = this.options;
+    if (!this.enabled || this.stopped || target === this.options.self) return false;
+    const hostId = membership.hostIdOf(target);
+    if (hostId === undefined) return false;
+    const nowMs = clock.nowMs();
+    if (!membership.isAlive(target)) {
+      // A target already down when this node started is first seen down now; its window starts here.
+      const since = this.downSinceMs.get(target) ?? nowMs;
+      this.downSinceMs.set(target, since);
+      if (nowMs - since > settings.max_hint_window) return this.drop(hostId, `${target} has been down longer than max_hint_window (${settings.max_hint_window} ms)`);
+    }
+    try {
+      if (await store.append(hostId, partition, clock.nowUs(), settings.max_hints_size_per_host)) {
+        this.counters.stored++;
+        return true;
+      }
+      return this.drop(hostId, `hints for ${target} reached max_hints_size_per_host (${settings.max_hints_size_per_host} bytes)`);
+    } catch (err) {
+      log.warn(`storing a hint for ${target} failed: ${(err as Error).message}`);
+      return this.drop(hostId, 'hint storage failed');
+    }
+  };
+
+  /** Pending hints per target, with the target's current endpoint. */
+  pending(): PendingHints[] {
+    return this.options.store.targets().map((t) => ({ ...t, endpoint: this.options.membership.endpointOf(t.hostId) }));
+  }
+
+  /** Dropped hints per target host id since the last repair cleared them. */
+  droppedByTarget(): Map<string, number> {
+    return this.options.store.droppedByTarget();
+  }
+
+  stats(): HandoffStats {
+    return { ...this.counters };
+  }
+
+  /**
+   * `truncatehints [host]`: deletes the pending hints of one target (an
+   * endpoint or a host id) or of all. The writes they carried are lost to
+   * that target, so they count as dropped: its ranges need repair.
+   */
+  async truncate(target?: string): Promise<number> {
+    const store = this.options.store;
+    const hostIds = target === undefined ? store.targets().map((t) => t.hostId) : [this.resolveHostId(target)];
+    let removed = 0;
+    for (const hostId of hostIds) {
+      const n = await store.truncate(hostId);
+      if (n > 0) await store.recordDropped(hostId, n);
+      removed += n;
+    }
+    return removed;
+  }
+
+  /** Starts a replay to every live target holding hints (the periodic check). */
+  replayAll(): void {
+    for (const t of this.options.store.targets()) {
+      const endpoint = this.options.membership.endpointOf(t.hostId);
+      if (endpoint && this.options.membership.isAlive(endpoint)) this.replayEndpoint(endpoint);
+    }
+  }
+
+  /** Replays the endpoint's hints unless a replay to it is already running; resolves when that replay ends. */
+  replayEndpoint(endpoint: EndpointId): Promise<void> {
+    const hostId = this.options.membership.hostIdOf(endpoint);
+    if (hostId === undefined || this.stopped) return Promise.resolve();
+    let running = this.replaying.get(hostId);
+    if (!running) {
+      if (!this.options.store.totalsOf(hostId)) return Promise.resolve();
+      running = this.replay(endpoint, hostId).finally(() => this.replaying.delete(hostId));
+      this.replaying.set(hostId, running);
+    }
+    return running;
+  }
+
+  /**
+   * Sends the target's hints oldest first in messages of a throttle-sized
+   * chunk, deleting each chunk once acknowledged. A failure ends the round
+   * and keeps the undelivered hints for the next one.
+   */
+  private async replay(endpoint: EndpointId, hostId: string): Promise<void> {
+    const { store, settings, clock, log, membership, send } = this.options;
+    const startedMs = clock.nowMs();
+    const chunkBytes = replayChunkBytes(settings.hinted_handoff_throttle, REPLAY_MESSAGE_BYTES_MAX);
+    let sentBytes = 0;
+    let delivered = 0;
+    while (!this.stopped && membership.isAlive(endpoint)) {
+      const page = await store.page(hostId, REPLAY_PAGE_HINTS);
+      if (page.length === 0) break;
+      for (const chunk of chunksOf(page, chunkBytes)) {
+        if (this.stopped || !membership.isAlive(endpoint)) return;
+        try {
+          await send(endpoint, { targetHostId: hostId, partitions: chunk.map((h) => h.partition) });
+        } catch (err) {
+          this.counters.replayFailures++;
+          log.info(`Hint replay to ${endpoint} paused after ${delivered} hints: ${(err as Error).message}`);
+          return;
+        }
+        await store.remove(chunk);
+        delivered += chunk.length;
+        this.counters.replayed += chunk.length;
+        sentBytes += chunk.reduce((n, h) => n + h.bytes, 0);
+        const waitMs = throttleDelayMs(sentBytes, clock.nowMs() - startedMs, settings.hinted_handoff_throttle);
+        if (waitMs > 0) await sleep(clock, waitMs);
+      }
+    }
+    if (delivered > 0) log.info(`Finished hinted handoff of ${delivered} hints to ${endpoint}`);
+  }
+
+  private resolveHostId(target: string): string {
+    const byEndpoint = this.options.membership.hostIdOf(target) ?? this.options.membership.hostIdOf(withDefaultPort(target, this.options.settings.storage_port));
+    return byEndpoint ?? target;
+  }
+
+  private async drop(hostId: string, reason: string): Promise<false> {
+    this.counters.dropped++;
+    this.options.log.debug(`Dropping a hint: ${reason}`);
+    await this.options.store.recordDropped(hostId).catch((err: unknown) => this.options.log.warn(`recording a dropped hint failed: ${String(err)}`));
+    return false;
+  }
+}
+
+/** Consecutive hints grouped so each group stays within `bytesMax` (a single larger hint goes alone). */
+export function chunksOf(hints: readonly StoredHint[], bytesMax: number): StoredHint[][] {
+  const chunks: StoredHint[][] = [];
+  let current: StoredHint[] = [];
+  let bytes = 0;
+  for (const h of hints) {
+    if (current.length > 0 && bytes + h.bytes > bytesMax) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(h);
+    bytes += h.bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function withDefaultPort(host: string, port: number): string {
+  return host.includes(':') ? host : `${host}:${port}`;
+}
+
+function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+}
