@@ -75,6 +75,7 @@ export class ClusterCoordinator implements Coordinator {
       log: options.log,
       replicas: new ReplicaClient(options.self, options.messaging, options.engine),
       onHint: options.onHint,
+      readRepair: this.metrics.readRepair,
     };
   }
 

@@ -10,6 +10,7 @@ import type { TokenRing } from '../ring/token-ring.js';
 import type { Partition } from '../storage/model.js';
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
+import type { ReadRepairCounters } from './metrics.js';
 import type { ReplicaState } from './read-core.js';
 import type { ReplicaClient } from './replica-client.js';
 
@@ -32,6 +33,8 @@ export interface CoordinatorContext {
   log: Logger;
   replicas: ReplicaClient;
   onHint: HintSink | undefined;
+  /** Read repair counts for netstats; absent in contexts that do not report them. */
+  readRepair?: ReadRepairCounters;
 }
 
 /** The coordinator's view of some replicas: this node always counts as alive. */

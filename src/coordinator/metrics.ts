@@ -61,10 +61,22 @@ export class LatencyRecorder {
   }
 }
 
+/**
+ * Read repair as `sibyltool netstats` shows it: reads whose replicas
+ * disagreed (a digest mismatch, or a range scan's answers differing), and
+ * of those the ones that wrote the merged data back to stale replicas and
+ * waited for it (every repair here is blocking; none runs in the background).
+ */
+export class ReadRepairCounters {
+  attempted = 0;
+  mismatchBlocking = 0;
+}
+
 export class CoordinatorMetrics {
   readonly read = new LatencyRecorder();
   readonly write = new LatencyRecorder();
   readonly range = new LatencyRecorder();
+  readonly readRepair = new ReadRepairCounters();
 
   snapshot(): Record<ProxyOperation, LatencySnapshot> {
     return { read: this.read.snapshot(), write: this.write.snapshot(), range: this.range.snapshot() };

@@ -177,6 +177,7 @@ async function repairRange(
     if (lacking.length > 0) missing.set(endpoint, lacking);
   }
   if (missing.size === 0) return;
+  if (ctx.readRepair) ctx.readRepair.attempted++;
   trace?.event(`Range mismatch: ${[...missing.keys()].map((e) => `/${e}`).join(', ')} lacked or held older data`);
   await repairBlocking(ctx, level, contacts.length, [...answers.keys()], [...missing.keys()], result, readRepair, (e) => missing.get(e)!, trace);
 }

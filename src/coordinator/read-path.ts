@@ -83,6 +83,7 @@ export async function readPartition(
 
   // Round two, on a digest mismatch: full data from the replicas that sent digests.
   if (typeof action === 'object' && 'digestMismatch' in action) {
+    if (ctx.readRepair) ctx.readRepair.attempted++;
     const wanted = new Set(action.digestMismatch);
     const second = new Rendezvous<ReadAction<Partition | null>>(ctx.clock, timeoutMs, (timedOut) => {
       if (timedOut || wanted.size === 0) {
@@ -144,6 +145,7 @@ export async function repairBlocking(
     trace.event(plan.stale.length === 0 ? `Read repair off (read_repair NONE): not repairing ${names}` : `Read repair: sending the merged data to ${names}, waiting for ${plan.acksNeeded} acks`);
   }
   if (plan.stale.length === 0) return;
+  if (ctx.readRepair) ctx.readRepair.mismatchBlocking++;
   const timeoutMs = ctx.settings.write_request_timeout;
   let acks = 0;
   const done = new Rendezvous<void>(ctx.clock, timeoutMs, (timedOut) => {

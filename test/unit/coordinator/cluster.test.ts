@@ -96,6 +96,20 @@ describe('ClusterCoordinator on three in-process nodes', function () {
     expect(valueOf(await cluster.node(2).engine.read(readOf(7)))).to.equal('old');
   });
 
+  it('counts read repair attempts and blocking mismatches, and none when digests match', async () => {
+    cluster = await TestCluster.start(THREE_NODES);
+    const coordinator = cluster.node(0).coordinator;
+    await coordinator.write(KS3, [cellPartition(7, 'same', 10)], 'ALL', 'SIMPLE');
+    await coordinator.read(KS3, LAYOUT, [readOf(7)], 'QUORUM');
+    expect(coordinator.metrics.readRepair).to.deep.include({ attempted: 0, mismatchBlocking: 0 });
+    await cluster.node(1).engine.apply([cellPartition(7, 'new', 20)]);
+    await coordinator.read(KS3, LAYOUT, [readOf(7)], 'QUORUM');
+    expect(coordinator.metrics.readRepair).to.deep.include({ attempted: 1, mismatchBlocking: 1 });
+    // Repaired: the next read's digests match.
+    await coordinator.read(KS3, LAYOUT, [readOf(7)], 'QUORUM');
+    expect(coordinator.metrics.readRepair).to.deep.include({ attempted: 1, mismatchBlocking: 1 });
+  });
+
   it('reads at ONE from the coordinator itself when it is a replica, without repair', async () => {
     cluster = await TestCluster.start(THREE_NODES);
     await cluster.node(1).engine.apply([cellPartition(7, 'only-on-1', 20)]);
