@@ -78,6 +78,8 @@ interface Route {
   consistency: ConsistencyName;
   /** Client addresses of the partition's replicas, when the driver could compute them. */
   replicas?: readonly string[];
+  /** Only these hosts may serve the request. */
+  only?: (host: Host) => boolean;
 }
 
 /** How long topology and schema events are gathered before the control connection reads the cluster again. */
@@ -131,6 +133,7 @@ export class Client extends EventEmitter {
         await connection.send(Opcode.REGISTER, { events: ['SCHEMA_CHANGE', 'TOPOLOGY_CHANGE', 'STATUS_CHANGE'] }, this.options.requestTimeoutMs);
       },
       contactPoints: this.pool.hosts.map((h) => h.address),
+      discoverNodes: this.options.discoverNodes,
       refreshDelayMs: REFRESH_DELAY_MS,
     });
     this.control.on('schemaChange', (change: SchemaChange) => this.emit('schemaChange', change));
@@ -237,9 +240,10 @@ export class Client extends EventEmitter {
 
   /**
    * Runs one sibyltool command on a node and returns its plain-data answer:
-   * on `options.host` ('host:port' or a contact point's host) when given,
-   * else on the next live host. Never retried, since a command may change the
-   * node's state (fault rules, hints).
+   * on `options.host` ('host:port' or a known host's name) when given,
+   * else on the next live contact point, so sibyltool's -h names the node
+   * that answers. Never retried, since a command may change the node's
+   * state (fault rules, hints).
    */
   async admin(command: string, args: Record<string, unknown> = {}, options: { host?: string } = {}): Promise<unknown> {
     if (typeof command !== 'string' || command === '') throw new ArgumentError('the admin command must be a non-empty string');
@@ -247,7 +251,9 @@ export class Client extends EventEmitter {
     const body = { command, args };
     let answer: ResultBody & { host: string };
     if (options.host === undefined) {
-      answer = await this.run({ idempotent: false, consistency: this.options.consistency }, (connection) =>
+      const contactPoints = new Set(this.options.contactPoints.map((c) => `${c.host}:${c.port}`));
+      const route: Route = { idempotent: false, consistency: this.options.consistency, only: (h) => contactPoints.has(h.address) };
+      answer = await this.run(route, (connection) =>
         this.request(connection, Opcode.ADMIN, body),
       );
     } else {
@@ -327,11 +333,12 @@ export class Client extends EventEmitter {
     if (this.shutDown) throw new ClientShutdownError();
     if (!this.ready) await this.connect();
     const planOptions = { localDc: this.localDataCenter, consistency: route.consistency, ...(route.replicas ? { replicas: route.replicas } : {}) };
-    let plan = this.pool.queryPlan(planOptions);
+    const planFor = () => this.pool.queryPlan(planOptions).filter((h) => route.only?.(h) ?? true);
+    let plan = planFor();
     if (plan.length === 0) {
       // Everything is down: try each host once now rather than wait for the backoff.
       await Promise.allSettled(this.pool.hosts.map((h) => h.connect()));
-      plan = this.pool.queryPlan(planOptions);
+      plan = planFor();
     }
     const errors: Record<string, Error> = {};
     let retries = 0;

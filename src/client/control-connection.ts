@@ -30,6 +30,8 @@ export interface ControlConnectionOptions {
   register: (connection: Connection) => Promise<void>;
   /** Addresses given as contact points: kept even when the cluster does not list them. */
   contactPoints: readonly string[];
+  /** False: only the contact points are used; the nodes the cluster lists are described but not added. */
+  discoverNodes: boolean;
   /** How long events are gathered before one refresh answers them all. */
   refreshDelayMs: number;
 }
@@ -40,6 +42,8 @@ export class ControlConnection extends EventEmitter {
   private refreshTimer: Timer | undefined;
   private refreshing: Promise<void> | undefined;
   private stopped = false;
+  /** While init() runs: the first connections to the nodes it discovers, which it waits for. */
+  private connecting: Promise<unknown>[] | undefined;
   /** The datacenter of the host the control connection first described: the driver's local one unless set. */
   localDc: string | undefined;
 
@@ -64,10 +68,16 @@ export class ControlConnection extends EventEmitter {
     return this.host;
   }
 
-  /** Takes the first live host as the control host and reads the cluster once. */
+  /** Takes the first live host as the control host, reads the cluster once, and waits for the first connection to each new node. */
   async init(): Promise<void> {
     const host = this.host ?? this.opts.pool.queryPlan()[0];
-    if (host) await this.attach(host);
+    this.connecting = [];
+    try {
+      if (host) await this.attach(host);
+      await Promise.allSettled(this.connecting);
+    } finally {
+      this.connecting = undefined;
+    }
   }
 
   /** Reads system.local, system.peers and the keyspaces again (calls made meanwhile share one read). */
@@ -157,17 +167,20 @@ export class ControlConnection extends EventEmitter {
     const listed = new Set(nodes.map((n) => n.address));
     for (const node of nodes) {
       let host = pool.host(node.address);
+      if (!host && !this.opts.discoverNodes) continue;
       if (!host) {
         const { host: name, port } = parseAddress(node.address);
         host = pool.addHost(name, port);
         this.emit('hostAdd', host.address);
-        host.connect().catch(() => {
+        const connected = host.connect().catch(() => {
           // Reconnection continues in the background; the host stays out of query plans meanwhile.
         });
+        this.connecting?.push(connected);
       }
       host.dc = node.dc;
       host.rack = node.rack;
     }
+    if (!this.opts.discoverNodes) return;
     for (const host of [...pool.hosts]) {
       if (!listed.has(host.address) && !this.opts.contactPoints.includes(host.address) && host !== this.host) {
         pool.removeHost(host.address);

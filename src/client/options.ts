@@ -19,6 +19,13 @@ export interface ClientOptions {
    * Default: the datacenter of the first contact point that answered.
    */
   localDataCenter?: string;
+  /**
+   * Default true: connect to every node the contact points describe. False
+   * pins the client to its contact points (as cqlsh and nodetool whitelist
+   * their host): requests are coordinated only by them, still routed to a
+   * replica among them when one is.
+   */
+  discoverNodes?: boolean;
   /** How long, at most, a DDL statement waits for every live node to report the same schema version (default 10; 0 skips the wait). */
   maxSchemaAgreementWaitSeconds?: number;
   /** Keyspace every connection starts in; USE changes it. */
@@ -44,6 +51,7 @@ export interface ClientOptions {
 export interface ResolvedOptions {
   contactPoints: { host: string; port: number }[];
   localDataCenter: string | undefined;
+  discoverNodes: boolean;
   maxSchemaAgreementWaitMs: number;
   keyspace: string | undefined;
   consistency: ConsistencyName;
@@ -70,6 +78,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   return {
     contactPoints: contactPoints.map(parseContactPoint),
     localDataCenter: options.localDataCenter,
+    discoverNodes: booleanOption(options.discoverNodes, true, 'discoverNodes'),
     maxSchemaAgreementWaitMs: 1000 * nonNegativeInt(options.maxSchemaAgreementWaitSeconds, 10, 'maxSchemaAgreementWaitSeconds'),
     keyspace: options.keyspace,
     consistency: checkConsistency(options.consistency ?? 'ONE', 'consistency'),
@@ -116,4 +125,10 @@ function nonNegativeInt(value: unknown, fallback: number, option: string): numbe
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || (value as number) < 0) throw new ArgumentError(`${option} must be a non-negative integer; got ${String(value)}`);
   return value as number;
+}
+
+function booleanOption(value: unknown, fallback: boolean, option: string): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ArgumentError(`${option} must be true or false; got ${String(value)}`);
+  return value;
 }
