@@ -16,10 +16,11 @@ import { murmur3Token } from '../ring/murmur3.js';
 import { effectiveOwnership, naturalReplicas } from '../ring/replication.js';
 import type { TokenRing } from '../ring/token-ring.js';
 import type { ReplicationOptions } from '../schema/table.js';
+import type { Partition, ReadCommand } from '../storage/model.js';
 import type { Settings } from '../util/settings.js';
 import { directoryBytes } from './disk-usage.js';
 import type { ProxyMetrics } from './metrics/metered-coordinator.js';
-import type { EndpointStatus, GossipEndpointInfo, NodeMetrics, NodeView, RingMember } from './node-view.js';
+import type { EndpointStatus, GossipEndpointInfo, HintsView, NodeMetrics, NodeView, ReadRepairStats, RingMember } from './node-view.js';
 import { RELEASE_VERSION } from './release-version.js';
 
 export interface ClusterNodeViewOptions {
@@ -36,6 +37,14 @@ export interface ClusterNodeViewOptions {
   metrics: ProxyMetrics;
   startedAtMs: number;
   nativeTransportActive: () => boolean;
+  /** Hinted handoff on this node. */
+  hints?: HintsView;
+  /** The coordinator's read repair counters. */
+  readRepair?: () => { attempted: number; mismatchBlocking: number };
+  /** Streams in progress, one line each (repair's streaming fills it). */
+  streaming?: () => string[];
+  /** This node's own storage, for `dump`. */
+  readLocal?: (command: ReadCommand) => Promise<Partition | undefined>;
 }
 
 /** nodetool's second letter for a gossiped STATUS. */
@@ -55,6 +64,7 @@ export class ClusterNodeView implements NodeView {
   readonly generation: number;
   readonly snitch = 'GossipingPropertyFileSnitch';
   readonly releaseVersion = RELEASE_VERSION;
+  readonly hints: HintsView | undefined;
 
   constructor(private readonly options: ClusterNodeViewOptions) {
     this.settings = options.settings;
@@ -68,6 +78,22 @@ export class ClusterNodeView implements NodeView {
     this.rack = options.settings.rack;
     this.startedAtMs = options.startedAtMs;
     this.generation = options.generation;
+    this.hints = options.hints;
+  }
+
+  readRepairStats(): ReadRepairStats {
+    const counts = this.options.readRepair?.() ?? { attempted: 0, mismatchBlocking: 0 };
+    // Every read repair here blocks the read; none is left to the background.
+    return { attempted: counts.attempted, mismatchBlocking: counts.mismatchBlocking, mismatchBackground: 0 };
+  }
+
+  streamingLines(): string[] {
+    return this.options.streaming?.() ?? [];
+  }
+
+  async localPartition(tableId: string, key: Buffer): Promise<Partition | undefined> {
+    if (!this.options.readLocal) return undefined;
+    return this.options.readLocal({ tableId, key, token: murmur3Token(key), slices: [], withStatic: true, reversed: false });
   }
 
   gossipActive(): boolean {

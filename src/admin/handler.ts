@@ -6,6 +6,11 @@
 import { InvalidRequestError } from '../util/errors.js';
 import type { AdminArgs } from './args.js';
 import { describecluster } from './commands/describecluster.js';
+import { dump } from './commands/dump.js';
+import { disablehandoff, enablehandoff, statushandoff } from './commands/handoff.js';
+import { listpendinghints } from './commands/listpendinghints.js';
+import { netstats } from './commands/netstats.js';
+import { truncatehints } from './commands/truncatehints.js';
 import { faults } from './commands/faults.js';
 import { getendpoints } from './commands/getendpoints.js';
 import { gossipinfo } from './commands/gossipinfo.js';
@@ -30,6 +35,13 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = Object.fre
   proxyhistograms,
   faults,
   version,
+  statushandoff,
+  enablehandoff,
+  disablehandoff,
+  listpendinghints,
+  truncatehints,
+  netstats,
+  dump,
 });
 
 export function createAdminHandler(view: NodeView): (command: string, args: AdminArgs) => Promise<unknown> {

@@ -10,6 +10,7 @@ import type { Clock } from '../clock/clock.js';
 import type { SchemaCatalog } from '../cql/schema-catalog.js';
 import type { FaultFilter } from '../net/faults.js';
 import type { ReplicationOptions } from '../schema/table.js';
+import type { Partition } from '../storage/model.js';
 import type { Settings } from '../util/settings.js';
 import type { HistogramSnapshot } from './metrics/latency-histogram.js';
 
@@ -68,6 +69,36 @@ export interface NodeMetrics {
   offHeapBytes: number;
 }
 
+/** One target with pending hints on this node. */
+export interface PendingHintsView {
+  hostId: string;
+  /** The target's internode endpoint when gossip knows it. */
+  endpoint: string | undefined;
+  count: number;
+  bytes: number;
+  oldestMs: number;
+  newestMs: number;
+}
+
+/** Hinted handoff as the operator commands see it (src/hints/hinted-handoff.ts implements it). */
+export interface HintsView {
+  isEnabled(): boolean;
+  setEnabled(enabled: boolean): void;
+  pending(): PendingHintsView[];
+  /** Deletes the pending hints of one target (endpoint, address or host id) or of all; returns how many. */
+  truncate(target?: string): Promise<number>;
+  /** Hints dropped per target host id: those targets' ranges need repair. */
+  droppedByTarget(): Map<string, number>;
+  stats(): { stored: number; dropped: number; replayed: number; replayFailures: number };
+}
+
+/** Read repair counts, as netstats prints them. */
+export interface ReadRepairStats {
+  attempted: number;
+  mismatchBlocking: number;
+  mismatchBackground: number;
+}
+
 export interface NodeView {
   readonly settings: Settings;
   readonly clock: Clock;
@@ -106,4 +137,15 @@ export interface NodeView {
   /** The endpoints replicating the partition whose serialized key is `keyBytes`, under the keyspace's replication. */
   naturalReplicas(keyspace: string, keyBytes: Buffer): string[];
   metrics(): NodeMetrics;
+  /** Hinted handoff on this node; absent where the node keeps no hints. */
+  readonly hints?: HintsView;
+  readRepairStats?(): ReadRepairStats;
+  /**
+   * netstats' streaming lines (one per session and file being sent or
+   * received); empty or absent when nothing streams, which netstats prints as
+   * 'Not sending any streams.'
+   */
+  streamingLines?(): string[];
+  /** What this node's own storage holds for the partition, tombstones included; not through the coordinator. */
+  localPartition?(tableId: string, key: Buffer): Promise<Partition | undefined>;
 }

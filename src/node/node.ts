@@ -28,6 +28,9 @@ import { SchemaCatalog } from '../cql/schema-catalog.js';
 import { SchemaSync } from '../cql/schema-sync.js';
 import { Gossiper } from '../gossip/gossiper.js';
 import { loadOrCreateHostId, loadTokens } from '../gossip/identity.js';
+import { registerHintHandler } from '../hints/hint-handler.js';
+import { HintStore } from '../hints/hint-store.js';
+import { HintedHandoff } from '../hints/hinted-handoff.js';
 import { MessagingService } from '../net/messaging.js';
 import { tableLayout } from '../schema/table.js';
 import { LevelEngine } from '../storage/engine.js';
@@ -55,6 +58,7 @@ type AdminHandler = (command: string, args: Record<string, unknown>) => Promise<
 interface RunningParts {
   server: ProtocolServer;
   batchlog: BatchlogReplayer;
+  handoff: HintedHandoff;
   schemaSync: SchemaSync;
   gossiper: Gossiper;
   messaging: MessagingService;
@@ -119,6 +123,22 @@ export class SibylNode {
       const ringView = new RingView(gossip, { dc: settings.dc, rack: settings.rack }, log);
 
       registerReplicaHandlers(messaging, { engine, layouts, clock });
+      const messages = messaging;
+      const handoff = new HintedHandoff({
+        store: new HintStore(engine),
+        settings,
+        clock,
+        log,
+        self,
+        membership: {
+          hostIdOf: (ep) => gossip.stateOf(ep, 'HOST_ID'),
+          endpointOf: (id) => [...gossip.endpoints().keys()].find((ep) => gossip.stateOf(ep, 'HOST_ID') === id),
+          isAlive: (ep) => gossip.isAlive(ep),
+          onAlive: (fn) => gossip.onAlive(fn),
+          onDead: (fn) => gossip.onDead(fn),
+        },
+        send: async (ep, request) => void (await messages.request(ep, 'HINT', request, { timeoutMs: settings.write_request_timeout })),
+      });
       const cluster = new ClusterCoordinator({
         self,
         localDc: settings.dc,
@@ -130,6 +150,7 @@ export class SibylNode {
         settings,
         clock,
         log,
+        onHint: handoff.offer,
         readRepairOf: (tableId) => schema.tableById(tableId)?.options.read_repair ?? 'BLOCKING',
       });
       const proxyMetrics = new ProxyMetrics();
@@ -175,6 +196,9 @@ export class SibylNode {
 
       // Gossip starts before clients are served, so the first request already sees the ring.
       const hostId = await loadOrCreateHostId(engine, random);
+      registerHintHandler(messaging, engine, () => hostId);
+      // Hints load and listen for returning targets before gossip can report any.
+      await handoff.start();
       let tokens = await loadTokens(engine);
       await gossip.start({
         hostId,
@@ -219,13 +243,16 @@ export class SibylNode {
           metrics: proxyMetrics,
           startedAtMs,
           nativeTransportActive: () => true,
+          hints: handoff,
+          readRepair: () => cluster.metrics.readRepair,
+          readLocal: (command) => engine.read(command),
         }),
       );
       log.info(
         `Sibyl node '${settings.cluster_name}' listening for CQL clients on ${address.host}:${address.port} ` +
           `(internode ${self}, dc ${settings.dc}, rack ${settings.rack}, data ${settings.data_directory}, commitlog_sync ${settings.commitlog_sync})`,
       );
-      const parts: RunningParts = { server, batchlog, schemaSync, gossiper: gossip, messaging, engine, loadTimer };
+      const parts: RunningParts = { server, batchlog, handoff, schemaSync, gossiper: gossip, messaging, engine, loadTimer };
       return new SibylNode(settings, clock, log, schema, processor, parts, address, self);
     } catch (err) {
       await gossiper?.stop().catch(() => {});
@@ -247,6 +274,7 @@ export class SibylNode {
       await p.server.close(this.settings.shutdown_drain_timeout);
       p.loadTimer.cancel();
       p.batchlog.stop();
+      await p.handoff.stop();
       p.schemaSync.stop();
       await p.gossiper.stop();
       await p.messaging.close();

@@ -15,6 +15,8 @@ export interface InfoAnswer {
   rack: string;
   /** Decimal token strings, ascending. */
   tokens: string[];
+  /** Hints this node dropped (target down past max_hint_window, or its hints full): those targets' ranges need repair. */
+  hintsDropped?: number;
 }
 
 export async function info(view: NodeView): Promise<InfoAnswer> {
@@ -33,5 +35,6 @@ export async function info(view: NodeView): Promise<InfoAnswer> {
     dc: view.dc,
     rack: view.rack,
     tokens: [...(self?.tokens ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String),
+    ...(view.hints ? { hintsDropped: [...view.hints.droppedByTarget().values()].reduce((a, b) => a + b, 0) } : {}),
   };
 }

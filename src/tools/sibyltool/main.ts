@@ -11,6 +11,13 @@ import { SibylError } from '../../util/errors.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { ToolCommand, ToolContext } from './command.js';
 import { describeclusterCommand } from './commands/describecluster.js';
+import { disablehandoffCommand } from './commands/disablehandoff.js';
+import { dumpCommand } from './commands/dump.js';
+import { enablehandoffCommand } from './commands/enablehandoff.js';
+import { listpendinghintsCommand } from './commands/listpendinghints.js';
+import { netstatsCommand } from './commands/netstats.js';
+import { statushandoffCommand } from './commands/statushandoff.js';
+import { truncatehintsCommand } from './commands/truncatehints.js';
 import { faultsCommand } from './commands/faults.js';
 import { getendpointsCommand } from './commands/getendpoints.js';
 import { gossipinfoCommand } from './commands/gossipinfo.js';
@@ -23,14 +30,21 @@ import { versionCommand } from './commands/version.js';
 
 export const COMMANDS: readonly ToolCommand[] = [
   describeclusterCommand,
+  disablehandoffCommand,
+  dumpCommand,
+  enablehandoffCommand,
   faultsCommand,
   getendpointsCommand,
   gossipinfoCommand,
   infoCommand,
+  listpendinghintsCommand,
+  netstatsCommand,
   proxyhistogramsCommand,
   ringCommand,
   statusCommand,
+  statushandoffCommand,
   tpstatsCommand,
+  truncatehintsCommand,
   versionCommand,
 ];
 
