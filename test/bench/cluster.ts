@@ -23,6 +23,7 @@ import { parseStressOptions } from '../../src/tools/stress/options.js';
 import { runWorkload } from '../../src/tools/stress/runner.js';
 import { createSchema } from '../../src/tools/stress/schema.js';
 import { createWorkload, keyBytes, valueBytes } from '../../src/tools/stress/workload.js';
+import { withCpu } from './cpu.js';
 import { runAtRate, type RateResult } from './rate.js';
 import { startRawCluster } from './raw-bound.js';
 import { startSibylCluster } from './sibyl-cluster.js';
@@ -38,17 +39,34 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function line(name: string, opsPerSec: number, p50Ms: number, p99Ms: number): string {
-  return `${name.padEnd(40)} ${Math.round(opsPerSec).toString().padStart(8)} ops/s  p50 ${p50Ms.toFixed(2).padStart(7)} ms  p99 ${p99Ms.toFixed(2).padStart(7)} ms`;
+/** One measured phase: throughput, latency, and the CPU it cost per operation on the servers and in this client. */
+interface Figure {
+  opsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  serverUsPerOp: number;
+  clientUsPerOp: number;
 }
 
-async function rawBounds(dir: string, ops: number): Promise<{ write: PhaseResult; read: PhaseResult }> {
+function line(name: string, f: Figure): string {
+  return (
+    `${name.padEnd(40)} ${Math.round(f.opsPerSec).toString().padStart(8)} ops/s  p50 ${f.p50Ms.toFixed(2).padStart(7)} ms  ` +
+    `p99 ${f.p99Ms.toFixed(2).padStart(7)} ms  CPU/op servers ${Math.round(f.serverUsPerOp).toString().padStart(5)} µs, client ${Math.round(f.clientUsPerOp).toString().padStart(4)} µs`
+  );
+}
+
+async function measurePhase(pids: readonly number[], ops: number, run: () => Promise<PhaseResult>): Promise<Figure> {
+  const { result, serverUsPerOp, clientUsPerOp } = await withCpu(pids, ops, run);
+  return { opsPerSec: result.opsPerSec, p50Ms: result.p50Ms, p99Ms: result.p99Ms, serverUsPerOp, clientUsPerOp };
+}
+
+async function rawBounds(dir: string, ops: number): Promise<{ write: Figure; read: Figure }> {
   const raw = await startRawCluster(dir, PORTS.rawPort);
   try {
     const value = Buffer.alloc(VALUE_BYTES, 7);
     await runPhase('raw warm-up', 5000, IN_FLIGHT, (i) => raw.request('w', keyBytes(i), value));
-    const write = await runPhase('raw quorum write', ops, IN_FLIGHT, (i) => raw.request('w', keyBytes(i), value));
-    const read = await runPhase('raw quorum read', ops, IN_FLIGHT, (i) => raw.request('r', keyBytes(i)));
+    const write = await measurePhase(raw.pids, ops, () => runPhase('raw quorum write', ops, IN_FLIGHT, (i) => raw.request('w', keyBytes(i), value)));
+    const read = await measurePhase(raw.pids, ops, () => runPhase('raw quorum read', ops, IN_FLIGHT, (i) => raw.request('r', keyBytes(i))));
     return { write, read };
   } finally {
     await raw.close();
@@ -56,12 +74,8 @@ async function rawBounds(dir: string, ops: number): Promise<{ write: PhaseResult
 }
 
 interface SibylFigures {
-  writeOpsPerSec: number;
-  writeP50Ms: number;
-  writeP99Ms: number;
-  readOpsPerSec: number;
-  readP50Ms: number;
-  readP99Ms: number;
+  write: Figure;
+  read: Figure;
   halfWrite: RateResult;
   halfRead: RateResult;
   errors: number;
@@ -84,10 +98,21 @@ async function sibylFigures(dir: string, ops: number, nodeArgs: string[]): Promi
     // Warm the JIT, the prepared statements and every connection before measuring.
     await runWorkload(clock, writes, { ...limits, ops: Math.min(ops, 5000) }, quiet);
     await runWorkload(clock, reads, { ...limits, ops: Math.min(ops, 5000) }, quiet);
-    const w = await runWorkload(clock, writes, limits, quiet);
-    const r = await runWorkload(clock, reads, limits, quiet);
-    const writeOpsPerSec = w.totalOps / (w.elapsedMs / 1000);
-    const readOpsPerSec = r.totalOps / (r.elapsedMs / 1000);
+    const stressPhase = async (workload: typeof writes) => {
+      const { result, serverUsPerOp, clientUsPerOp } = await withCpu(cluster.pids, ops, () => runWorkload(clock, workload, limits, quiet));
+      const figure: Figure = {
+        opsPerSec: result.totalOps / (result.elapsedMs / 1000),
+        p50Ms: result.latency.percentileMs(50),
+        p99Ms: result.latency.percentileMs(99),
+        serverUsPerOp,
+        clientUsPerOp,
+      };
+      return { figure, errors: result.errors };
+    };
+    const w = await stressPhase(writes);
+    const r = await stressPhase(reads);
+    const writeOpsPerSec = w.figure.opsPerSec;
+    const readOpsPerSec = r.figure.opsPerSec;
     const value = (n: number) => valueBytes(n, VALUE_BYTES);
     const insert = `INSERT INTO stress.standard1 (key, value) VALUES (?, ?)`;
     const select = `SELECT value FROM stress.standard1 WHERE key = ?`;
@@ -99,12 +124,8 @@ async function sibylFigures(dir: string, ops: number, nodeArgs: string[]): Promi
       client.execute(select, [keyBytes(i % ops)], { prepare: true, consistency: 'QUORUM', idempotent: true }),
     );
     return {
-      writeOpsPerSec,
-      writeP50Ms: w.latency.percentileMs(50),
-      writeP99Ms: w.latency.percentileMs(99),
-      readOpsPerSec,
-      readP50Ms: r.latency.percentileMs(50),
-      readP99Ms: r.latency.percentileMs(99),
+      write: w.figure,
+      read: r.figure,
       halfWrite,
       halfRead,
       errors: w.errors + r.errors + halfWrite.errors + halfRead.errors,
@@ -125,15 +146,16 @@ async function main(): Promise<void> {
     const sibyl = await sibylFigures(join(dir, 'sibyl'), ops, nodeArgs);
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     console.log(`Sibyl cluster benchmark: 3 nodes, RF=3, QUORUM, ${ops} operations per phase, ${IN_FLIGHT} in flight, ${VALUE_BYTES}-byte values`);
-    console.log(line('(a) raw bound: quorum write', raw.write.opsPerSec, raw.write.p50Ms, raw.write.p99Ms));
-    console.log(line('(a) raw bound: quorum read', raw.read.opsPerSec, raw.read.p50Ms, raw.read.p99Ms));
-    console.log(line('(b) Sibyl QUORUM write', sibyl.writeOpsPerSec, sibyl.writeP50Ms, sibyl.writeP99Ms));
-    console.log(line('(c) Sibyl QUORUM read', sibyl.readOpsPerSec, sibyl.readP50Ms, sibyl.readP99Ms));
+    console.log(line('(a) raw bound: quorum write', raw.write));
+    console.log(line('(a) raw bound: quorum read', raw.read));
+    console.log(line('(b) Sibyl QUORUM write', sibyl.write));
+    console.log(line('(c) Sibyl QUORUM read', sibyl.read));
     for (const [name, r] of [['(d) write at half peak', sibyl.halfWrite], ['(d) read at half peak', sibyl.halfRead]] as const) {
-      console.log(`${line(`${name} (${Math.round(r.opsPerSecTarget)}/s)`, r.opsPerSecDone, r.latency.percentileMs(50), r.latency.percentileMs(99))}`);
+      const at = `${name} (${Math.round(r.opsPerSecTarget)}/s)`;
+      console.log(`${at.padEnd(40)} ${Math.round(r.opsPerSecDone).toString().padStart(8)} ops/s  p50 ${r.latency.percentileMs(50).toFixed(2).padStart(7)} ms  p99 ${r.latency.percentileMs(99).toFixed(2).padStart(7)} ms`);
     }
-    console.log(`write / write bound = ${pct(sibyl.writeOpsPerSec / raw.write.opsPerSec)} (target ≥ 50%)`);
-    console.log(`read / read bound   = ${pct(sibyl.readOpsPerSec / raw.read.opsPerSec)} (target ≥ 50%)`);
+    console.log(`write / write bound = ${pct(sibyl.write.opsPerSec / raw.write.opsPerSec)} (target ≥ 50%); server CPU per write ${(sibyl.write.serverUsPerOp / raw.write.serverUsPerOp).toFixed(1)}× the bound's`);
+    console.log(`read / read bound   = ${pct(sibyl.read.opsPerSec / raw.read.opsPerSec)} (target ≥ 50%); server CPU per read ${(sibyl.read.serverUsPerOp / raw.read.serverUsPerOp).toFixed(1)}× the bound's`);
     console.log(`p99 at half peak    = write ${sibyl.halfWrite.latency.percentileMs(99).toFixed(2)} ms, read ${sibyl.halfRead.latency.percentileMs(99).toFixed(2)} ms (target ≤ 10 ms)`);
     if (sibyl.errors > 0) console.log(`errors: ${sibyl.errors}`);
   } finally {

@@ -20,6 +20,8 @@ export interface RawCluster {
   /** Sends one request to every replica; resolves at the QUORUM-th reply. */
   request(op: 'w' | 'r', key: Buffer, value?: Buffer): Promise<void>;
   close(): Promise<void>;
+  /** The replica processes, for CPU accounting. */
+  pids: number[];
 }
 
 interface Replica {
@@ -66,6 +68,7 @@ export async function startRawCluster(baseDir: string, port: number): Promise<Ra
   );
 
   return {
+    pids: replicas.map((r) => r.child.pid!),
     request(op, key, value) {
       const id = nextId++;
       const frame = encodeFrame(packr, { id, op, key, value } satisfies RawRequest);

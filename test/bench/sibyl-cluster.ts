@@ -5,7 +5,7 @@
  * (`--cpu-prof` when profiling).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { SystemClock } from '../../src/clock/clock.js';
 import { nodeConfigYaml } from '../../src/tools/cluster/node-config.js';
 import { planCluster, type NodeSpec } from '../../src/tools/cluster/plan.js';
@@ -14,6 +14,8 @@ import { SIBYL_BIN, waitForStartup } from '../../src/tools/cluster/processes.js'
 export interface BenchCluster {
   /** Driver contact points, `host:port`. */
   hosts: string[];
+  /** The node processes, for CPU accounting. */
+  pids: number[];
   /** Stops every node with SIGTERM (so a CPU profile is written) and waits for the exits. */
   stop(): Promise<void>;
 }
@@ -35,13 +37,20 @@ export async function startSibylCluster(dir: string, ports: { nativePort: number
     children.push(child);
     // The start-up line goes to stderr; waitForStartup reads it from the log file.
     child.stderr!.on('data', (chunk: Buffer) => writeFileSync(node.logFile, chunk, { flag: 'a' }));
-    await waitForStartup(clock, node, child.pid!, 0, START_TIMEOUT_MS);
+    try {
+      await waitForStartup(clock, node, child.pid!, 0, START_TIMEOUT_MS);
+    } catch (err) {
+      // The folder is removed when the benchmark ends, so show the log's tail now.
+      const tail = readFileSync(node.logFile, 'utf8').trim().split('\n').slice(-20).join('\n');
+      throw new Error(`${(err as Error).message}\n--- node ${node.index} log ---\n${tail}`);
+    }
   };
   const [seed, ...rest] = plan.nodes;
   await spawnOne(seed!);
   await Promise.all(rest.map(spawnOne));
   return {
     hosts: plan.nodes.map((n) => `${n.address}:${n.nativePort}`),
+    pids: children.map((c) => c.pid!),
     async stop() {
       await Promise.all(
         children.map(
