@@ -301,6 +301,8 @@ export class MessagingService {
     if (hello.version !== MESSAGING_VERSION) {
       return `messaging version ${hello.version} differs from this node's ${MESSAGING_VERSION}`;
     }
+    // A peer that connects to us is up: our own connection to it need not wait out its backoff.
+    this.outbound.get(hello.from)?.retryNow();
     return undefined;
   }
 

@@ -129,6 +129,21 @@ export class OutboundConnection {
     this.ensureConnecting();
   }
 
+  /**
+   * The peer was just heard from: it opened a connection to this node, so it
+   * is up again. The backoff earned while it was down no longer applies, and
+   * messages waiting for it (a restarted peer's first gossip answer, an ECHO)
+   * go at once instead of up to internode_reconnect_max_delay later.
+   */
+  retryNow(): void {
+    if (this.state !== 'idle' || this.failures === 0) return;
+    this.failures = 0;
+    this.nextAttemptAtMs = 0;
+    this.retryTimer?.cancel();
+    this.retryTimer = undefined;
+    if (this.queue.length > 0) this.connect();
+  }
+
   close(): void {
     this.state = 'closed';
     this.retryTimer?.cancel();

@@ -52,6 +52,33 @@ describe('internode connections', function () {
     expect(events).to.deep.equal([`up ${peer}`, `down ${peer}`, `up ${peer}`]);
   });
 
+  it('connects at once to a peer that has just connected to this node, instead of waiting out the backoff', async () => {
+    // A restarted peer announces itself by connecting (its gossip SYN); this node's
+    // answer must not wait up to internode_reconnect_max_delay behind a backoff
+    // earned while the peer was down.
+    const a = await cluster.start({ internode_reconnect_base_delay: 10_000, internode_reconnect_max_delay: 10_000 });
+    a.messaging.handle('ECHO', () => ({}));
+    let b = await cluster.start();
+    const port = b.messaging.address().port;
+    const peer = b.messaging.self;
+    b.messaging.handle('ECHO', () => ({}));
+    await a.messaging.request(peer, 'ECHO', {});
+    await b.messaging.close();
+    await eventually(() => a.messaging.connectionStats(peer)?.state === 'idle');
+    expect(a.messaging.connectionStats(peer)).to.include({ consecutiveFailures: 1, retryDelayMs: 10_000 });
+    const queued = a.messaging.request(peer, 'ECHO', {}).then(
+      () => 'answered',
+      (e: unknown) => e,
+    );
+
+    b = await cluster.start({ storage_port: port });
+    b.messaging.handle('ECHO', () => ({}));
+    await b.messaging.request(a.messaging.self, 'ECHO', {});
+    const outcome = await Promise.race([queued, sleep(2000).then(() => 'still waiting for the backoff')]);
+    expect(outcome).to.equal('answered');
+    expect(a.messaging.connectionStats(peer)).to.include({ state: 'open', consecutiveFailures: 0 });
+  });
+
   it('refuses a peer of another cluster, with a log line naming both names', async () => {
     const a = await cluster.start({ cluster_name: 'Other' });
     const b = await cluster.start();
