@@ -87,6 +87,14 @@ export interface Settings {
   hinted_handoff_throttle: number;
   /** Milliseconds between checks for live targets that still have hints (Cassandra's hints dispatch period). */
   hints_replay_interval: number;
+  /** Depth of the Merkle tree repair builds per token range (2^depth leaves); at most 20. */
+  repair_merkle_depth: number;
+  /** Milliseconds a repair request (building a Merkle tree, listing, fetching or applying a sub-range) may wait for a replica. */
+  repair_request_timeout: number;
+  /** Partitions one repair message lists, fetches or streams at most. */
+  repair_stream_batch_partitions: number;
+  /** Milliseconds between purges of tombstones past each table's gc_grace_seconds (0 disables them). */
+  compaction_interval: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -130,4 +138,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   max_hints_size_per_host: 128 * 1024 * 1024,
   hinted_handoff_throttle: 1024,
   hints_replay_interval: 10_000,
+  repair_merkle_depth: 15,
+  repair_request_timeout: 60_000,
+  repair_stream_batch_partitions: 500,
+  compaction_interval: 3_600_000,
 });
