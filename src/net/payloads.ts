@@ -136,3 +136,66 @@ export interface TruncateRequest {
 }
 
 export type EchoRequest = Record<string, never>;
+
+/** Repair: build the Merkle tree of one table over one token range (src/repair/merkle.ts). */
+export interface MerkleTreeRequest {
+  tableId: string;
+  range: TokenRange;
+  depth: number;
+  /** The time (s) the repair session fixed for every replica's partition digests, so expired cells hash alike. */
+  asOfS: number;
+}
+
+/** A Merkle tree's non-empty leaves: ascending indexes, their 32-byte hashes concatenated, and partitions per leaf. */
+export interface MerkleTreeResponse {
+  range: TokenRange;
+  depth: number;
+  indexes: number[];
+  hashes: Buffer;
+  partitions: number[];
+}
+
+/** Where a paged repair listing resumes: inside `ranges[rangeIndex]`, strictly after the partition `after`. */
+export interface RepairResume {
+  rangeIndex: number;
+  after?: { token: bigint; key: Buffer };
+}
+
+/** Repair: list the partitions of the sub-ranges whose Merkle leaves differ, as digests. */
+export interface RepairDigestsRequest {
+  tableId: string;
+  ranges: TokenRange[];
+  asOfS: number;
+  limitPartitions: number;
+  resume?: RepairResume;
+}
+
+export interface PartitionDigestEntry {
+  token: bigint;
+  key: Buffer;
+  digest: Buffer;
+  /** Clustering and static rows the partition holds (tombstoned ones included). */
+  rows: number;
+}
+
+export interface RepairDigestsResponse {
+  entries: PartitionDigestEntry[];
+  /** Present when limitPartitions cut the listing short. */
+  resume?: RepairResume;
+}
+
+/** Repair: the whole unfiltered partitions of these keys. */
+export interface RepairFetchRequest {
+  tableId: string;
+  keys: { token: bigint; key: Buffer }[];
+}
+
+export interface RepairFetchResponse {
+  /** The replica's version of each asked key it holds. */
+  partitions: Partition[];
+}
+
+/** Repair: partitions streamed to a replica that lacked them, applied through reconcile. */
+export interface RepairStreamRequest {
+  partitions: Partition[];
+}

@@ -19,6 +19,8 @@ import type {
   GossipDigestAck2,
   GossipDigestSyn,
   HintRequest,
+  MerkleTreeRequest,
+  MerkleTreeResponse,
   MutationRequest,
   MutationResponse,
   RangeReadRequest,
@@ -26,6 +28,11 @@ import type {
   ReadDigestResponse,
   ReadRequest,
   ReadResponse,
+  RepairDigestsRequest,
+  RepairDigestsResponse,
+  RepairFetchRequest,
+  RepairFetchResponse,
+  RepairStreamRequest,
   SchemaSnapshot,
   TruncateRequest,
 } from './payloads.js';
@@ -35,7 +42,8 @@ export type TimeoutSetting =
   | 'read_request_timeout'
   | 'range_request_timeout'
   | 'truncate_request_timeout'
-  | 'request_timeout';
+  | 'request_timeout'
+  | 'repair_request_timeout';
 
 export type VerbKind = 'request' | 'response' | 'oneway';
 
@@ -75,6 +83,15 @@ export const VERBS = {
   SCHEMA_PUSH: { id: 30, kind: 'oneway', timeoutSetting: 'request_timeout' },
   SCHEMA_PULL: { id: 31, kind: 'request', timeoutSetting: 'request_timeout', response: 'SCHEMA_PULL_RSP' },
   SCHEMA_PULL_RSP: { id: 32, kind: 'response', timeoutSetting: 'request_timeout' },
+  /** Repair (src/repair): every replica builds a Merkle tree, then lists, fetches and receives only what differs. */
+  REPAIR_MERKLE_TREE: { id: 40, kind: 'request', timeoutSetting: 'repair_request_timeout', response: 'REPAIR_MERKLE_TREE_RSP' },
+  REPAIR_MERKLE_TREE_RSP: { id: 41, kind: 'response', timeoutSetting: 'repair_request_timeout' },
+  REPAIR_DIGESTS: { id: 42, kind: 'request', timeoutSetting: 'repair_request_timeout', response: 'REPAIR_DIGESTS_RSP' },
+  REPAIR_DIGESTS_RSP: { id: 43, kind: 'response', timeoutSetting: 'repair_request_timeout' },
+  REPAIR_FETCH: { id: 44, kind: 'request', timeoutSetting: 'repair_request_timeout', response: 'REPAIR_FETCH_RSP' },
+  REPAIR_FETCH_RSP: { id: 45, kind: 'response', timeoutSetting: 'repair_request_timeout' },
+  REPAIR_STREAM: { id: 46, kind: 'request', timeoutSetting: 'repair_request_timeout', response: 'REPAIR_STREAM_RSP' },
+  REPAIR_STREAM_RSP: { id: 47, kind: 'response', timeoutSetting: 'repair_request_timeout' },
 } as const satisfies Record<string, VerbSpec>;
 
 export type VerbName = keyof typeof VERBS;
@@ -106,6 +123,14 @@ export interface VerbPayloads {
   SCHEMA_PUSH: SchemaSnapshot;
   SCHEMA_PULL: EchoRequest;
   SCHEMA_PULL_RSP: SchemaSnapshot;
+  REPAIR_MERKLE_TREE: MerkleTreeRequest;
+  REPAIR_MERKLE_TREE_RSP: MerkleTreeResponse;
+  REPAIR_DIGESTS: RepairDigestsRequest;
+  REPAIR_DIGESTS_RSP: RepairDigestsResponse;
+  REPAIR_FETCH: RepairFetchRequest;
+  REPAIR_FETCH_RSP: RepairFetchResponse;
+  REPAIR_STREAM: RepairStreamRequest;
+  REPAIR_STREAM_RSP: Ack;
 }
 
 type KindOf<V extends VerbName> = (typeof VERBS)[V]['kind'];

@@ -1,0 +1,108 @@
+/**
+ * The replica side of repair: what a node does when a repair session
+ * (possibly its own, through messaging) asks it to build a Merkle tree over a
+ * range, list the partitions of differing sub-ranges as digests, hand over
+ * whole partitions, or apply partitions streamed to it. Each handler is a
+ * thin call into the storage engine; comparing and deciding happen in the
+ * session (session.ts).
+ */
+import type { MessagingService } from '../net/messaging.js';
+import type { PartitionDigestEntry, RepairDigestsRequest, RepairDigestsResponse } from '../net/payloads.js';
+import { partitionDigest } from '../storage/digest.js';
+import type { StorageEngine } from '../storage/engine.js';
+import type { Partition, TableLayout, TokenRange } from '../storage/model.js';
+import { InvalidRequestError } from '../util/errors.js';
+import { MerkleTreeBuilder, type MerkleTree } from './merkle.js';
+
+/** Partitions one storage scan returns while a tree is built; a page bounds the memory a build holds. */
+const BUILD_PAGE_PARTITIONS = 1000;
+
+export type RepairEngine = Pick<StorageEngine, 'scan' | 'read' | 'apply'>;
+
+export interface RepairReplicaOptions {
+  engine: RepairEngine;
+  layouts: (tableId: string) => TableLayout | undefined;
+}
+
+export interface BuiltTree {
+  tree: MerkleTree;
+  /** Cells, row markers and deletions hashed: what a build rate is measured in. */
+  cells: number;
+}
+
+/** Scans the table over `range` page by page and hashes every partition into a tree of `depth`. */
+export async function buildMerkleTree(engine: RepairEngine, layout: TableLayout, range: TokenRange, depth: number, asOfS: number): Promise<BuiltTree> {
+  const builder = new MerkleTreeBuilder(range, depth);
+  let cells = 0;
+  let after: { token: bigint; key: Buffer } | undefined;
+  for (;;) {
+    const page = await engine.scan(layout.id, range, { ...(after ? { after } : {}), limitPartitions: BUILD_PAGE_PARTITIONS, withStatic: true });
+    for (const p of page) {
+      builder.add(p.token, partitionDigest(layout, p, asOfS));
+      cells += cellCount(p);
+    }
+    if (page.length < BUILD_PAGE_PARTITIONS) break;
+    const last = page[page.length - 1]!;
+    after = { token: last.token, key: last.key };
+  }
+  return { tree: builder.build(), cells };
+}
+
+/** Lists the partitions of the request's ranges as digests, at most limitPartitions of them, resuming where asked. */
+export async function listDigests(engine: RepairEngine, layout: TableLayout, request: RepairDigestsRequest): Promise<RepairDigestsResponse> {
+  const entries: PartitionDigestEntry[] = [];
+  let rangeIndex = request.resume?.rangeIndex ?? 0;
+  let after = request.resume?.after;
+  while (rangeIndex < request.ranges.length) {
+    const room = request.limitPartitions - entries.length;
+    const page = await engine.scan(layout.id, request.ranges[rangeIndex]!, { ...(after ? { after } : {}), limitPartitions: room, withStatic: true });
+    for (const p of page) entries.push({ token: p.token, key: p.key, digest: partitionDigest(layout, p, request.asOfS), rows: p.rows.length });
+    if (page.length === room) {
+      const last = page[page.length - 1]!;
+      return { entries, resume: { rangeIndex, after: { token: last.token, key: last.key } } };
+    }
+    rangeIndex++;
+    after = undefined;
+  }
+  return { entries };
+}
+
+/** Registers REPAIR_MERKLE_TREE, REPAIR_DIGESTS, REPAIR_FETCH and REPAIR_STREAM. */
+export function registerRepairHandlers(messaging: MessagingService, options: RepairReplicaOptions): void {
+  const { engine, layouts } = options;
+  const layoutOf = (tableId: string): TableLayout => {
+    const layout = layouts(tableId);
+    if (!layout) throw new InvalidRequestError(`unknown table id ${tableId} on this replica`);
+    return layout;
+  };
+
+  messaging.handle('REPAIR_MERKLE_TREE', async ({ tableId, range, depth, asOfS }) => {
+    const { tree } = await buildMerkleTree(engine, layoutOf(tableId), range, depth, asOfS);
+    return tree.toWire();
+  });
+
+  messaging.handle('REPAIR_DIGESTS', (request) => listDigests(engine, layoutOf(request.tableId), request));
+
+  messaging.handle('REPAIR_FETCH', async ({ tableId, keys }) => {
+    layoutOf(tableId);
+    const partitions: Partition[] = [];
+    for (const { token, key } of keys) {
+      const p = await engine.read({ tableId, key, token, slices: [], withStatic: true, reversed: false });
+      if (p) partitions.push(p);
+    }
+    return { partitions };
+  });
+
+  messaging.handle('REPAIR_STREAM', async ({ partitions }) => {
+    for (const p of partitions) layoutOf(p.tableId);
+    await engine.apply(partitions);
+    return {};
+  });
+}
+
+/** Stored entries of a partition: cells, row markers and every kind of deletion. */
+export function cellCount(p: Partition): number {
+  let n = (p.deletion ? 1 : 0) + p.rangeTombstones.length;
+  for (const r of p.rows) n += (r.marker ? 1 : 0) + (r.deletion ? 1 : 0) + r.collectionDeletions.length + r.cells.length;
+  return n;
+}
