@@ -7,10 +7,13 @@
  * spread by pid so two test runs on one machine do not collide.
  *
  * Each node gets a YAML config that shortens the failure detector's clock: a
- * heartbeat every 200 ms (gossip_interval) and phi_convict_threshold 4. Phi
+ * heartbeat every 200 ms (gossip_interval) and phi_convict_threshold 6. Phi
  * grows by 0.434 per mean interval of silence, so a killed peer is convicted
- * after about 4 / 0.434 ≈ 9 mean inter-arrival intervals, 2–3 s here, where
- * the defaults (1 s, phi 8) take about 18 s, which a test cannot afford. The
+ * after about 6 / 0.434 ≈ 14 mean inter-arrival intervals (the detector
+ * records intervals of at most twice gossip_interval), 2–4 s here, where the
+ * defaults (1 s, phi 8) take about 18 s, which a test cannot afford. A lower
+ * threshold convicts faster but wrongly convicts live nodes when the machine
+ * is busy (phi 4 did, at a load average of 12 on two CPUs). The
  * write timeout and batchlog replay interval are shortened for the same
  * reason; the read timeout stays long enough for a busy 2-CPU machine.
  */
@@ -27,7 +30,7 @@ export const SIBYLTOOL_BIN = join(SIBYL_BIN, '..', 'sibyltool.js');
 /** Settings every fault-test node shares; see the file comment for why each is short. */
 export const FAST_FAILURE_SETTINGS = {
   gossip_interval: 200,
-  phi_convict_threshold: 4,
+  phi_convict_threshold: 6,
   write_request_timeout: 1000,
   read_request_timeout: 2000,
   batchlog_replay_interval: 250,
@@ -46,6 +49,13 @@ export interface ClusterNodeSpec {
   index: number;
   dc: string;
   rack?: string;
+}
+
+export interface StatusRow {
+  /** UN, DN, ... */
+  state: string;
+  address: string;
+  hostId: string;
 }
 
 interface RunningNode {
@@ -165,7 +175,14 @@ export class FaultCluster {
   async client(index: number): Promise<Client> {
     let client = this.clients.get(index);
     if (!client) {
-      client = new Client({ contactPoints: [this.nativeEndpoint(index)], connectTimeoutMs: 2000, reconnectDelayMs: 100, reconnectDelayMaxMs: 500 });
+      client = new Client({
+        contactPoints: [this.nativeEndpoint(index)],
+        // Pinned: no discovery of the other nodes, so no token-aware routing elsewhere.
+        discoverNodes: false,
+        connectTimeoutMs: 2000,
+        reconnectDelayMs: 100,
+        reconnectDelayMaxMs: 500,
+      });
       this.clients.set(index, client);
     }
     await client.connect();
@@ -182,15 +199,24 @@ export class FaultCluster {
     });
   }
 
-  /** `sibyltool status` on node `observer` as 'UN 127.0.0.1' pairs, one per node it knows. */
-  async statusOf(observer: number): Promise<string[]> {
+  /** `sibyltool status` on node `observer`: one row per node it knows, by address. */
+  async statusRows(observer: number): Promise<StatusRow[]> {
     const r = await this.tool(observer, 'status');
     if (r.code !== 0) throw new Error(`sibyltool status on node ${observer} failed: ${r.stderr}`);
     return r.stdout
       .split('\n')
       .filter((line) => /^[UD][NLJM] /.test(line))
-      .map((line) => line.split(/\s+/).slice(0, 2).join(' '))
-      .sort((a, b) => a.slice(3).localeCompare(b.slice(3)));
+      .map((line) => {
+        const [state, address] = line.split(/\s+/);
+        const hostId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(line)?.[0] ?? '';
+        return { state: state!, address: address!, hostId };
+      })
+      .sort((a, b) => a.address.localeCompare(b.address));
+  }
+
+  /** `sibyltool status` on node `observer` as 'UN 127.0.0.1' pairs, by address. */
+  async statusOf(observer: number): Promise<string[]> {
+    return (await this.statusRows(observer)).map((r) => `${r.state} ${r.address}`);
   }
 
   /** Waits until every running node reports the same schema version in system.local. */
