@@ -45,23 +45,29 @@ export async function startSibylCluster(dir: string, ports: { nativePort: number
       throw new Error(`${(err as Error).message}\n--- node ${node.index} log ---\n${tail}`);
     }
   };
+  const stopAll = () =>
+    Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((res) => {
+            if (c.exitCode !== null || c.signalCode !== null) return res();
+            c.once('exit', () => res());
+            c.kill('SIGTERM');
+          }),
+      ),
+    ).then(() => {});
   const [seed, ...rest] = plan.nodes;
-  await spawnOne(seed!);
-  await Promise.all(rest.map(spawnOne));
+  try {
+    await spawnOne(seed!);
+    await Promise.all(rest.map(spawnOne));
+  } catch (err) {
+    // Leave no node behind holding the benchmark's ports.
+    await stopAll();
+    throw err;
+  }
   return {
     hosts: plan.nodes.map((n) => `${n.address}:${n.nativePort}`),
     pids: children.map((c) => c.pid!),
-    async stop() {
-      await Promise.all(
-        children.map(
-          (c) =>
-            new Promise<void>((res) => {
-              if (c.exitCode !== null || c.signalCode !== null) return res();
-              c.once('exit', () => res());
-              c.kill('SIGTERM');
-            }),
-        ),
-      );
-    },
+    stop: stopAll,
   };
 }
