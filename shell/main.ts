@@ -39,6 +39,8 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
   const address = `${args.host}:${args.port}`;
   const client = new Client({
     contactPoints: [address],
+    // Like cqlsh, the shell talks to the one node it was given: that node coordinates every statement.
+    discoverNodes: false,
     requestTimeoutMs: Math.round(args.requestTimeoutS * 1000),
     ...(args.keyspace !== undefined ? { keyspace: args.keyspace } : {}),
   });

@@ -145,7 +145,8 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     printPort: inv.printPort,
     call: async (name, args = {}) => {
       if (!client) {
-        client = new Client({ contactPoints: [target], connectTimeoutMs: 5000, requestTimeoutMs: 60_000 });
+        // Each command is about the one node named by -h: never discover or route elsewhere.
+        client = new Client({ contactPoints: [target], discoverNodes: false, connectTimeoutMs: 5000, requestTimeoutMs: 60_000 });
         await client.connect();
       }
       // Undefined arguments are left out rather than sent as nil.
