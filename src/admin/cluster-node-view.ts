@@ -39,6 +39,7 @@ export interface ClusterNodeViewOptions {
   nativeTransportActive: () => boolean;
   /** Hinted handoff on this node. */
   hints?: HintsView;
+  repair?: NodeView['repair'];
   /** The coordinator's read repair counters. */
   readRepair?: () => { attempted: number; mismatchBlocking: number };
   /** Streams in progress, one line each (repair's streaming fills it). */
@@ -65,6 +66,7 @@ export class ClusterNodeView implements NodeView {
   readonly snitch = 'GossipingPropertyFileSnitch';
   readonly releaseVersion = RELEASE_VERSION;
   readonly hints: HintsView | undefined;
+  readonly repair: NodeView['repair'];
 
   constructor(private readonly options: ClusterNodeViewOptions) {
     this.settings = options.settings;
@@ -79,6 +81,7 @@ export class ClusterNodeView implements NodeView {
     this.startedAtMs = options.startedAtMs;
     this.generation = options.generation;
     this.hints = options.hints;
+    this.repair = options.repair;
   }
 
   readRepairStats(): ReadRepairStats {

@@ -15,7 +15,9 @@ import { faults } from './commands/faults.js';
 import { getendpoints } from './commands/getendpoints.js';
 import { gossipinfo } from './commands/gossipinfo.js';
 import { info } from './commands/info.js';
+import { merkleroot } from './commands/merkleroot.js';
 import { proxyhistograms } from './commands/proxyhistograms.js';
+import { repair, repairhistory, repairstatus } from './commands/repair.js';
 import { ring } from './commands/ring.js';
 import { status } from './commands/status.js';
 import { tpstats } from './commands/tpstats.js';
@@ -35,6 +37,10 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = Object.fre
   proxyhistograms,
   faults,
   version,
+  repair,
+  repairstatus,
+  repairhistory,
+  merkleroot,
   statushandoff,
   enablehandoff,
   disablehandoff,

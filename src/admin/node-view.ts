@@ -9,6 +9,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { SchemaCatalog } from '../cql/schema-catalog.js';
 import type { FaultFilter } from '../net/faults.js';
+import type { RepairService } from '../repair/service.js';
 import type { ReplicationOptions } from '../schema/table.js';
 import type { Partition } from '../storage/model.js';
 import type { Settings } from '../util/settings.js';
@@ -148,4 +149,6 @@ export interface NodeView {
   streamingLines?(): string[];
   /** What this node's own storage holds for the partition, tombstones included; not through the coordinator. */
   localPartition?(tableId: string, key: Buffer): Promise<Partition | undefined>;
+  /** Repair on this node (`sibyltool repair`, `merkleroot`); absent where the node runs none. */
+  readonly repair?: Pick<RepairService, 'start' | 'status' | 'history' | 'merkleRoot'>;
 }

@@ -32,6 +32,9 @@ import { registerHintHandler } from '../hints/hint-handler.js';
 import { HintStore } from '../hints/hint-store.js';
 import { HintedHandoff } from '../hints/hinted-handoff.js';
 import { MessagingService } from '../net/messaging.js';
+import { TombstonePurger } from '../repair/purger.js';
+import { registerRepairHandlers } from '../repair/replica.js';
+import { RepairService } from '../repair/service.js';
 import { tableLayout } from '../schema/table.js';
 import { LevelEngine } from '../storage/engine.js';
 import { ProtocolServer } from '../transport/server.js';
@@ -64,6 +67,7 @@ interface RunningParts {
   messaging: MessagingService;
   engine: LevelEngine;
   loadTimer: Timer;
+  purger: TombstonePurger;
 }
 
 export class SibylNode {
@@ -123,6 +127,26 @@ export class SibylNode {
       const ringView = new RingView(gossip, { dc: settings.dc, rack: settings.rack }, log);
 
       registerReplicaHandlers(messaging, { engine, layouts, clock });
+      registerRepairHandlers(messaging, { engine, layouts });
+      const repair = new RepairService({
+        self,
+        messaging,
+        engine,
+        schema,
+        ring: () => ringView.current(),
+        isAlive: (ep) => gossip.isAlive(ep),
+        settings,
+        clock,
+        random,
+        log,
+      });
+      const purger = new TombstonePurger({
+        engine,
+        tableIds: () => schema.keyspaces().flatMap((k) => schema.tables(k.name).map((t) => t.id)),
+        clock,
+        log,
+        intervalMs: settings.compaction_interval,
+      });
       const messages = messaging;
       const handoff = new HintedHandoff({
         store: new HintStore(engine),
@@ -218,6 +242,7 @@ export class SibylNode {
         gossip.updateLocal('STATUS', 'NORMAL');
       }
       batchlog.start();
+      purger.start();
       const loadTimer = clock.setInterval(() => {
         directoryBytes(settings.data_directory).then(
           (bytes) => gossip.updateLocal('LOAD', String(bytes)),
@@ -246,13 +271,14 @@ export class SibylNode {
           hints: handoff,
           readRepair: () => cluster.metrics.readRepair,
           readLocal: (command) => engine.read(command),
+          repair,
         }),
       );
       log.info(
         `Sibyl node '${settings.cluster_name}' listening for CQL clients on ${address.host}:${address.port} ` +
           `(internode ${self}, dc ${settings.dc}, rack ${settings.rack}, data ${settings.data_directory}, commitlog_sync ${settings.commitlog_sync})`,
       );
-      const parts: RunningParts = { server, batchlog, handoff, schemaSync, gossiper: gossip, messaging, engine, loadTimer };
+      const parts: RunningParts = { server, batchlog, handoff, schemaSync, gossiper: gossip, messaging, engine, loadTimer, purger };
       return new SibylNode(settings, clock, log, schema, processor, parts, address, self);
     } catch (err) {
       await gossiper?.stop().catch(() => {});
@@ -274,6 +300,7 @@ export class SibylNode {
       await p.server.close(this.settings.shutdown_drain_timeout);
       p.loadTimer.cancel();
       p.batchlog.stop();
+      await p.purger.stop();
       await p.handoff.stop();
       p.schemaSync.stop();
       await p.gossiper.stop();

@@ -21,6 +21,7 @@ import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 import { recordRepair, repairHistory, type HistoryStore, type RepairRecord } from './history.js';
 import { MERKLE_DEPTH_MAX } from './merkle.js';
+import { buildMerkleTree, type RepairEngine } from './replica.js';
 import { rangesToRepair, type ReplicatedRange } from './ranges.js';
 import { repairRange, type RepairMessaging } from './session.js';
 
@@ -33,7 +34,8 @@ export interface RepairSchema {
 export interface RepairServiceOptions {
   self: EndpointId;
   messaging: RepairMessaging;
-  history: HistoryStore;
+  /** This node's storage: scanned for its own Merkle roots, and the meta namespace the history lives in. */
+  engine: RepairEngine & HistoryStore;
   schema: RepairSchema;
   ring: () => TokenRing;
   isAlive: (endpoint: EndpointId) => boolean;
@@ -53,6 +55,15 @@ export interface RepairOptions {
   startToken?: bigint;
   endToken?: bigint;
   preview?: boolean;
+}
+
+export interface MerkleRootAnswer {
+  /** Hex of the tree's root hash. */
+  root: string;
+  partitions: number;
+  cells: number;
+  depth: number;
+  asOfS: number;
 }
 
 export interface ProgressLine {
@@ -159,7 +170,17 @@ export class RepairService {
   }
 
   history(): Promise<RepairRecord[]> {
-    return repairHistory(this.options.history);
+    return repairHistory(this.options.engine);
+  }
+
+  /**
+   * This node's own Merkle root of a table over a range (the whole ring by
+   * default), hashed as of `asOfS`: replicas holding the same data give the
+   * same root, which is how tests and operators check that repair converged.
+   */
+  async merkleRoot(table: TableMetadata, range: TokenRange, asOfS: number, depth = this.options.settings.repair_merkle_depth): Promise<MerkleRootAnswer> {
+    const { tree, cells } = await buildMerkleTree(this.options.engine, tableLayout(table), range, depth, asOfS);
+    return { root: tree.root().toString('hex'), partitions: tree.partitionCount(), cells, depth, asOfS };
   }
 
   /** Waits for running jobs to end (the node stops after them). */
@@ -289,7 +310,7 @@ export class RepairService {
       this.say(job, `Repair command #${command} failed with error ${error}`);
       this.say(job, `Repair command #${command} finished with error`);
     }
-    await recordRepair(this.options.history, {
+    await recordRepair(this.options.engine, {
       id,
       command,
       keyspace: plan.keyspace.name,

@@ -38,5 +38,6 @@ export function formatInfo(a: InfoAnswer, showTokens: boolean): string {
   if (showTokens) for (const token of a.tokens) out += line('Token', token);
   else out += line('Token', `(invoke with -T/--tokens to see all ${a.tokens.length} tokens)`);
   if (a.hintsDropped) out += `Hints dropped: ${a.hintsDropped} (ranges need repair)\n`;
+  for (const warning of a.repairWarnings ?? []) out += `${warning}\n`;
   return out;
 }
