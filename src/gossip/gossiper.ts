@@ -49,7 +49,7 @@ import {
   type NodeStatus,
 } from './endpoint-state.js';
 import { FailureDetector } from './failure-detector.js';
-import { nextGeneration, saveTokens, type MetaStore } from './identity.js';
+import { loadPeers, nextGeneration, savePeers, saveTokens, type MetaStore } from './identity.js';
 import { chooseGossipTargets } from './peer-selection.js';
 
 /** The part of MessagingService gossip uses, so tests may pass a fake. */
@@ -109,6 +109,13 @@ export class Gossiper {
   private readonly live = new Set<EndpointId>();
   private readonly offsets = new Map<EndpointId, ClockOffsetEstimator>();
   private readonly echoing = new Set<EndpointId>();
+  /**
+   * Every peer this node has known, persisted (Cassandra's system.peers).
+   * Until a saved peer is heard from again it is not a member, only somewhere
+   * to gossip: a restarted node that is its own only seed would otherwise
+   * wait for the others to find it, which their reconnection backoff delays.
+   */
+  private readonly knownPeers = new Set<EndpointId>();
   private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
     join: new Set(),
     restart: new Set(),
@@ -139,6 +146,7 @@ export class Gossiper {
   async start(local: LocalNodeState): Promise<void> {
     if (this.running) throw new Error('Gossiper.start called twice');
     const generation = await nextGeneration(this.store, this.clock);
+    for (const peer of await loadPeers(this.store)) if (peer !== this.self) this.knownPeers.add(peer);
     const initial: [ApplicationStateKey, string][] = [
       ['STATUS', local.status ?? 'NORMAL'],
       ['TOKENS', encodeTokens(local.tokens)],
@@ -258,7 +266,7 @@ export class Gossiper {
       const targets = chooseGossipTargets({
         self: this.self,
         live: [...this.live],
-        unreachable: this.unreachableEndpoints(),
+        unreachable: [...this.unreachableEndpoints(), ...[...this.knownPeers].filter((ep) => !this.states.has(ep))],
         seeds: this.seeds(),
         random: this.random,
       });
@@ -349,6 +357,7 @@ export class Gossiper {
       this.offsets.get(ep)?.clear();
     } else {
       this.log.info(`Node ${ep} is now part of the cluster`);
+      this.rememberPeer(ep);
     }
     this.states.set(ep, state);
     this.detector.report(ep, nowMs);
@@ -425,6 +434,12 @@ export class Gossiper {
   }
 
   // ---- helpers ----
+
+  private rememberPeer(ep: EndpointId): void {
+    if (this.knownPeers.has(ep)) return;
+    this.knownPeers.add(ep);
+    savePeers(this.store, [...this.knownPeers]).catch((err: unknown) => this.log.warn(`Saving the peer list failed: ${String(err)}`));
+  }
 
   private localState(): EndpointState {
     const local = this.states.get(this.self);

@@ -21,6 +21,8 @@ export interface MetaStore {
 export const GENERATION_KEY = 'local/generation';
 export const HOST_ID_KEY = 'local/host_id';
 export const TOKENS_KEY = 'local/tokens';
+/** Internode endpoints of every peer this node has known (the role of Cassandra's system.peers). */
+export const PEERS_KEY = 'local/peers';
 
 export interface LocalIdentity {
   hostId: string;
@@ -64,6 +66,18 @@ export async function loadOrCreateHostId(store: MetaStore, random: RandomSource)
 export async function loadTokens(store: MetaStore): Promise<bigint[]> {
   const stored = await store.getMeta(TOKENS_KEY);
   return stored ? decodeTokens(stored.toString('utf8')) : [];
+}
+
+/** The peers this node knew before it stopped, so a restart can gossip with them before anyone contacts it. */
+export async function loadPeers(store: MetaStore): Promise<string[]> {
+  const stored = await store.getMeta(PEERS_KEY);
+  if (!stored) return [];
+  const peers: unknown = JSON.parse(stored.toString('utf8'));
+  return Array.isArray(peers) ? peers.filter((p): p is string => typeof p === 'string') : [];
+}
+
+export async function savePeers(store: MetaStore, peers: readonly string[]): Promise<void> {
+  await store.putMeta(PEERS_KEY, Buffer.from(JSON.stringify([...peers].sort()), 'utf8'));
 }
 
 export async function saveTokens(store: MetaStore, tokens: readonly bigint[]): Promise<void> {

@@ -94,6 +94,20 @@ describe('Gossiper over real messaging', function () {
     await eventually('everyone sees the restarted c up', () => allSeeAll([a, b, c2]));
   });
 
+  it('gossips after a restart with the peers it knew before, so a restarted seed that lists no seeds finds them itself', async () => {
+    const a = await cluster.start({ name: 'a' });
+    const b = await cluster.start({ name: 'b', seeds: [a.self] });
+    await eventually('a and b see each other', () => allSeeAll([a, b]));
+    await cluster.kill(a);
+    await cluster.kill(b);
+    // Nobody tells the restarted seed about b: only what it saved before can lead it there.
+    const a2 = await cluster.start({ name: 'a', port: a.port, store: a.store });
+    await eventually('a tries to reach b', () => (a2.messaging.connectionStats(b.self)?.connectAttempts ?? 0) > 0, 2000);
+    // A saved peer is only somewhere to gossip: it is not a member until it answers.
+    expect([...a2.gossiper.endpoints().keys()]).to.deep.equal([a.self]);
+    expect(a2.gossiper.unreachableEndpoints()).to.deep.equal([]);
+  });
+
   it('measures clock offsets from WALL_CLOCK_MS: near zero for a true clock, the skew for a skewed one', async () => {
     const a = await cluster.start({ name: 'a' });
     const b = await cluster.start({ name: 'b', seeds: [a.self] });
