@@ -11,6 +11,10 @@ export interface ToolContext {
   call(command: string, args?: Record<string, unknown>): Promise<unknown>;
   /** -pp/--print-port: show endpoints with their ports. */
   printPort: boolean;
+  /** Prints at once, for commands that report progress while they run; what run() returns is printed after it. */
+  print?(text: string): void;
+  /** Whether stdout is a terminal (a progress bar is drawn only there). */
+  isTTY?: boolean;
 }
 
 export interface ToolCommand {

@@ -14,6 +14,8 @@ import { describeclusterCommand } from './commands/describecluster.js';
 import { disablehandoffCommand } from './commands/disablehandoff.js';
 import { dumpCommand } from './commands/dump.js';
 import { enablehandoffCommand } from './commands/enablehandoff.js';
+import { merklerootCommand } from './commands/merkleroot.js';
+import { repairCommand } from './commands/repair.js';
 import { listpendinghintsCommand } from './commands/listpendinghints.js';
 import { netstatsCommand } from './commands/netstats.js';
 import { statushandoffCommand } from './commands/statushandoff.js';
@@ -38,8 +40,10 @@ export const COMMANDS: readonly ToolCommand[] = [
   gossipinfoCommand,
   infoCommand,
   listpendinghintsCommand,
+  merklerootCommand,
   netstatsCommand,
   proxyhistogramsCommand,
+  repairCommand,
   ringCommand,
   statusCommand,
   statushandoffCommand,
@@ -70,11 +74,14 @@ sibyltool <command> --help describes a command.
 export interface Output {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Whether stdout is a terminal. */
+  isTTY?: boolean;
 }
 
 const processOutput: Output = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  isTTY: process.stdout.isTTY === true,
 };
 
 interface Invocation {
@@ -143,6 +150,8 @@ export async function main(argv: string[], out: Output = processOutput): Promise
   let client: Client | undefined;
   const ctx: ToolContext = {
     printPort: inv.printPort,
+    print: (text) => out.stdout(text),
+    isTTY: out.isTTY ?? false,
     call: async (name, args = {}) => {
       if (!client) {
         // Each command is about the one node named by -h: never discover or route elsewhere.
