@@ -10,7 +10,7 @@
  * Each driver is pinned to one node, so that node coordinates its requests.
  */
 import { expect } from 'chai';
-import type { Client } from '../../src/client/index.js';
+import { Client } from '../../src/client/index.js';
 import { FaultCluster, rejectionOf, sleep, waitFor } from './harness.js';
 
 const RF3 = `{'class': 'SimpleStrategy', 'replication_factor': 3}`;
@@ -68,6 +68,21 @@ describe('a three-node cluster under faults (real processes)', function () {
     expect(written.info.queriedHost).to.equal(cluster.nativeEndpoint(2));
     const read = await (await c(3)).execute('SELECT v FROM fault.kv WHERE k = 0', null, { consistency: 'ALL' });
     expect(read.rows).to.deep.equal([{ v: 'through node 2' }]);
+  });
+
+  it("a discovering driver's DDL waits for schema agreement, so DML through every node may follow at once", async () => {
+    const discovering = new Client({ contactPoints: [cluster.nativeEndpoint(1)], connectTimeoutMs: 2000 });
+    try {
+      await discovering.connect();
+      await discovering.execute('CREATE TABLE fault.agreed (k int PRIMARY KEY, v text)');
+    } finally {
+      await discovering.shutdown();
+    }
+    for (const i of [1, 2, 3]) {
+      await (await c(i)).execute(`INSERT INTO fault.agreed (k, v) VALUES (${i}, 'through node ${i}')`, null, { consistency: 'ONE' });
+    }
+    const rs = await (await c(3)).execute('SELECT k FROM fault.agreed', null, { consistency: 'ALL' });
+    expect(rs.rows.map((r) => r['k']).sort()).to.deep.equal([1, 2, 3]);
   });
 
   it('a QUORUM write through node 1 is seen by a QUORUM read through node 3 (R + W > N)', async () => {
@@ -200,6 +215,17 @@ describe('a three-node cluster under faults (real processes)', function () {
       expect(err.name).to.equal('Unavailable');
       expect({ consistency: err['consistency'], required: err['required'], alive: err['alive'] }).to.deep.equal({ consistency: 'ALL', required: 3, alive: 2 });
     }
+  });
+
+  it('with dc2 killed, LOCAL_QUORUM in dc1 still works and EACH_QUORUM is Unavailable for dc2 (required 1, alive 0)', async () => {
+    // Node 3, the whole of dc2, is still down from the previous scenario.
+    const client = await c(1);
+    await client.execute(`INSERT INTO fault_nts.kv (k, v) VALUES (3, 'dc1 only')`, null, { consistency: 'LOCAL_QUORUM' });
+    const read = await (await c(2)).execute('SELECT v FROM fault_nts.kv WHERE k = 3', null, { consistency: 'LOCAL_QUORUM' });
+    expect(read.rows).to.deep.equal([{ v: 'dc1 only' }]);
+    const err = await rejectionOf(client.execute(`INSERT INTO fault_nts.kv (k, v) VALUES (3, 'each')`, null, { consistency: 'EACH_QUORUM' }));
+    expect(err.name).to.equal('Unavailable');
+    expect({ consistency: err['consistency'], required: err['required'], alive: err['alive'] }).to.deep.equal({ consistency: 'EACH_QUORUM', required: 1, alive: 0 });
   });
 
   it('with two of three nodes killed, QUORUM is Unavailable (required 2, alive 1)', async () => {
