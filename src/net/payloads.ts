@@ -155,7 +155,7 @@ export interface MerkleTreeResponse {
   partitions: number[];
 }
 
-/** Where a paged repair listing resumes: inside `ranges[rangeIndex]`, strictly after the partition `after`. */
+/** Where a paged repair listing resumes: in the rangeIndex-th range (a whole-ring range counts as its two ring-ordered halves), strictly after `after`. */
 export interface RepairResume {
   rangeIndex: number;
   after?: { token: bigint; key: Buffer };

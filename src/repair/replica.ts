@@ -10,7 +10,7 @@ import type { MessagingService } from '../net/messaging.js';
 import type { PartitionDigestEntry, RepairDigestsRequest, RepairDigestsResponse } from '../net/payloads.js';
 import { partitionDigest } from '../storage/digest.js';
 import type { StorageEngine } from '../storage/engine.js';
-import type { Partition, TableLayout, TokenRange } from '../storage/model.js';
+import { MAX_TOKEN, MIN_TOKEN, type Partition, type TableLayout, type TokenRange } from '../storage/model.js';
 import { InvalidRequestError } from '../util/errors.js';
 import { MerkleTreeBuilder, type MerkleTree } from './merkle.js';
 
@@ -34,28 +34,47 @@ export interface BuiltTree {
 export async function buildMerkleTree(engine: RepairEngine, layout: TableLayout, range: TokenRange, depth: number, asOfS: number): Promise<BuiltTree> {
   const builder = new MerkleTreeBuilder(range, depth);
   let cells = 0;
-  let after: { token: bigint; key: Buffer } | undefined;
-  for (;;) {
-    const page = await engine.scan(layout.id, range, { ...(after ? { after } : {}), limitPartitions: BUILD_PAGE_PARTITIONS, withStatic: true });
-    for (const p of page) {
-      builder.add(p.token, partitionDigest(layout, p, asOfS));
-      cells += cellCount(p);
+  for (const piece of ringOrderPieces(range)) {
+    let after: { token: bigint; key: Buffer } | undefined;
+    for (;;) {
+      const page = await engine.scan(layout.id, piece, { ...(after ? { after } : {}), limitPartitions: BUILD_PAGE_PARTITIONS, withStatic: true });
+      for (const p of page) {
+        builder.add(p.token, partitionDigest(layout, p, asOfS));
+        cells += cellCount(p);
+      }
+      if (page.length < BUILD_PAGE_PARTITIONS) break;
+      const last = page[page.length - 1]!;
+      after = { token: last.token, key: last.key };
     }
-    if (page.length < BUILD_PAGE_PARTITIONS) break;
-    const last = page[page.length - 1]!;
-    after = { token: last.token, key: last.key };
   }
   return { tree: builder.build(), cells };
+}
+
+/**
+ * A range as ranges a scan returns in ring order from the range's start. A
+ * wrapping range already scans that way; a whole-ring range (start === end)
+ * scans from the smallest token, so unless it starts there it is split at
+ * its start: (start, MAX] first, then (MIN, start].
+ */
+export function ringOrderPieces(range: TokenRange): TokenRange[] {
+  if (range.start !== range.end || range.start === MIN_TOKEN || range.start === MAX_TOKEN) {
+    return range.start === range.end ? [{ start: MIN_TOKEN, end: MAX_TOKEN }] : [range];
+  }
+  return [
+    { start: range.start, end: MAX_TOKEN },
+    { start: MIN_TOKEN, end: range.start },
+  ];
 }
 
 /** Lists the partitions of the request's ranges as digests, at most limitPartitions of them, resuming where asked. */
 export async function listDigests(engine: RepairEngine, layout: TableLayout, request: RepairDigestsRequest): Promise<RepairDigestsResponse> {
   const entries: PartitionDigestEntry[] = [];
+  const ranges = request.ranges.flatMap(ringOrderPieces);
   let rangeIndex = request.resume?.rangeIndex ?? 0;
   let after = request.resume?.after;
-  while (rangeIndex < request.ranges.length) {
+  while (rangeIndex < ranges.length) {
     const room = request.limitPartitions - entries.length;
-    const page = await engine.scan(layout.id, request.ranges[rangeIndex]!, { ...(after ? { after } : {}), limitPartitions: room, withStatic: true });
+    const page = await engine.scan(layout.id, ranges[rangeIndex]!, { ...(after ? { after } : {}), limitPartitions: room, withStatic: true });
     for (const p of page) entries.push({ token: p.token, key: p.key, digest: partitionDigest(layout, p, request.asOfS), rows: p.rows.length });
     if (page.length === room) {
       const last = page[page.length - 1]!;

@@ -117,6 +117,15 @@ describe('repair session between in-process replicas', () => {
     expect(again.bytesStreamed).to.equal(0);
   });
 
+  it('hashes a whole-ring range that does not start at the smallest token in ring order from its start', async () => {
+    replicas = await startReplicas(2);
+    await replicas[0]!.engine.apply([twoRows(-5), twoRows(5)]);
+    await replicas[1]!.engine.apply([twoRows(5)]);
+    const result = await repairRange(replicas[0]!.messaging, { ...request(false), range: { start: 3n, end: 3n } });
+    expect(result.partitionsOutOfSync).to.equal(1);
+    expect(await contents(replicas[1]!.engine)).to.deep.equal(await contents(replicas[0]!.engine));
+  });
+
   it('fails with EndpointDiedError naming a replica whose connection is gone', async () => {
     replicas = await startReplicas(3);
     await diverge();

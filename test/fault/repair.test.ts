@@ -1,0 +1,134 @@
+/**
+ * Merkle-tree repair, checked against three real `sibyl node` processes
+ * through the real driver and the real sibyltool (issue 4, Done means (c)).
+ * Invariant: after a repair, replicas are identical; before it, a preview
+ * counts exactly the rows one replica missed. Hinted handoff is switched off
+ * on every node, so only repair can bring node 3 up to date.
+ *
+ * Node 1 coordinates every write and runs every repair.
+ */
+import { expect } from 'chai';
+import type { Client } from '../../src/client/index.js';
+import { FaultCluster, waitFor } from './harness.js';
+
+const BASE_ROWS = 200;
+const MISSED_ROWS = 1000;
+
+describe('repair (real processes)', function () {
+  this.timeout(180_000);
+  const cluster = new FaultCluster(
+    [
+      { index: 1, dc: 'dc1' },
+      { index: 2, dc: 'dc1' },
+      { index: 3, dc: 'dc1' },
+    ],
+    (process.pid + 600) % 900,
+  );
+  let failed = false;
+  const c = (index: number): Promise<Client> => cluster.client(index);
+  const statusOf3 = async (observer: number) => (await cluster.statusOf(observer)).find((s) => s.endsWith('127.0.0.3'));
+  const asOfS = Math.floor(Date.now() / 1000);
+
+  /** Node `index`'s own Merkle root of repairks.kv (and its partition count), hashed as of one fixed time. */
+  const rootOn = async (index: number): Promise<{ root: string; partitions: number }> => {
+    const r = await cluster.tool(index, 'merkleroot', '--as-of', String(asOfS), 'repairks', 'kv');
+    if (r.code !== 0) throw new Error(`merkleroot on node ${index} failed: ${r.stderr}`);
+    const [root, , partitions] = r.stdout.trim().split(/\s+/);
+    return { root: root!, partitions: Number(partitions) };
+  };
+
+  const write = async (from: number, to: number) => {
+    const client = await c(1);
+    const pending: Promise<unknown>[] = [];
+    for (let k = from; k < to; k++) {
+      pending.push(client.execute('INSERT INTO repairks.kv (k, v) VALUES (?, ?)', [k, `value ${k}`], { prepare: true, consistency: 'QUORUM' }));
+      if (pending.length >= 64) await Promise.all(pending.splice(0));
+    }
+    await Promise.all(pending);
+  };
+
+  before(async () => {
+    await cluster.start();
+    for (const i of [1, 2, 3]) {
+      await waitFor(`node ${i} to see all three nodes up`, 15_000, async () => {
+        const status = await cluster.statusOf(i);
+        return status.length === 3 && status.every((s) => s.startsWith('UN'));
+      });
+    }
+    for (const i of [1, 2, 3]) expect((await cluster.tool(i, 'disablehandoff')).code).to.equal(0);
+    await (await c(1)).execute(`CREATE KEYSPACE repairks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}`);
+    await (await c(1)).execute('CREATE TABLE repairks.kv (k int PRIMARY KEY, v text)');
+    await cluster.awaitSchemaAgreement();
+    await write(0, BASE_ROWS);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') failed = true;
+  });
+
+  after(async () => {
+    if (failed) for (const i of [1, 2, 3]) console.log(`--- node ${i} log ---\n${cluster.logOf(i).slice(-4000)}`);
+    await cluster.destroy(failed);
+  });
+
+  it('previews exactly the rows a stopped replica missed, streams them, and leaves every replica identical', async () => {
+    await cluster.stopNode(3);
+    await waitFor('node 1 to see node 3 down', 15_000, async () => (await statusOf3(1))?.startsWith('DN') ?? false);
+    await write(BASE_ROWS, BASE_ROWS + MISSED_ROWS);
+    await cluster.startNode(3);
+    await waitFor('node 1 to see node 3 up', 15_000, async () => (await statusOf3(1))?.startsWith('UN') ?? false);
+
+    const before = await Promise.all([1, 2, 3].map(rootOn));
+    expect(before.map((r) => r.partitions)).to.deep.equal([BASE_ROWS + MISSED_ROWS, BASE_ROWS + MISSED_ROWS, BASE_ROWS]);
+    expect(before[0]!.root).to.equal(before[1]!.root);
+    expect(before[2]!.root).to.not.equal(before[0]!.root);
+
+    const preview = await cluster.tool(1, 'repair', '--preview', 'repairks');
+    expect(preview.code, preview.stderr).to.equal(0);
+    expect(preview.stdout).to.match(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] Starting repair command #\d+ \([0-9a-f-]{36}\), repairing keyspace repairks with repair options \(parallelism: parallel, primary range: false, incremental: false, job threads: 1, ColumnFamilies: \[kv\]/m);
+    expect(preview.stdout).to.match(new RegExp(`Previewed data was out of sync: \\d+ ranges, ${MISSED_ROWS} partitions \\(${MISSED_ROWS} rows\\) would be streamed`));
+    expect((await rootOn(3)).partitions, 'a preview streams nothing').to.equal(BASE_ROWS);
+
+    const repair = await cluster.tool(1, 'repair', '--full', 'repairks');
+    expect(repair.code, repair.stderr).to.equal(0);
+    expect(repair.stdout).to.match(/Repair session [0-9a-f-]{36} for range \[\(-?\d+,-?\d+\]\] finished \(progress: \d+%\)/);
+    expect(repair.stdout).to.match(/\] Repair completed successfully\n/);
+    expect(repair.stdout).to.match(/\] Repair command #\d+ finished in \d+ seconds?\n/);
+    const streamed = [...repair.stdout.matchAll(/streamed (\d+) partitions \((\d+) rows/g)].reduce((n, m) => n + Number(m[2]), 0);
+    expect(streamed).to.equal(MISSED_ROWS);
+
+    const after = await Promise.all([1, 2, 3].map(rootOn));
+    expect(after.map((r) => r.partitions)).to.deep.equal([BASE_ROWS + MISSED_ROWS, BASE_ROWS + MISSED_ROWS, BASE_ROWS + MISSED_ROWS]);
+    expect(new Set(after.map((r) => r.root)).size, 'every replica has the same Merkle root').to.equal(1);
+    expect(after[0]!.root).to.equal(before[0]!.root);
+
+    for (const key of [BASE_ROWS, BASE_ROWS + 1, BASE_ROWS + 500, BASE_ROWS + MISSED_ROWS - 1, 0]) {
+      const dumps = await Promise.all([1, 2, 3].map((i) => cluster.tool(i, 'dump', 'repairks.kv', String(key))));
+      for (const d of dumps) expect(d.code, d.stderr).to.equal(0);
+      expect(dumps[2]!.stdout, `dump of key ${key} on node 3`).to.equal(dumps[0]!.stdout);
+      expect(dumps[1]!.stdout, `dump of key ${key} on node 2`).to.equal(dumps[0]!.stdout);
+    }
+
+    const again = await cluster.tool(1, 'repair', '--preview', 'repairks');
+    expect(again.stdout).to.include('Previewed data was in sync');
+    const history = await cluster.tool(1, 'repair', '--history');
+    expect(history.stdout.split('\n').filter((l) => /\brepairks\b/.test(l)).map((l) => l.split(/\s+/)[3])).to.deep.equal(['PREVIEW', 'SUCCESS', 'PREVIEW']);
+  });
+
+  it('fails with a clear message, without hanging, when a replica dies mid-repair', async () => {
+    // Hold node 1's tree request to node 3 long enough to kill node 3 while the session waits for it.
+    expect((await cluster.tool(1, 'faults', 'delay', 'REPAIR_MERKLE_TREE', '3s', 'to', '127.0.0.3')).code).to.equal(0);
+    const started = Date.now();
+    const running = cluster.tool(1, 'repair', 'repairks');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await cluster.kill(3);
+    const r = await running;
+    expect(Date.now() - started).to.be.below(15_000);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.match(new RegExp(`Repair session [0-9a-f-]{36} for range \\[\\(-?\\d+,-?\\d+\\]\\] failed with error endpoint 127\\.0\\.0\\.3:${cluster.storagePort} died`));
+    expect(r.stderr).to.match(new RegExp(`Repair job has failed with the error\\(s\\): Repair session [0-9a-f-]{36} for range \\[\\(-?\\d+,-?\\d+\\]\\] failed: endpoint 127\\.0\\.0\\.3:${cluster.storagePort} died`));
+    await cluster.tool(1, 'faults', 'clear');
+    const history = await cluster.tool(1, 'repair', '--history');
+    expect(history.stdout).to.match(/repairks\s+kv\s+FAILED/);
+  });
+});
