@@ -10,34 +10,60 @@ import { createHash } from 'node:crypto';
 import type { Cell, DeletionTime, Partition, RangeTombstone, Row, TableLayout } from './model.js';
 import { isExpired } from './reconcile.js';
 
+/**
+ * Writes into one growing buffer: the canonical encoding is computed for
+ * every partition a Merkle tree or digest covers, and a buffer per field
+ * would leave the garbage collector most of the work.
+ */
 class ByteWriter {
-  private parts: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(256);
+  private at = 0;
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(bigger, 0, 0, this.at);
+    this.buf = bigger;
+  }
   u8(n: number): this {
-    this.parts.push(Buffer.from([n]));
+    this.room(1);
+    this.buf[this.at++] = n & 0xff;
     return this;
   }
   u32(n: number): this {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(n >>> 0);
-    this.parts.push(b);
+    this.room(4);
+    this.buf.writeUInt32BE(n >>> 0, this.at);
+    this.at += 4;
     return this;
   }
   i64(n: number | bigint): this {
-    const b = Buffer.alloc(8);
-    b.writeBigInt64BE(BigInt(n));
-    this.parts.push(b);
+    this.room(8);
+    if (typeof n === 'bigint') this.buf.writeBigInt64BE(n, this.at);
+    else {
+      // Two's complement in two halves, without a BigInt per timestamp; exact for safe integers.
+      const high = Math.floor(n / 0x1_0000_0000);
+      this.buf.writeInt32BE(high, this.at);
+      this.buf.writeUInt32BE(n - high * 0x1_0000_0000, this.at + 4);
+    }
+    this.at += 8;
     return this;
   }
   bytes(buf: Buffer): this {
     this.u32(buf.length);
-    this.parts.push(buf);
+    this.room(buf.length);
+    buf.copy(this.buf, this.at);
+    this.at += buf.length;
     return this;
   }
   text(s: string): this {
-    return this.bytes(Buffer.from(s, 'utf8'));
+    const n = Buffer.byteLength(s, 'utf8');
+    this.u32(n);
+    this.room(n);
+    this.buf.write(s, this.at, 'utf8');
+    this.at += n;
+    return this;
   }
   done(): Buffer {
-    return Buffer.concat(this.parts);
+    return this.buf.subarray(0, this.at);
   }
 }
 
