@@ -272,6 +272,7 @@ export class SibylNode {
           readRepair: () => cluster.metrics.readRepair,
           readLocal: (command) => engine.read(command),
           repair,
+          streaming: () => repair.streamingLines(),
         }),
       );
       log.info(

@@ -118,6 +118,8 @@ export class RepairService {
   private nextJob = 1;
   private nextCommand = 1;
   private readonly running = new Set<Promise<void>>();
+  /** Sessions under way, by session id: what `sibyltool netstats` lists. */
+  private readonly active = new Map<string, string>();
 
   constructor(private readonly options: RepairServiceOptions) {}
 
@@ -181,6 +183,11 @@ export class RepairService {
   async merkleRoot(table: TableMetadata, range: TokenRange, asOfS: number, depth = this.options.settings.repair_merkle_depth): Promise<MerkleRootAnswer> {
     const { tree, cells } = await buildMerkleTree(this.options.engine, tableLayout(table), range, depth, asOfS);
     return { root: tree.root().toString('hex'), partitions: tree.partitionCount(), cells, depth, asOfS };
+  }
+
+  /** One line per repair session under way, for `sibyltool netstats`. */
+  streamingLines(): string[] {
+    return [...this.active.values()];
   }
 
   /** Waits for running jobs to end (the node stops after them). */
@@ -256,6 +263,7 @@ export class RepairService {
         const down = replicas.find((ep) => ep !== this.options.self && !this.options.isAlive(ep));
         if (down) throw new Error(`endpoint ${down} is down`);
         for (const table of plan.tables) {
+          this.active.set(session, `Repair session ${session} ${table.keyspace}.${table.name} ${formatRange(range)} with ${replicas.join(', ')}`);
           const result = await repairRange(this.options.messaging, {
             table: tableLayout(table),
             range,
@@ -281,9 +289,11 @@ export class RepairService {
             );
           }
         }
+        this.active.delete(session);
         job.rangesDone++;
         this.say(job, `Repair session ${session} for range ${rangeText} finished (progress: ${Math.floor((job.rangesDone / Math.max(1, job.rangesTotal)) * 100)}%)`);
       } catch (err) {
+        this.active.delete(session);
         const reason = (err as Error).message ?? String(err);
         error = `Repair session ${session} for range ${rangeText} failed: ${reason}`;
         this.say(job, `Repair session ${session} for range ${rangeText} failed with error ${reason}`);
