@@ -2,9 +2,9 @@
  * The Merkle tree repair compares, pure: no storage, no clock, no sockets.
  *
  * A tree covers one token range (start, end] split into 2^depth leaves of
- * equal token width. A leaf's hash is SHA-256 over the digests of the
- * partitions whose tokens fall in it, in token order (the order a scan
- * returns them). An inner node's hash is the XOR of its two children's, as
+ * equal token width. A leaf's hash is SHA-256 over the partitions whose
+ * tokens fall in it, in token order (the order a scan returns them), each
+ * given as its canonical encoding (src/storage/digest.ts). An inner node's hash is the XOR of its two children's, as
  * in Cassandra's MerkleTree: an empty subtree hashes to zero, so only the
  * non-empty leaves need to be stored or sent, and a tree with a few thousand
  * partitions costs a few thousand hashes whatever its depth. XOR lets two
@@ -113,12 +113,26 @@ export class MerkleTree {
 
   /** The leaf holding `token`, which must lie in the tree's range. */
   leafOf(token: bigint): number {
-    let offset = (((token - this.range.start) % RING) + RING) % RING;
-    if (offset === 0n) offset = RING; // Only a whole-ring tree reaches its own start token, at its very end.
+    return this.leafOfOffset(this.offsetOf(token));
+  }
+
+  /** How far clockwise from the range's start `token` lies, in (0, width]. */
+  offsetOf(token: bigint): bigint {
+    // Both tokens are signed 64-bit, so one correction brings the difference into (0, 2^64]; only a whole-ring tree reaches its own start token, at its very end.
+    let offset = token - this.range.start;
+    if (offset <= 0n) offset += RING;
     if (offset > this.width) throw new RangeError(`token ${token} outside (${this.range.start}, ${this.range.end}]`);
-    const leafCount = BigInt(this.leafCount);
+    return offset;
+  }
+
+  leafOfOffset(offset: bigint): number {
     // Leaf i covers offsets (floor(width·i/L), floor(width·(i+1)/L)], so i = ceil(offset·L/width) − 1.
-    return Number((offset * leafCount + this.width - 1n) / this.width - 1n);
+    return Number((offset * BigInt(this.leafCount) + this.width - 1n) / this.width - 1n);
+  }
+
+  /** The last offset leaf `index` covers. */
+  leafEndOffset(index: number): bigint {
+    return (this.width * BigInt(index + 1)) / BigInt(this.leafCount);
   }
 
   /** The token sub-range (start, end] leaf `index` covers; empty (start === end) only for a whole-ring tree of one leaf. */
@@ -153,14 +167,18 @@ export class MerkleTree {
 }
 
 /**
- * Builds a tree from partition digests fed in token order, as a scan of the
- * range returns them. Each leaf is hashed incrementally, so building holds one
- * open hash at a time.
+ * Builds a tree from partitions fed in token order, as a scan of the range
+ * returns them, each as bytes that identify its content: its digest, or (as
+ * repair feeds it, saving a hash per partition) its canonical encoding, which
+ * is self-delimiting, so the concatenation of a leaf's partitions is
+ * unambiguous. Each leaf is hashed incrementally, so building holds one open
+ * hash at a time.
  */
 export class MerkleTreeBuilder {
   private readonly shape: MerkleTree;
   private readonly leaves: MerkleLeaf[] = [];
-  private current: { index: number; hash: Hash; partitions: number } | undefined;
+  private lastOffset = 0n;
+  private current: { index: number; endOffset: bigint; hash: Hash; partitions: number } | undefined;
 
   constructor(
     readonly range: TokenRange,
@@ -169,15 +187,20 @@ export class MerkleTreeBuilder {
     this.shape = new MerkleTree(range, depth, []);
   }
 
-  /** Adds one partition's digest; tokens must not decrease in ring order from the range's start. */
-  add(token: bigint, digest: Buffer): void {
-    const index = this.shape.leafOf(token);
-    if (this.current && index !== this.current.index) {
-      if (index < this.current.index) throw new RangeError(`partition token ${token} arrived out of ring order`);
-      this.closeLeaf();
+  /** Adds one partition's bytes; tokens must not decrease in ring order from the range's start. */
+  add(token: bigint, content: Buffer): void {
+    const offset = this.shape.offsetOf(token);
+    // Most partitions fall in the leaf of the one before: two comparisons instead of a division.
+    if (!this.current || offset > this.current.endOffset || (this.current.partitions > 0 && offset <= this.lastOffset)) {
+      const index = this.shape.leafOfOffset(offset);
+      if (this.current && index !== this.current.index) {
+        if (index < this.current.index) throw new RangeError(`partition token ${token} arrived out of ring order`);
+        this.closeLeaf();
+      }
+      this.current ??= { index, endOffset: this.shape.leafEndOffset(index), hash: createHash('sha256'), partitions: 0 };
     }
-    this.current ??= { index, hash: createHash('sha256'), partitions: 0 };
-    this.current.hash.update(digest);
+    this.lastOffset = offset;
+    this.current.hash.update(content);
     this.current.partitions++;
   }
 

@@ -8,7 +8,7 @@
  */
 import type { MessagingService } from '../net/messaging.js';
 import type { PartitionDigestEntry, RepairDigestsRequest, RepairDigestsResponse } from '../net/payloads.js';
-import { partitionDigest } from '../storage/digest.js';
+import { encodePartitionCanonical, partitionDigest } from '../storage/digest.js';
 import type { StorageEngine } from '../storage/engine.js';
 import { MAX_TOKEN, MIN_TOKEN, type Partition, type TableLayout, type TokenRange } from '../storage/model.js';
 import { InvalidRequestError } from '../util/errors.js';
@@ -39,7 +39,7 @@ export async function buildMerkleTree(engine: RepairEngine, layout: TableLayout,
     for (;;) {
       const page = await engine.scan(layout.id, piece, { ...(after ? { after } : {}), limitPartitions: BUILD_PAGE_PARTITIONS, withStatic: true });
       for (const p of page) {
-        builder.add(p.token, partitionDigest(layout, p, asOfS));
+        builder.add(p.token, encodePartitionCanonical(p, asOfS));
         cells += cellCount(p);
       }
       if (page.length < BUILD_PAGE_PARTITIONS) break;
