@@ -9,7 +9,8 @@
  * - A later node places its tokens one at a time, each at the candidate cut
  *   (the quarter points of the largest ranges) that leaves ownership most
  *   even: the smallest sum of squared shares of replicated ownership at the
- *   given replication factor plus primary ownership.
+ *   given replication factor plus primary ownership; each then moves by a
+ *   tiny random amount, so nodes joining at once do not collide.
  *
  * Allocation is per datacenter: NetworkTopologyStrategy places a
  * datacenter's replicas by walking only that datacenter's tokens, so its
@@ -40,9 +41,36 @@ export function allocateTokens(options: AllocateOptions): bigint[] {
     throw new Error(`num_tokens must be a positive integer, got ${numTokens}`);
   }
   const taken = new Set(ring.sortedTokens());
-  const local = TokenRing.of(ring.endpoints().filter((e) => e.dc === dc));
-  const tokens = local.isEmpty() ? evenlySpaced(numTokens, random) : greedyBalanced(local, numTokens, replicationFactor);
+  // Greedy placement sees tokens without their jitter, so one node's random shift never steers another's search
+  // (two tokens that differ only in their jitter count once).
+  const seen = new Set<bigint>();
+  const firstSeen = (t: bigint) => !seen.has(t) && seen.add(t) !== undefined;
+  const local = TokenRing.of(ring.endpoints().filter((e) => e.dc === dc).map((e) => ({ ...e, tokens: e.tokens.map(unjittered).filter(firstSeen) })));
+  const tokens = local.isEmpty() ? evenlySpaced(numTokens, random) : greedyBalanced(local, numTokens, replicationFactor).map((t) => jitter(t, random));
   return tokens.map((t) => avoidCollision(t, taken)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** 2^40 tokens, a 2^-24 share of the ring: enough to tell two joiners' tokens apart, too little to move any share visibly. */
+const JITTER_MAX = 1n << 40n;
+
+/**
+ * Replaces the low 40 bits of a greedy token with random ones. Greedy
+ * placement is deterministic, so nodes joining at once against the same ring
+ * (the launcher starts every node but the seed together) would choose
+ * identical tokens, and the ring would ignore whichever claimed them second;
+ * jittered, two such nodes share a token with a chance of about 16 / 2^40.
+ * Greedy placement reads the ring with these bits cleared, so jitter never
+ * changes where a later node's tokens go. Concurrent joiners' tokens differ,
+ * not their ranges: they split the same ranges and end less balanced than
+ * nodes joining one after another.
+ */
+function jitter(token: bigint, random: () => number): bigint {
+  return wrap(unjittered(token) + randomBelow(JITTER_MAX, random));
+}
+
+/** The token with its jitter bits cleared. */
+function unjittered(token: bigint): bigint {
+  return (token >> 40n) << 40n;
 }
 
 /** A 53-bit-precision random fraction of `span`, as a bigint. */

@@ -69,6 +69,21 @@ describe('vnode token allocation', () => {
     expect(new Set(ring.sortedTokens()).size).to.equal(80);
   });
 
+  it('gives two nodes joining at once against the same ring disjoint tokens', () => {
+    // Nodes started together (as `sibyl cluster start` starts all but the seed)
+    // both allocate against the ring of the first node alone: identical
+    // tokens would make each claim the other's, and the ring ignore one.
+    const ring = grow(1, 7);
+    const b = allocateTokens({ ring, numTokens: 16, dc: 'dc1', random: seededRandom(101), replicationFactor: 3 });
+    const c = allocateTokens({ ring, numTokens: 16, dc: 'dc1', random: seededRandom(202), replicationFactor: 3 });
+    expect(b.filter((t) => c.includes(t))).to.deep.equal([]);
+    const joined = ring.withEndpoint({ id: '10.0.0.2:7000', tokens: b, dc: 'dc1', rack: 'r1' }).withEndpoint({ id: '10.0.0.3:7000', tokens: c, dc: 'dc1', rack: 'r1' });
+    expect(joined.sortedTokens()).to.have.length(48);
+    // A node joining later balances against both as usual.
+    const d = allocateTokens({ ring: joined, numTokens: 16, dc: 'dc1', random: seededRandom(303), replicationFactor: 3 });
+    expect(joined.withEndpoint({ id: '10.0.0.4:7000', tokens: d, dc: 'dc1', rack: 'r1' }).sortedTokens()).to.have.length(64);
+  });
+
   it('refuses a num_tokens that is not a positive integer, naming the setting', () => {
     expect(() => allocateTokens({ ring: TokenRing.empty(), numTokens: 0, dc: 'dc1', random: Math.random, replicationFactor: 3 }))
       .to.throw('num_tokens must be a positive integer, got 0');
