@@ -155,7 +155,7 @@ async function syncBatch(messaging: RepairMessaging, request: RangeRepairRequest
       const digest = entry.digest.toString('hex');
       if (seen.has(digest)) continue;
       seen.add(digest);
-      fetchFrom.set(ep, [...(fetchFrom.get(ep) ?? []), { token: v.token, key: v.key }]);
+      pushTo(fetchFrom, ep, { token: v.token, key: v.key });
     }
   }
   const merged = new Map<string, Partition>();
@@ -177,7 +177,7 @@ async function syncBatch(messaging: RepairMessaging, request: RangeRepairRequest
     const digest = partitionDigest(table, p, request.asOfS);
     for (const ep of request.replicas) {
       if (v.byReplica.get(ep)?.digest.equals(digest)) continue;
-      streamTo.set(ep, [...(streamTo.get(ep) ?? []), p]);
+      pushTo(streamTo, ep, p);
     }
   }
   await Promise.all(
@@ -187,6 +187,12 @@ async function syncBatch(messaging: RepairMessaging, request: RangeRepairRequest
       for (const p of partitions) result.bytesStreamed += encodePartitionCanonical(p).length;
     }),
   );
+}
+
+function pushTo<T>(lists: Map<EndpointId, T[]>, ep: EndpointId, item: T): void {
+  const list = lists.get(ep);
+  if (list) list.push(item);
+  else lists.set(ep, [item]);
 }
 
 /** Runs one request to `ep`, turning a timeout or a lost connection into EndpointDiedError. */
