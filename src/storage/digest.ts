@@ -47,10 +47,11 @@ class ByteWriter {
     this.at += 8;
     return this;
   }
-  bytes(buf: Buffer): this {
+  /** Takes any Uint8Array: values that crossed a structured clone or a decoder may not be Buffers. */
+  bytes(buf: Uint8Array): this {
     this.u32(buf.length);
     this.room(buf.length);
-    buf.copy(this.buf, this.at);
+    this.buf.set(buf, this.at);
     this.at += buf.length;
     return this;
   }
