@@ -61,8 +61,12 @@ describe('a three-node cluster under faults (real processes)', function () {
     await (await c(1)).execute(`CREATE KEYSPACE fault WITH replication = ${RF3}`);
     await (await c(1)).execute('CREATE TABLE fault.kv (k int PRIMARY KEY, v text)');
     const version = await cluster.awaitSchemaAgreement();
-    const described = await cluster.tool(2, 'describecluster');
-    expect(described.stdout).to.contain(`\t\t${version}: [127.0.0.1, 127.0.0.2, 127.0.0.3]\n`);
+    // describecluster reports the versions gossip carries, which reach node 2 a round or two after each node's own.
+    let described = '';
+    await waitFor(() => `describecluster on node 2 to list one version on every node, got:\n${described}`, 5000, async () => {
+      described = (await cluster.tool(2, 'describecluster')).stdout;
+      return described.includes(`\tSchema versions:\n\t\t${version}: [127.0.0.1, 127.0.0.2, 127.0.0.3]\n\n`);
+    });
 
     const written = await (await c(2)).execute(`INSERT INTO fault.kv (k, v) VALUES (0, 'through node 2')`, null, { consistency: 'ALL' });
     expect(written.info.queriedHost).to.equal(cluster.nativeEndpoint(2));
