@@ -33,6 +33,13 @@ describe('tracing on a three-node cluster', function () {
     await waitFor('the first node to see both peers', 20_000, async () => (await client.execute('SELECT peer FROM system.peers')).rows.length === 2);
     await client.execute(`CREATE KEYSPACE traced WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}`);
     await client.execute('CREATE TABLE traced.t (k int PRIMARY KEY, v text)');
+    // system.peers lists a peer as soon as gossip knows it; it counts as a live replica only once marked up.
+    await waitFor('the first node to see all three replicas up', 20_000, () =>
+      client.execute("INSERT INTO traced.t (k, v) VALUES (0, 'probe')", null, { consistency: 'ALL' }).then(
+        () => true,
+        () => false,
+      ),
+    );
   });
 
   after(async () => {
