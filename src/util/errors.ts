@@ -114,7 +114,8 @@ export class UnavailableError extends SibylError {
     readonly required: number,
     readonly alive: number,
   ) {
-    super(`Cannot achieve consistency level ${consistency} (${required} required but only ${alive} alive)`);
+    // Cassandra's wording; the arithmetic travels in the fields (required, alive), which clients show beside it.
+    super(`Cannot achieve consistency level ${consistency}`);
   }
   override fields(): ErrorFields {
     return { consistency: this.consistency, required: this.required, alive: this.alive };

@@ -41,7 +41,7 @@ describe('Client', () => {
     expect(err).to.be.instanceOf(UnavailableError);
     const u = err as UnavailableError;
     expect([u.code, u.consistency, u.required, u.alive]).to.deep.equal([ErrorCode.Unavailable, 'QUORUM', 2, 1]);
-    expect(u.message).to.equal('Cannot achieve consistency level QUORUM (2 required but only 1 alive)');
+    expect(u.message).to.equal('Cannot achieve consistency level QUORUM');
   });
 
   it('sends consistency, fetchSize and a generated monotonic timestamp with each request', async () => {

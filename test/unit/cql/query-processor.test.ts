@@ -42,11 +42,11 @@ describe('CqlQueryProcessor', () => {
     const err = (await rejects(
       h.processor.query(h.session, 'INSERT INTO ks.t (k, v) VALUES (1, 1)', { consistency: 'QUORUM' }),
       UnavailableError,
-      'Cannot achieve consistency level QUORUM (2 required but only 1 alive)',
+      'Cannot achieve consistency level QUORUM',
     )) as UnavailableError;
     expect(err.fields()).to.deep.equal({ consistency: 'QUORUM', required: 2, alive: 1 });
     await rejects(h.run('INSERT INTO ks.t (k, v) VALUES (1, 1) USING CONSISTENCY ALL'), UnavailableError,
-      'Cannot achieve consistency level ALL (3 required but only 1 alive)');
+      'Cannot achieve consistency level ALL');
     await h.processor.query(h.session, 'INSERT INTO ks.t (k, v) VALUES (1, 1)', { consistency: 'ONE' });
     await rejects(h.processor.query(h.session, 'INSERT INTO ks.t (k, v) VALUES (1, 1)', { consistency: 'SERIAL' }),
       InvalidRequestError, 'You must use conditional updates for serializable writes');

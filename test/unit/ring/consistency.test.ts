@@ -46,7 +46,7 @@ describe('consistency arithmetic', () => {
       expect(err).to.be.instanceOf(UnavailableError);
       const e = err as UnavailableError;
       expect(e.fields()).to.deep.equal({ consistency: 'QUORUM', required: 2, alive: 1 });
-      expect(e.message).to.equal('Cannot achieve consistency level QUORUM (2 required but only 1 alive)');
+      expect(e.message).to.equal('Cannot achieve consistency level QUORUM');
     }
   });
 

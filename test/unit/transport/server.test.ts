@@ -84,7 +84,7 @@ describe('ProtocolServer', () => {
     const body = answer.b as ErrorBody;
     expect(body).to.deep.equal({
       code: ErrorCode.Unavailable,
-      message: 'Cannot achieve consistency level QUORUM (2 required but only 1 alive)',
+      message: 'Cannot achieve consistency level QUORUM',
       fields: { consistency: 'QUORUM', required: 2, alive: 1 },
     });
     const err = errorFromWire(body.code, body.message, body.fields);
