@@ -47,10 +47,21 @@ export interface HintedHandoffOptions {
   self: EndpointId;
 }
 
-/** Hints read from the store per replay step. */
-const REPLAY_PAGE_HINTS = 256;
+/** Hints read from the store per replay step; their acknowledged ones are deleted in one batch. */
+const REPLAY_PAGE_HINTS = 8192;
 /** Bytes of hints one HINT message carries at most, whatever the throttle. */
 const REPLAY_MESSAGE_BYTES_MAX = 1024 * 1024;
+/** Hints one HINT message carries at most, so a page makes several messages to pipeline. */
+const REPLAY_MESSAGE_HINTS_MAX = 1024;
+/** HINT messages to one target awaiting acknowledgement at once. */
+const REPLAY_MESSAGES_IN_FLIGHT = 4;
+
+/** What one replay round has done so far. */
+interface ReplayRound {
+  sentBytes: number;
+  delivered: number;
+  failed: boolean;
+}
 
 export interface HandoffStats {
   stored: number;
@@ -196,37 +207,58 @@ export class HintedHandoff {
   }
 
   /**
-   * Sends the target's hints oldest first in messages of a throttle-sized
-   * chunk, deleting each chunk once acknowledged. A failure ends the round
-   * and keeps the undelivered hints for the next one.
+   * Sends the target's hints oldest first, a page at a time: the page is cut
+   * into messages of a throttle-sized chunk (and at most
+   * REPLAY_MESSAGE_HINTS_MAX hints), up to REPLAY_MESSAGES_IN_FLIGHT of them
+   * awaiting acknowledgement at once, so the target applies one message
+   * while the next travels. The hints of every acknowledged message are
+   * deleted in one batch when the page's messages have all settled, before
+   * the next page is read, so a page never returns a hint still in flight.
+   * A failure stops sending, keeps every unacknowledged hint for the next
+   * round, and still deletes the acknowledged ones.
    */
   private async replay(endpoint: EndpointId, hostId: string): Promise<void> {
-    const { store, settings, clock, log, membership, send } = this.options;
+    const { store, settings, clock, log, membership } = this.options;
     const startedMs = clock.nowMs();
     const chunkBytes = replayChunkBytes(settings.hinted_handoff_throttle, REPLAY_MESSAGE_BYTES_MAX);
-    let sentBytes = 0;
-    let delivered = 0;
-    while (!this.stopped && membership.isAlive(endpoint)) {
+    const round: ReplayRound = { sentBytes: 0, delivered: 0, failed: false };
+    while (!round.failed && !this.stopped && membership.isAlive(endpoint)) {
       const page = await store.page(hostId, REPLAY_PAGE_HINTS);
       if (page.length === 0) break;
-      for (const chunk of chunksOf(page, chunkBytes)) {
-        if (this.stopped || !membership.isAlive(endpoint)) return;
-        try {
-          await send(endpoint, { targetHostId: hostId, partitions: chunk.map((h) => h.partition) });
-        } catch (err) {
-          this.counters.replayFailures++;
-          log.info(`Hint replay to ${endpoint} paused after ${delivered} hints: ${(err as Error).message}`);
-          return;
-        }
-        await store.remove(chunk);
-        delivered += chunk.length;
-        this.counters.replayed += chunk.length;
-        sentBytes += chunk.reduce((n, h) => n + h.bytes, 0);
-        const waitMs = throttleDelayMs(sentBytes, clock.nowMs() - startedMs, settings.hinted_handoff_throttle);
+      const acknowledged: StoredHint[] = [];
+      const inFlight = new Set<Promise<void>>();
+      for (const chunk of chunksOf(page, chunkBytes, REPLAY_MESSAGE_HINTS_MAX)) {
+        // The throttle counts bytes when they are sent, so messages in flight cannot outrun it.
+        const waitMs = throttleDelayMs(round.sentBytes, clock.nowMs() - startedMs, settings.hinted_handoff_throttle);
         if (waitMs > 0) await sleep(clock, waitMs);
+        while (inFlight.size >= REPLAY_MESSAGES_IN_FLIGHT) await Promise.race(inFlight);
+        if (round.failed || this.stopped || !membership.isAlive(endpoint)) break;
+        round.sentBytes += chunk.reduce((n, h) => n + h.bytes, 0);
+        const sending: Promise<void> = this.sendChunk(endpoint, hostId, chunk, acknowledged, round).finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
       }
+      await Promise.all(inFlight);
+      await store.remove(acknowledged);
     }
-    if (delivered > 0) log.info(`Finished hinted handoff of ${delivered} hints to ${endpoint}`);
+    if (round.delivered > 0 && !round.failed) log.info(`Finished hinted handoff of ${round.delivered} hints to ${endpoint}`);
+  }
+
+  /** Sends one message of hints; on acknowledgement adds them to `acknowledged`, on failure marks the round failed. Never rejects. */
+  private async sendChunk(endpoint: EndpointId, hostId: string, chunk: StoredHint[], acknowledged: StoredHint[], round: ReplayRound): Promise<void> {
+    try {
+      await this.options.send(endpoint, { targetHostId: hostId, partitions: chunk.map((h) => h.partition) });
+    } catch (err) {
+      // Several messages in flight may fail together; the round counts as one failure.
+      if (!round.failed) {
+        round.failed = true;
+        this.counters.replayFailures++;
+        this.options.log.info(`Hint replay to ${endpoint} paused after ${round.delivered} hints: ${(err as Error).message}`);
+      }
+      return;
+    }
+    acknowledged.push(...chunk);
+    round.delivered += chunk.length;
+    this.counters.replayed += chunk.length;
   }
 
   private resolveHostId(target: string): string {
@@ -242,13 +274,13 @@ export class HintedHandoff {
   }
 }
 
-/** Consecutive hints grouped so each group stays within `bytesMax` (a single larger hint goes alone). */
-export function chunksOf(hints: readonly StoredHint[], bytesMax: number): StoredHint[][] {
+/** Consecutive hints grouped so each group stays within `bytesMax` and `hintsMax` (a single larger hint goes alone). */
+export function chunksOf(hints: readonly StoredHint[], bytesMax: number, hintsMax = Infinity): StoredHint[][] {
   const chunks: StoredHint[][] = [];
   let current: StoredHint[] = [];
   let bytes = 0;
   for (const h of hints) {
-    if (current.length > 0 && bytes + h.bytes > bytesMax) {
+    if (current.length > 0 && (bytes + h.bytes > bytesMax || current.length >= hintsMax)) {
       chunks.push(current);
       current = [];
       bytes = 0;
