@@ -4,7 +4,8 @@
  * A tree covers one token range (start, end] split into 2^depth leaves of
  * equal token width. A leaf's hash is SHA-256 over the partitions whose
  * tokens fall in it, in token order (the order a scan returns them), each
- * given as its canonical encoding (src/storage/digest.ts). An inner node's hash is the XOR of its two children's, as
+ * given as bytes that identify its content (repair gives its stored
+ * entries: leaf-hasher.ts). An inner node's hash is the XOR of its two children's, as
  * in Cassandra's MerkleTree: an empty subtree hashes to zero, so only the
  * non-empty leaves need to be stored or sent, and a tree with a few thousand
  * partitions costs a few thousand hashes whatever its depth. XOR lets two
@@ -166,19 +167,26 @@ export class MerkleTree {
   }
 }
 
+/** Bytes a builder gathers before handing them to the hash: one update per run of small entries, not per entry. */
+const BUILD_BUFFER_BYTES = 64 * 1024;
+
 /**
  * Builds a tree from partitions fed in token order, as a scan of the range
- * returns them, each as bytes that identify its content: its digest, or (as
- * repair feeds it, saving a hash per partition) its canonical encoding, which
- * is self-delimiting, so the concatenation of a leaf's partitions is
- * unambiguous. Each leaf is hashed incrementally, so building holds one open
- * hash at a time.
+ * returns them, each as bytes that identify its content: a partition is
+ * begun at its token and its bytes appended (repair appends its stored
+ * entries, see leaf-hasher.ts), or added whole (a digest, in tests). Each
+ * leaf is hashed incrementally over the concatenation of its partitions'
+ * bytes, so building holds one open hash at a time; the bytes pass through
+ * a buffer first, since most entries are far smaller than a hash update's
+ * fixed cost.
  */
 export class MerkleTreeBuilder {
   private readonly shape: MerkleTree;
   private readonly leaves: MerkleLeaf[] = [];
   private lastOffset = 0n;
   private current: { index: number; endOffset: bigint; hash: Hash; partitions: number } | undefined;
+  private readonly buffer = Buffer.allocUnsafe(BUILD_BUFFER_BYTES);
+  private buffered = 0;
 
   constructor(
     readonly range: TokenRange,
@@ -188,7 +196,13 @@ export class MerkleTreeBuilder {
   }
 
   /** Adds one partition's bytes; tokens must not decrease in ring order from the range's start. */
-  add(token: bigint, content: Buffer): void {
+  add(token: bigint, content: Uint8Array): void {
+    this.beginPartition(token);
+    this.append(content);
+  }
+
+  /** Starts the next partition, whose bytes follow through append; tokens must not decrease in ring order from the range's start. */
+  beginPartition(token: bigint): void {
     const offset = this.shape.offsetOf(token);
     // Most partitions fall in the leaf of the one before: two comparisons instead of a division.
     if (!this.current || offset > this.current.endOffset || (this.current.partitions > 0 && offset <= this.lastOffset)) {
@@ -200,8 +214,29 @@ export class MerkleTreeBuilder {
       this.current ??= { index, endOffset: this.shape.leafEndOffset(index), hash: createHash('sha256'), partitions: 0 };
     }
     this.lastOffset = offset;
-    this.current.hash.update(content);
     this.current.partitions++;
+  }
+
+  /** Appends bytes to the partition begun last. */
+  append(bytes: Uint8Array): void {
+    if (!this.current) throw new RangeError('bytes appended before any partition was begun');
+    if (this.buffered + bytes.length > BUILD_BUFFER_BYTES) {
+      this.flush();
+      if (bytes.length > BUILD_BUFFER_BYTES) {
+        this.current.hash.update(bytes);
+        return;
+      }
+    }
+    this.buffer.set(bytes, this.buffered);
+    this.buffered += bytes.length;
+  }
+
+  /** Appends an unsigned 32-bit big-endian number: the length prefixes that keep appended fields self-delimiting. */
+  appendU32(n: number): void {
+    if (!this.current) throw new RangeError('bytes appended before any partition was begun');
+    if (this.buffered + 4 > BUILD_BUFFER_BYTES) this.flush();
+    this.buffer.writeUInt32BE(n, this.buffered);
+    this.buffered += 4;
   }
 
   build(): MerkleTree {
@@ -209,8 +244,15 @@ export class MerkleTreeBuilder {
     return new MerkleTree(this.range, this.depth, this.leaves);
   }
 
+  private flush(): void {
+    if (this.buffered === 0) return;
+    this.current!.hash.update(this.buffer.subarray(0, this.buffered));
+    this.buffered = 0;
+  }
+
   private closeLeaf(): void {
     if (!this.current) return;
+    this.flush();
     this.leaves.push({ index: this.current.index, hash: this.current.hash.digest(), partitions: this.current.partitions });
     this.current = undefined;
   }

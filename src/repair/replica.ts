@@ -8,16 +8,14 @@
  */
 import type { MessagingService } from '../net/messaging.js';
 import type { PartitionDigestEntry, RepairDigestsRequest, RepairDigestsResponse } from '../net/payloads.js';
-import { encodePartitionCanonical, partitionDigest } from '../storage/digest.js';
+import { partitionDigest } from '../storage/digest.js';
 import type { StorageEngine } from '../storage/engine.js';
 import { MAX_TOKEN, MIN_TOKEN, type Partition, type TableLayout, type TokenRange } from '../storage/model.js';
 import { InvalidRequestError } from '../util/errors.js';
+import { LeafHasher } from './leaf-hasher.js';
 import { MerkleTreeBuilder, type MerkleTree } from './merkle.js';
 
-/** Partitions one storage scan returns while a tree is built; a page bounds the memory a build holds. */
-const BUILD_PAGE_PARTITIONS = 1000;
-
-export type RepairEngine = Pick<StorageEngine, 'scan' | 'read' | 'apply'>;
+export type RepairEngine = Pick<StorageEngine, 'scan' | 'scanEntries' | 'read' | 'apply'>;
 
 export interface RepairReplicaOptions {
   engine: RepairEngine;
@@ -26,27 +24,20 @@ export interface RepairReplicaOptions {
 
 export interface BuiltTree {
   tree: MerkleTree;
-  /** Cells, row markers and deletions hashed: what a build rate is measured in. */
+  /** Cells, row markers and deletions hashed (stored entries): what a build rate is measured in. */
   cells: number;
 }
 
-/** Scans the table over `range` page by page and hashes every partition into a tree of `depth`. */
+/**
+ * Hashes every stored entry of the table over `range` into a tree of
+ * `depth`, straight from the storage iterator (see leaf-hasher.ts), holding
+ * no more than one iterator chunk at a time.
+ */
 export async function buildMerkleTree(engine: RepairEngine, layout: TableLayout, range: TokenRange, depth: number, asOfS: number): Promise<BuiltTree> {
   const builder = new MerkleTreeBuilder(range, depth);
+  const hasher = new LeafHasher(builder, layout.id, asOfS);
   let cells = 0;
-  for (const piece of ringOrderPieces(range)) {
-    let after: { token: bigint; key: Buffer } | undefined;
-    for (;;) {
-      const page = await engine.scan(layout.id, piece, { ...(after ? { after } : {}), limitPartitions: BUILD_PAGE_PARTITIONS, withStatic: true });
-      for (const p of page) {
-        builder.add(p.token, encodePartitionCanonical(p, asOfS));
-        cells += cellCount(p);
-      }
-      if (page.length < BUILD_PAGE_PARTITIONS) break;
-      const last = page[page.length - 1]!;
-      after = { token: last.token, key: last.key };
-    }
-  }
+  for (const piece of ringOrderPieces(range)) cells += await engine.scanEntries(layout.id, piece, hasher.visit);
   return { tree: builder.build(), cells };
 }
 

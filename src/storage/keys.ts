@@ -168,6 +168,30 @@ export function decodeKeyHead(buf: Buffer): KeyHead {
   return { tableId: table.bytes.toString('utf8'), token: tokenBuf.readBigInt64BE(0), key: key.bytes, kindOffset: key.next };
 }
 
+/**
+ * The length of a data key's partition prefix (table, token, escaped
+ * partition key): decodeKeyHead's kindOffset, found without decoding or
+ * allocating, for scans that only need to notice where partitions change.
+ * `tablePrefixBytes` is the length of tablePrefix(tableId).
+ */
+export function partitionPrefixBytes(key: Buffer, tablePrefixBytes: number): number {
+  let pos = tablePrefixBytes + 8;
+  for (;;) {
+    const b = key[pos];
+    assert(b !== undefined, 'truncated data key');
+    if (b !== 0x00) pos++;
+    else if (key[pos + 1] === 0x00) return pos + 2;
+    else pos += 2;
+  }
+}
+
+const TOKEN_SIGN = 0x8000_0000_0000_0000n;
+
+/** The token of a data key whose table prefix is `tablePrefixBytes` long. */
+export function keyToken(key: Buffer, tablePrefixBytes: number): bigint {
+  return BigInt.asIntN(64, key.readBigUInt64BE(tablePrefixBytes) ^ TOKEN_SIGN);
+}
+
 function decodeRowEntry(buf: Buffer, offset: number, isStatic: boolean, clustering: Clustering): KeyEntry {
   const tag = buf[offset];
   if (tag === ENTRY_MARKER) return { kind: 'marker', isStatic, clustering };
