@@ -24,13 +24,10 @@ import { registerHintHandler } from '../../src/hints/hint-handler.js';
 import { HintStore } from '../../src/hints/hint-store.js';
 import { HintedHandoff } from '../../src/hints/hinted-handoff.js';
 import { MessagingService } from '../../src/net/messaging.js';
-import { murmur3Token } from '../../src/ring/murmur3.js';
-import { serialize } from '../../src/schema/codec.js';
-import { parseTypeName } from '../../src/schema/cql-type.js';
 import { LevelEngine } from '../../src/storage/engine.js';
-import type { Partition, TableLayout } from '../../src/storage/model.js';
 import { silentLogger } from '../../src/util/log.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/util/settings.js';
+import { KV_LAYOUT, kvLayouts, kvRow } from './kv-table.js';
 
 const HINTS = Number(process.env['HINTS'] ?? 100_000);
 /** Hints replayed at the default throttle: enough for a steady rate, few enough to take seconds, not minutes. */
@@ -38,36 +35,6 @@ const THROTTLED_HINTS = Number(process.env['THROTTLED_HINTS'] ?? 20_000);
 const APPEND_BATCH = 1000;
 const TARGET_HOST = 'host-target';
 
-const LAYOUT: TableLayout = {
-  id: '7e9a1c00-0000-4000-8000-0000000041a7',
-  name: 'bench.kv',
-  partitionKeyTypes: [parseTypeName('int')],
-  clusteringTypes: [],
-  clusteringOrder: [],
-  gcGraceSeconds: 864_000,
-};
-const layouts = (id: string) => (id === LAYOUT.id ? LAYOUT : undefined);
-
-/** One row as INSERT writes it: a row marker and one text cell. */
-function rowOf(k: number): Partition {
-  const key = serialize(parseTypeName('int'), k, 'k');
-  const ts = 1_700_000_000_000_000 + k;
-  return {
-    tableId: LAYOUT.id,
-    key,
-    token: murmur3Token(key),
-    rangeTombstones: [],
-    rows: [
-      {
-        clustering: [],
-        isStatic: false,
-        marker: { value: Buffer.alloc(0), timestampUs: ts, ttlS: 0, localDeletionTimeS: 0x7fffffff },
-        collectionDeletions: [],
-        cells: [{ column: 'v', cell: { value: Buffer.from(`value number ${k} of the hints benchmark`), timestampUs: ts, ttlS: 0, localDeletionTimeS: 0x7fffffff } }],
-      },
-    ],
-  };
-}
 
 interface RunResult {
   hints: number;
@@ -82,7 +49,7 @@ async function run(root: string, count: number, throttleKiB: number): Promise<Ru
   const clock = new SystemClock();
   const settings: Settings = { ...DEFAULT_SETTINGS, listen_address: '127.0.0.1', storage_port: 0, hinted_handoff_throttle: throttleKiB };
   const engineOf = (name: string) =>
-    new LevelEngine({ path: join(root, name), clock, commitlogSync: settings.commitlog_sync, commitlogSyncPeriodMs: settings.commitlog_sync_period, layouts });
+    new LevelEngine({ path: join(root, name), clock, commitlogSync: settings.commitlog_sync, commitlogSyncPeriodMs: settings.commitlog_sync_period, layouts: kvLayouts });
   const coordinatorEngine = engineOf('coordinator');
   const targetEngine = engineOf('target');
   await coordinatorEngine.open();
@@ -113,7 +80,7 @@ async function run(root: string, count: number, throttleKiB: number): Promise<Ru
     await handoff.start();
     for (let from = 0; from < count; from += APPEND_BATCH) {
       const n = Math.min(APPEND_BATCH, count - from);
-      await Promise.all(Array.from({ length: n }, (_, i) => handoff.offer(targetEp, rowOf(from + i))));
+      await Promise.all(Array.from({ length: n }, (_, i) => handoff.offer(targetEp, kvRow(from + i, 'hints'))));
     }
     const before = store.totalsOf(TARGET_HOST);
     if (before?.count !== count) throw new Error(`stored ${before?.count ?? 0} hints, expected ${count}`);
@@ -126,7 +93,7 @@ async function run(root: string, count: number, throttleKiB: number): Promise<Ru
     let rowsOnTarget = 0;
     let after: { token: bigint; key: Buffer } | undefined;
     for (;;) {
-      const page = await targetEngine.scan(LAYOUT.id, { start: 0n, end: 0n }, { ...(after ? { after } : {}), limitPartitions: 10_000, withStatic: true });
+      const page = await targetEngine.scan(KV_LAYOUT.id, { start: 0n, end: 0n }, { ...(after ? { after } : {}), limitPartitions: 10_000, withStatic: true });
       rowsOnTarget += page.length;
       if (page.length < 10_000) break;
       after = { token: page[page.length - 1]!.token, key: page[page.length - 1]!.key };

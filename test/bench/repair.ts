@@ -19,50 +19,18 @@ import { SystemClock } from '../../src/clock/clock.js';
 import { MessagingService } from '../../src/net/messaging.js';
 import { buildMerkleTree, cellCount, registerRepairHandlers, ringOrderPieces } from '../../src/repair/replica.js';
 import { repairRange } from '../../src/repair/session.js';
-import { murmur3Token } from '../../src/ring/murmur3.js';
-import { serialize } from '../../src/schema/codec.js';
-import { parseTypeName } from '../../src/schema/cql-type.js';
 import { encodePartitionCanonical } from '../../src/storage/digest.js';
 import { LevelEngine } from '../../src/storage/engine.js';
-import type { Partition, TableLayout } from '../../src/storage/model.js';
 import { silentLogger } from '../../src/util/log.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/util/settings.js';
+import { KV_LAYOUT, kvLayouts, kvRow } from './kv-table.js';
+import type { Partition } from '../../src/storage/model.js';
 
 const ROWS = Number(process.env['ROWS'] ?? 200_000);
 const MISSING_FRACTION = 0.001;
 const DEPTH = DEFAULT_SETTINGS.repair_merkle_depth;
 const WRITE_BATCH = 1000;
 
-const LAYOUT: TableLayout = {
-  id: '7e9a1c00-0000-4000-8000-00000000be9c',
-  name: 'bench.kv',
-  partitionKeyTypes: [parseTypeName('int')],
-  clusteringTypes: [],
-  clusteringOrder: [],
-  gcGraceSeconds: 864_000,
-};
-const layouts = (id: string) => (id === LAYOUT.id ? LAYOUT : undefined);
-
-/** One row as INSERT writes it: a row marker and one text cell. */
-function rowOf(k: number): Partition {
-  const key = serialize(parseTypeName('int'), k, 'k');
-  const ts = 1_700_000_000_000_000 + k;
-  return {
-    tableId: LAYOUT.id,
-    key,
-    token: murmur3Token(key),
-    rangeTombstones: [],
-    rows: [
-      {
-        clustering: [],
-        isStatic: false,
-        marker: { value: Buffer.alloc(0), timestampUs: ts, ttlS: 0, localDeletionTimeS: 0x7fffffff },
-        collectionDeletions: [],
-        cells: [{ column: 'v', cell: { value: Buffer.from(`value number ${k} of the repair benchmark`), timestampUs: ts, ttlS: 0, localDeletionTimeS: 0x7fffffff } }],
-      },
-    ],
-  };
-}
 
 async function main(): Promise<void> {
   const clock = new SystemClock();
@@ -71,11 +39,11 @@ async function main(): Promise<void> {
   const replicas: { messaging: MessagingService; engine: LevelEngine }[] = [];
   try {
     for (let i = 0; i < 3; i++) {
-      const engine = new LevelEngine({ path: join(root, `node${i + 1}`), clock, commitlogSync: 'periodic', commitlogSyncPeriodMs: 10_000, layouts });
+      const engine = new LevelEngine({ path: join(root, `node${i + 1}`), clock, commitlogSync: 'periodic', commitlogSyncPeriodMs: 10_000, layouts: kvLayouts });
       await engine.open();
       const messaging = new MessagingService({ settings, clock, log: silentLogger });
       await messaging.listen();
-      registerRepairHandlers(messaging, { engine, layouts });
+      registerRepairHandlers(messaging, { engine, layouts: kvLayouts });
       replicas.push({ messaging, engine });
     }
     // Every thousandth row is missing on replica 3.
@@ -83,7 +51,7 @@ async function main(): Promise<void> {
     const missing: Partition[] = [];
     const loadStart = performance.now();
     for (let from = 0; from < ROWS; from += WRITE_BATCH) {
-      const batch = Array.from({ length: Math.min(WRITE_BATCH, ROWS - from) }, (_, i) => rowOf(from + i));
+      const batch = Array.from({ length: Math.min(WRITE_BATCH, ROWS - from) }, (_, i) => kvRow(from + i, 'repair'));
       const partial = batch.filter((p, i) => (from + i) % stride !== stride - 1 || (missing.push(p), false));
       await Promise.all([replicas[0]!.engine.apply(batch), replicas[1]!.engine.apply(batch), replicas[2]!.engine.apply(partial)]);
     }
@@ -97,7 +65,7 @@ async function main(): Promise<void> {
     for (const piece of ringOrderPieces(wholeRing)) {
       let after: { token: bigint; key: Buffer } | undefined;
       for (;;) {
-        const page = await replicas[0]!.engine.scan(LAYOUT.id, piece, { ...(after ? { after } : {}), limitPartitions: 1000, withStatic: true });
+        const page = await replicas[0]!.engine.scan(KV_LAYOUT.id, piece, { ...(after ? { after } : {}), limitPartitions: 1000, withStatic: true });
         for (const p of page) scanned += cellCount(p);
         if (page.length < 1000) break;
         after = { token: page[page.length - 1]!.token, key: page[page.length - 1]!.key };
@@ -106,7 +74,7 @@ async function main(): Promise<void> {
     const scanS = (performance.now() - scanStart) / 1000;
     console.log(`Storage scan alone: ${scanned} cells in ${scanS.toFixed(2)} s = ${Math.round(scanned / scanS)} cells/s`);
     const buildStart = performance.now();
-    const built = await buildMerkleTree(replicas[0]!.engine, LAYOUT, wholeRing, DEPTH, asOfS);
+    const built = await buildMerkleTree(replicas[0]!.engine, KV_LAYOUT, wholeRing, DEPTH, asOfS);
     const buildS = (performance.now() - buildStart) / 1000;
     console.log(
       `Merkle build: ${built.cells} cells (${built.tree.partitionCount()} partitions) at depth ${DEPTH} in ${buildS.toFixed(2)} s = ` +
@@ -115,7 +83,7 @@ async function main(): Promise<void> {
 
     const repairStart = performance.now();
     const result = await repairRange(replicas[0]!.messaging, {
-      table: LAYOUT,
+      table: KV_LAYOUT,
       range: wholeRing,
       replicas: replicas.map((r) => r.messaging.self),
       depth: DEPTH,
@@ -133,7 +101,7 @@ async function main(): Promise<void> {
       `Bytes streamed: ${result.bytesStreamed} against ${missingBytes} bytes of the ${missing.length} missing rows = ` +
         `${(result.bytesStreamed / missingBytes).toFixed(2)}× (target ≤ 5×; fetching one copy and streaming it counts twice)`,
     );
-    const roots = await Promise.all(replicas.map(async (r) => (await buildMerkleTree(r.engine, LAYOUT, wholeRing, DEPTH, asOfS)).tree.root().toString('hex')));
+    const roots = await Promise.all(replicas.map(async (r) => (await buildMerkleTree(r.engine, KV_LAYOUT, wholeRing, DEPTH, asOfS)).tree.root().toString('hex')));
     console.log(`Replicas converged: ${new Set(roots).size === 1 ? 'yes' : 'NO'} (roots ${roots.map((r) => r.slice(0, 12)).join(', ')})`);
     console.log('Hint replay rate: not measured here (hinted handoff has its own benchmark).');
   } finally {
