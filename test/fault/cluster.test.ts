@@ -32,9 +32,7 @@ describe('a three-node cluster under faults (real processes)', function () {
   before(async () => {
     await cluster.start();
     // Every node must see the other two up before any level above ONE can be met.
-    for (const i of [1, 2, 3]) {
-      await waitFor(`node ${i} to see all three nodes up`, 15_000, async () => JSON.stringify(await cluster.statusOf(i)) === JSON.stringify(allUp));
-    }
+    await cluster.awaitAllUp();
     hostIds = Object.fromEntries((await cluster.statusRows(1)).map((r) => [r.address, r.hostId]));
   });
 

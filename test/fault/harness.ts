@@ -22,6 +22,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ConsistencyName } from '../../grammar/ast.js';
+import type { DumpedPartition } from '../../src/admin/partition-dump.js';
 import { Client } from '../../src/client/index.js';
 import { removeDir, SIBYL_BIN, tempDir } from '../integration/harness.js';
 
@@ -61,6 +62,11 @@ export interface StatusRow {
 interface RunningNode {
   child: ChildProcess;
   exited: Promise<void>;
+}
+
+/** Nodes 1..n, all in one datacenter. */
+export function oneDatacenter(n: number, dc = 'dc1'): ClusterNodeSpec[] {
+  return Array.from({ length: n }, (_, i) => ({ index: i + 1, dc }));
 }
 
 export class FaultCluster {
@@ -217,6 +223,21 @@ export class FaultCluster {
   /** `sibyltool status` on node `observer` as 'UN 127.0.0.1' pairs, by address. */
   async statusOf(observer: number): Promise<string[]> {
     return (await this.statusRows(observer)).map((r) => `${r.state} ${r.address}`);
+  }
+
+  /** Waits until every node of the cluster sees every node `UN` in its `sibyltool status`. */
+  async awaitAllUp(timeoutMs = 15_000): Promise<void> {
+    const expected = JSON.stringify(this.specs.map((s) => `UN ${this.host(s.index)}`).sort());
+    for (const spec of this.specs) {
+      await waitFor(`node ${spec.index} to see every node up`, timeoutMs, async () => JSON.stringify(await this.statusOf(spec.index)) === expected);
+    }
+  }
+
+  /** `sibyltool dump` on node `index`: what that node alone stores for the partition. */
+  async dump(index: number, table: string, key: string): Promise<DumpedPartition[]> {
+    const r = await this.tool(index, 'dump', table, key);
+    if (r.code !== 0) throw new Error(`sibyltool dump on node ${index} failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as DumpedPartition[];
   }
 
   /** Waits until every running node reports the same schema version in system.local. */

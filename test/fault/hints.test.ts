@@ -10,32 +10,19 @@
  */
 import { expect } from 'chai';
 import type { Client } from '../../src/client/index.js';
-import type { DumpedPartition } from '../../src/admin/partition-dump.js';
-import { FaultCluster, waitFor } from './harness.js';
+import { FaultCluster, oneDatacenter, waitFor } from './harness.js';
 
 const WRITES = 1000;
 const BASE_TIMESTAMP_US = 1_600_000_000_000_000;
 
 describe('hinted handoff (real processes)', function () {
   this.timeout(120_000);
-  const cluster = new FaultCluster(
-    [
-      { index: 1, dc: 'dc1' },
-      { index: 2, dc: 'dc1' },
-      { index: 3, dc: 'dc1' },
-    ],
-    (process.pid + 300) % 900,
-  );
+  const cluster = new FaultCluster(oneDatacenter(3), (process.pid + 300) % 900);
   let failed = false;
   const c = (index: number): Promise<Client> => cluster.client(index);
 
   const statusOf3 = async (observer: number) => (await cluster.statusOf(observer)).find((s) => s.endsWith('127.0.0.3'));
   const pendingOn1 = async () => (await cluster.tool(1, 'listpendinghints')).stdout;
-  const dumpOn3 = async (table: string, key: string): Promise<DumpedPartition[]> => {
-    const r = await cluster.tool(3, 'dump', table, key);
-    if (r.code !== 0) throw new Error(`dump failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as DumpedPartition[];
-  };
   const stop3 = async () => {
     await cluster.stopNode(3);
     await waitFor('node 1 to see node 3 down', 15_000, async () => (await statusOf3(1))?.startsWith('DN') ?? false);
@@ -47,12 +34,7 @@ describe('hinted handoff (real processes)', function () {
 
   before(async () => {
     await cluster.start();
-    for (const i of [1, 2, 3]) {
-      await waitFor(`node ${i} to see all three nodes up`, 15_000, async () => {
-        const status = await cluster.statusOf(i);
-        return status.length === 3 && status.every((s) => s.startsWith('UN'));
-      });
-    }
+    await cluster.awaitAllUp();
     await (await c(1)).execute(`CREATE KEYSPACE hinted WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}`);
     await (await c(1)).execute('CREATE TABLE hinted.kv (k int PRIMARY KEY, v text)');
     await (await c(1)).execute(`CREATE KEYSPACE lonely WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
@@ -87,7 +69,7 @@ describe('hinted handoff (real processes)', function () {
     await waitFor('node 1 to replay every hint', 30_000, async () => (await pendingOn1()) === 'This node does not have any pending hints\n');
 
     for (const k of [0, 1, 499, 998, 999]) {
-      const dumped = await dumpOn3('hinted.kv', String(k));
+      const dumped = await cluster.dump(3, 'hinted.kv', String(k));
       expect(dumped.length).to.equal(1);
       expect(dumped[0]!.partition.key).to.deep.equal([String(k)]);
       expect(dumped[0]!.rows).to.deep.equal([
@@ -118,6 +100,6 @@ describe('hinted handoff (real processes)', function () {
     await waitFor('node 1 to replay the ANY hint', 30_000, async () => (await pendingOn1()) === 'This node does not have any pending hints\n');
     const read = await client.execute('SELECT v FROM lonely.kv WHERE k = ?', [key], { consistency: 'QUORUM', prepare: true });
     expect(read.rows).to.deep.equal([{ v: 'hinted at ANY' }]);
-    expect((await dumpOn3('lonely.kv', String(key)))[0]!.rows[0]).to.deep.include({ type: 'row' });
+    expect((await cluster.dump(3, 'lonely.kv', String(key)))[0]!.rows[0]).to.deep.include({ type: 'row' });
   });
 });

@@ -7,37 +7,18 @@
  * write time.
  */
 import { expect } from 'chai';
-import type { DumpedPartition } from '../../src/admin/partition-dump.js';
-import { FaultCluster, waitFor } from './harness.js';
+import { FaultCluster, oneDatacenter, waitFor } from './harness.js';
 
 const WRITTEN_AT_US = 1_650_000_000_000_000;
 
 describe('blocking read repair (real processes)', function () {
   this.timeout(90_000);
-  const cluster = new FaultCluster(
-    [
-      { index: 1, dc: 'dc1' },
-      { index: 2, dc: 'dc1' },
-      { index: 3, dc: 'dc1' },
-    ],
-    (process.pid + 450) % 900,
-  );
+  const cluster = new FaultCluster(oneDatacenter(3), (process.pid + 450) % 900);
   let failed = false;
-
-  const dumpOn3 = async (key: string): Promise<DumpedPartition[]> => {
-    const r = await cluster.tool(3, 'dump', 'rr.kv', key);
-    if (r.code !== 0) throw new Error(`dump failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as DumpedPartition[];
-  };
 
   before(async () => {
     await cluster.start();
-    for (const i of [1, 2, 3]) {
-      await waitFor(`node ${i} to see all three nodes up`, 15_000, async () => {
-        const status = await cluster.statusOf(i);
-        return status.length === 3 && status.every((s) => s.startsWith('UN'));
-      });
-    }
+    await cluster.awaitAllUp();
     const client = await cluster.client(1);
     await client.execute(`CREATE KEYSPACE rr WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}`);
     await client.execute('CREATE TABLE rr.kv (k int PRIMARY KEY, v text)');
@@ -65,7 +46,7 @@ describe('blocking read repair (real processes)', function () {
       const rs = await (await cluster.client(2)).execute('SELECT v FROM rr.kv WHERE k = 7', null, { consistency: 'ONE' });
       return rs.rows.length === 1;
     });
-    expect(await dumpOn3('7')).to.deep.equal([]);
+    expect(await cluster.dump(3, 'rr.kv', '7')).to.deep.equal([]);
 
     expect((await cluster.tool(1, 'faults', 'clear')).code).to.equal(0);
     // Node 3 coordinates: it reads its own (empty) copy and a digest from another replica, which differ.
@@ -74,7 +55,7 @@ describe('blocking read repair (real processes)', function () {
     expect(read.rows.map((r) => ({ ...r }))).to.deep.equal([{ v: 'seven', 'writetime(v)': BigInt(WRITTEN_AT_US) }]);
 
     // The repair reached replica 3's storage before the read answered.
-    const dumped = await dumpOn3('7');
+    const dumped = await cluster.dump(3, 'rr.kv', '7');
     expect(dumped.length).to.equal(1);
     expect(dumped[0]!.rows).to.deep.equal([
       { type: 'row', clustering: [], liveness_info: { tstamp: WRITTEN_AT_US }, cells: [{ name: 'v', value: 'seven', tstamp: WRITTEN_AT_US }] },

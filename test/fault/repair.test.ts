@@ -9,21 +9,14 @@
  */
 import { expect } from 'chai';
 import type { Client } from '../../src/client/index.js';
-import { FaultCluster, waitFor } from './harness.js';
+import { FaultCluster, oneDatacenter, waitFor } from './harness.js';
 
 const BASE_ROWS = 200;
 const MISSED_ROWS = 1000;
 
 describe('repair (real processes)', function () {
   this.timeout(180_000);
-  const cluster = new FaultCluster(
-    [
-      { index: 1, dc: 'dc1' },
-      { index: 2, dc: 'dc1' },
-      { index: 3, dc: 'dc1' },
-    ],
-    (process.pid + 600) % 900,
-  );
+  const cluster = new FaultCluster(oneDatacenter(3), (process.pid + 600) % 900);
   let failed = false;
   const c = (index: number): Promise<Client> => cluster.client(index);
   const statusOf3 = async (observer: number) => (await cluster.statusOf(observer)).find((s) => s.endsWith('127.0.0.3'));
@@ -49,12 +42,7 @@ describe('repair (real processes)', function () {
 
   before(async () => {
     await cluster.start();
-    for (const i of [1, 2, 3]) {
-      await waitFor(`node ${i} to see all three nodes up`, 15_000, async () => {
-        const status = await cluster.statusOf(i);
-        return status.length === 3 && status.every((s) => s.startsWith('UN'));
-      });
-    }
+    await cluster.awaitAllUp();
     for (const i of [1, 2, 3]) expect((await cluster.tool(i, 'disablehandoff')).code).to.equal(0);
     await (await c(1)).execute(`CREATE KEYSPACE repairks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}`);
     await (await c(1)).execute('CREATE TABLE repairks.kv (k int PRIMARY KEY, v text)');
