@@ -16,14 +16,14 @@ import { assertReadableLevel, assertWritableLevel } from '../ring/consistency.js
 import type { TokenRing } from '../ring/token-ring.js';
 import type { KeyspaceMetadata } from '../schema/table.js';
 import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
-import { ReadTimeoutError, UnavailableError, WriteTimeoutError } from '../util/errors.js';
+import { UnavailableError, WriteTimeoutError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 import type { Tracer } from '../util/tracing.js';
 import { writeLoggedBatch } from './batch-path.js';
 import type { Coordinator, RangeReadCommand, WriteType } from './coordinator.js';
 import type { CoordinatorContext, HintSink } from './context.js';
-import { CoordinatorMetrics, type LatencyRecorder, type Outcome } from './metrics.js';
+import { CoordinatorMetrics } from './metrics.js';
 import { scanRange } from './range-path.js';
 import type { ReadRepairMode } from './read-core.js';
 import { planRead, readPartition } from './read-path.js';
@@ -79,34 +79,28 @@ export class ClusterCoordinator implements Coordinator {
     };
   }
 
-  write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType, trace?: Tracer): Promise<void> {
-    return this.measure(this.metrics.write, async () => {
-      assertWritableLevel(consistency);
-      if (partitions.length === 0) return;
-      const groups = planWrites(this.ctx, keyspace, partitions, consistency, trace);
-      if (writeType === 'BATCH' && partitions.length > 1) {
-        await writeLoggedBatch(this.ctx, keyspace, partitions, groups, consistency, this.nextBatchId(), trace);
-      } else {
-        await executeWrites(this.ctx, keyspace, groups, consistency, writeType, trace);
-      }
-    });
+  async write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType, trace?: Tracer): Promise<void> {
+    assertWritableLevel(consistency);
+    if (partitions.length === 0) return;
+    const groups = planWrites(this.ctx, keyspace, partitions, consistency, trace);
+    if (writeType === 'BATCH' && partitions.length > 1) {
+      await writeLoggedBatch(this.ctx, keyspace, partitions, groups, consistency, this.nextBatchId(), trace);
+    } else {
+      await executeWrites(this.ctx, keyspace, groups, consistency, writeType, trace);
+    }
   }
 
-  read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName, trace?: Tracer): Promise<(Partition | undefined)[]> {
-    return this.measure(this.metrics.read, async () => {
-      assertReadableLevel(consistency);
-      // Every command's availability is checked before any replica is asked.
-      const contacts = commands.map((c) => planRead(this.ctx, keyspace, c.token, consistency));
-      const mode = this.readRepairOf(layout.id);
-      return Promise.all(commands.map((c, i) => readPartition(this.ctx, keyspace, layout, c, consistency, contacts[i]!, mode, trace)));
-    });
+  async read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName, trace?: Tracer): Promise<(Partition | undefined)[]> {
+    assertReadableLevel(consistency);
+    // Every command's availability is checked before any replica is asked.
+    const contacts = commands.map((c) => planRead(this.ctx, keyspace, c.token, consistency));
+    const mode = this.readRepairOf(layout.id);
+    return Promise.all(commands.map((c, i) => readPartition(this.ctx, keyspace, layout, c, consistency, contacts[i]!, mode, trace)));
   }
 
-  scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName, trace?: Tracer): Promise<Partition[]> {
-    return this.measure(this.metrics.range, async () => {
-      assertReadableLevel(consistency);
-      return scanRange(this.ctx, keyspace, layout, command, consistency, this.readRepairOf(layout.id), trace);
-    });
+  async scan(keyspace: KeyspaceMetadata, layout: TableLayout, command: RangeReadCommand, consistency: ConsistencyName, trace?: Tracer): Promise<Partition[]> {
+    assertReadableLevel(consistency);
+    return scanRange(this.ctx, keyspace, layout, command, consistency, this.readRepairOf(layout.id), trace);
   }
 
   /**
@@ -128,19 +122,5 @@ export class ClusterCoordinator implements Coordinator {
   private nextBatchId(): string {
     // Time first, so stored entries list oldest first; the endpoint and a counter keep ids unique across nodes.
     return `${String(this.ctx.clock.nowUs()).padStart(17, '0')}-${this.ctx.self}-${this.batchSeq++}`;
-  }
-
-  private async measure<T>(recorder: LatencyRecorder, work: () => Promise<T>): Promise<T> {
-    const startUs = this.ctx.clock.nowUs();
-    let outcome: Outcome = 'ok';
-    try {
-      return await work();
-    } catch (err) {
-      outcome =
-        err instanceof UnavailableError ? 'unavailable' : err instanceof WriteTimeoutError || err instanceof ReadTimeoutError ? 'timeout' : 'failure';
-      throw err;
-    } finally {
-      recorder.record((this.ctx.clock.nowUs() - startUs) / 1000, outcome);
-    }
   }
 }

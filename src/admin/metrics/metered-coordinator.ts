@@ -9,15 +9,19 @@ import type { Clock } from '../../clock/clock.js';
 import type { Coordinator, RangeReadCommand, WriteType } from '../../coordinator/coordinator.js';
 import type { KeyspaceMetadata } from '../../schema/table.js';
 import type { Partition, ReadCommand, TableLayout } from '../../storage/model.js';
+import { ReadTimeoutError, UnavailableError, WriteTimeoutError } from '../../util/errors.js';
 import type { Tracer } from '../../util/tracing.js';
 import type { PoolStats } from '../node-view.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
-/** One kind of coordinator work: its latency histogram and how many are running. */
+/** One kind of coordinator work: its latency histogram, how many are running, and how many failed, by kind. */
 export class OperationMeter {
   readonly latency = new LatencyHistogram();
   active = 0;
+  /** Every failure; unavailables and timeouts are also counted on their own. */
   failed = 0;
+  unavailables = 0;
+  timeouts = 0;
 
   async time<T>(clock: Clock, run: () => Promise<T>): Promise<T> {
     const startUs = clock.nowUs();
@@ -26,6 +30,8 @@ export class OperationMeter {
       return await run();
     } catch (err) {
       this.failed++;
+      if (err instanceof UnavailableError) this.unavailables++;
+      else if (err instanceof WriteTimeoutError || err instanceof ReadTimeoutError) this.timeouts++;
       throw err;
     } finally {
       this.active--;

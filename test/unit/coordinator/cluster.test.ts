@@ -81,7 +81,6 @@ describe('ClusterCoordinator on three in-process nodes', function () {
     expect(valueOf(coordinator.hints[0]!.partition)).to.equal('x');
     // The write applied where it arrived: a timeout does not mean nothing happened.
     expect(valueOf(await cluster.node(1).engine.read(readOf(7)))).to.equal('x');
-    expect(coordinator.coordinator.metrics.snapshot().write.timeouts).to.equal(1);
   });
 
   it('on a digest mismatch QUORUM returns the newest value and repairs the stale replica before answering', async () => {

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { ConsistencyName } from '../../../grammar/ast.js';
 import { chooseBatchlogEndpoints } from '../../../src/coordinator/batch-path.js';
-import { LatencyRecorder } from '../../../src/coordinator/metrics.js';
 import { splitByRing } from '../../../src/coordinator/range-path.js';
 import { EMPTY_DIGEST, orderByProximity, readContacts, repairPlan, responseDigest, type ReplicaState } from '../../../src/coordinator/read-core.js';
 import { TokenRing } from '../../../src/ring/token-ring.js';
@@ -123,24 +122,5 @@ describe('batchlog placement', () => {
 
   it('logs on the coordinator itself when no other node is alive', () => {
     expect(chooseBatchlogEndpoints(ring, 'self', 'dc1', () => false)).to.deep.equal(['self']);
-  });
-});
-
-describe('latency recorder', () => {
-  it('reports nearest-rank percentiles over the window and counts failures by kind', () => {
-    const rec = new LatencyRecorder(100);
-    for (let i = 1; i <= 100; i++) rec.record(i, i === 100 ? 'timeout' : i === 99 ? 'unavailable' : 'ok');
-    expect(rec.snapshot()).to.deep.equal({ count: 100, unavailables: 1, timeouts: 1, failures: 0, p50Ms: 50, p95Ms: 95, p99Ms: 99, maxMs: 100 });
-  });
-
-  it('forgets samples older than the window', () => {
-    const rec = new LatencyRecorder(4);
-    for (const ms of [1000, 1, 2, 3, 4]) rec.record(ms);
-    expect(rec.snapshot().maxMs).to.equal(4);
-    expect(rec.snapshot().count).to.equal(5);
-  });
-
-  it('reports zeros before anything is recorded', () => {
-    expect(new LatencyRecorder().snapshot()).to.deep.equal({ count: 0, unavailables: 0, timeouts: 0, failures: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, maxMs: 0 });
   });
 });
