@@ -75,6 +75,36 @@ export function rangesReplicatedBy(ring: TokenRing, replication: ReplicationOpti
 }
 
 /**
+ * Every range `endpoint` holds no replica of, in ring order, with adjacent
+ * ranges joined into one (a range wrapping past the largest token included),
+ * so each is one contiguous storage scan. This is what cleanup deletes after
+ * a topology or replication change; a ring where the endpoint replicates
+ * nothing gives the whole ring (start === end), an empty ring gives nothing.
+ */
+export function rangesNotReplicatedBy(ring: TokenRing, replication: ReplicationOptions, endpoint: EndpointId): TokenRange[] {
+  const n = ring.sortedTokens().length;
+  const out: TokenRange[] = [];
+  let unowned = 0;
+  for (let i = 0; i < n; i++) {
+    if (replicasAt(ring, replication, i).includes(endpoint)) continue;
+    unowned++;
+    const range = ring.rangeAt(i);
+    const last = out[out.length - 1];
+    if (last !== undefined && last.end === range.start) last.end = range.end;
+    else out.push({ ...range });
+  }
+  if (n > 0 && unowned === n) return [{ start: ring.sortedTokens()[0]!, end: ring.sortedTokens()[0]! }];
+  const first = out[0];
+  const last = out[out.length - 1];
+  if (out.length > 1 && first !== undefined && last !== undefined && last.end === first.start) {
+    // The last range runs into the first across the wrap point: one range.
+    first.start = last.start;
+    out.pop();
+  }
+  return out;
+}
+
+/**
  * The fraction of the data each endpoint holds a replica of, as nodetool
  * status 'Owns (effective)' shows it: with RF 3 on three nodes every node
  * owns 1.0. The values sum to the total replication factor (capped by the

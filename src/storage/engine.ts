@@ -61,6 +61,13 @@ export interface StorageEngine {
    * partitions. `visit` may keep the buffers it is given.
    */
   scanEntries(tableId: string, range: TokenRange, visit: (key: Buffer, value: Buffer) => void): Promise<number>;
+  /**
+   * Removes every stored entry of the table's partitions in (range.start,
+   * range.end] with ordinary local deletes; returns how many partitions went
+   * and their stored bytes (keys plus values). For cleanup, which drops the
+   * ranges a node no longer replicates; start === end is the whole ring.
+   */
+  deleteRange(tableId: string, range: TokenRange): Promise<RangeDeletion>;
   truncate(tableId: string): Promise<void>;
   dropTable(tableId: string): Promise<void>;
   /** Removes tombstones past gc_grace and the data they shadow; returns how many entries went. */
@@ -73,6 +80,12 @@ export interface StorageEngine {
   /** Puts and deletes meta entries atomically and durably, as one write (hints store and remove in bulk). */
   batchMeta(puts: readonly [string, Buffer][], deletes: readonly string[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What deleteRange removed. */
+export interface RangeDeletion {
+  partitions: number;
+  bytes: number;
 }
 
 export interface LevelEngineOptions {
@@ -405,6 +418,36 @@ export class LevelEngine implements StorageEngine {
       }
     }
     return visited;
+  }
+
+  async deleteRange(tableId: string, range: TokenRange): Promise<RangeDeletion> {
+    await this.writing;
+    const removed: RangeDeletion = { partitions: 0, bytes: 0 };
+    let lastPrefix: Buffer | undefined;
+    for (const segment of scanSegments(tableId, range)) {
+      const it = this.level.iterator({ ...segment, highWaterMarkBytes: ENTRIES_CHUNK_BYTES, fillCache: false });
+      try {
+        for (;;) {
+          const chunk = await it.nextv(ENTRIES_CHUNK);
+          if (chunk.length === 0) break;
+          // The iterator reads from a snapshot, so deleting what it already returned is safe.
+          const batch = this.level.batch();
+          for (const [k, v] of chunk) {
+            const prefix = k.subarray(0, decodeKeyHead(k).kindOffset);
+            if (!lastPrefix || !prefix.equals(lastPrefix)) {
+              removed.partitions++;
+              lastPrefix = Buffer.from(prefix);
+            }
+            removed.bytes += k.length + v.length;
+            batch.del(k);
+          }
+          await batch.write({ sync: this.options.commitlogSync === 'batch' });
+        }
+      } finally {
+        await it.close();
+      }
+    }
+    return removed;
   }
 
   async truncate(tableId: string): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../clock/clock.js';
 import type { Partition, ReadCommand, TableLayout, TokenRange } from './model.js';
-import type { StorageEngine } from './engine.js';
+import type { RangeDeletion, StorageEngine } from './engine.js';
 import type { ScanOptions } from './scan-range.js';
 import { isEmptyPartition, restrictToCommand } from './assemble.js';
 import { encodeCellValue, encodeDeletionValue, encodeEntries } from './keys.js';
@@ -114,6 +114,24 @@ export class MemoryEngine implements StorageEngine {
       visited += entries.length;
     }
     return visited;
+  }
+
+  /** Counts bytes as LevelEngine stores them: each partition's entries encoded with the key layout. */
+  async deleteRange(tableId: string, range: TokenRange): Promise<RangeDeletion> {
+    const layout = this.layout(tableId);
+    const removed: RangeDeletion = { partitions: 0, bytes: 0 };
+    const table = this.tables.get(tableId);
+    if (!table) return removed;
+    for (const [id, p] of table) {
+      if (!inRange(range, p.token)) continue;
+      table.delete(id);
+      if (isEmptyPartition(p)) continue;
+      removed.partitions++;
+      for (const e of encodeEntries(layout, p)) {
+        removed.bytes += e.key.length + ('cell' in e ? encodeCellValue(e.cell) : encodeDeletionValue(e.deletion)).length;
+      }
+    }
+    return removed;
   }
 
   async truncate(tableId: string): Promise<void> {

@@ -176,6 +176,32 @@ for (const factory of ENGINES) {
       expect(keys(await ut.engine.scan(LAYOUT.id, wrap, { limitPartitions: 100, withStatic: true, after: { token: -3n, key: int(-3) } }))).to.deep.equal([1]);
     });
 
+    it('deletes exactly the partitions of a token range, wrapping ones included, and reports their count and stored bytes', async () => {
+      for (const k of [5, -3, 9, 1, 7]) {
+        await ut.engine.apply([
+          partition(k, { rows: [staticRow({ cells: [{ column: 's', cell: live('st', 1) }] }), row(ck(0, 'r'), { marker: live('', 1), cells: [{ column: 'v', cell: live('x', 1) }] })] }),
+        ]);
+      }
+      const all = { start: 0n, end: 0n };
+      const keys = async () => (await ut.engine.scan(LAYOUT.id, all, { limitPartitions: 100, withStatic: true })).map((p) => p.key.readInt32BE(0));
+      const storedBytes = async (range: { start: bigint; end: bigint }) => {
+        let bytes = 0;
+        await ut.engine.scanEntries(LAYOUT.id, range, (k, v) => (bytes += k.length + v.length));
+        return bytes;
+      };
+      const wrap = { start: 6n, end: -3n };
+      const expectedBytes = await storedBytes(wrap);
+      expect(expectedBytes).to.be.greaterThan(0);
+      expect(await ut.engine.deleteRange(LAYOUT.id, wrap)).to.deep.equal({ partitions: 3, bytes: expectedBytes });
+      expect(await keys()).to.deep.equal([1, 5]);
+      expect(await ut.engine.deleteRange(LAYOUT.id, { start: 1n, end: 4n })).to.deep.equal({ partitions: 0, bytes: 0 });
+      const oneBytes = await storedBytes({ start: 0n, end: 1n });
+      expect(await ut.engine.deleteRange(LAYOUT.id, { start: 0n, end: 1n })).to.deep.equal({ partitions: 1, bytes: oneBytes });
+      expect(await keys()).to.deep.equal([5]);
+      expect(await ut.engine.read(whole(5))).to.not.equal(undefined);
+      expect(await ut.engine.read(whole(1))).to.equal(undefined);
+    });
+
     it('truncates a table', async () => {
       await ut.engine.apply([partition(1, { rows: [row(ck(1, 'a'), { marker: live('', 1) })] })]);
       await ut.engine.truncate(LAYOUT.id);
