@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_SETTINGS, type Settings } from '../util/settings.js';
+import { coerceEncryption, isEncryptionSetting } from './encryption-config.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -23,6 +24,7 @@ export const NODE_FLAGS: Record<string, keyof Settings> = {
   '--seeds': 'seeds',
   '--dc': 'dc',
   '--rack': 'rack',
+  '--cluster-secret-file': 'cluster_secret_file',
 };
 
 export function loadSettings(options: { configFile?: string; overrides?: Partial<Record<keyof Settings, unknown>> }): Settings {
@@ -64,6 +66,7 @@ function applyAll(settings: Settings, values: Record<string, unknown>, source: s
 
 function coerce(name: keyof Settings, raw: unknown, source: string): unknown {
   const expected = DEFAULT_SETTINGS[name];
+  if (isEncryptionSetting(name)) return coerceEncryption(name, raw, (message) => new ConfigError(`${message} in ${source}`));
   if (typeof expected === 'number') {
     const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
     if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {

@@ -101,6 +101,46 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   cluster_name: 'Sibyl Cluster',
   data_directory: './data',
   listen_address: '127.0.0.1',
+  /**
+   * The secret every node of the cluster proves it knows (a mutual HMAC-SHA256
+   * challenge) before any internode message is accepted. Empty: internode
+   * connections are unauthenticated, and the node warns at start-up.
+   */
+  cluster_secret: string;
+  /** A file whose content (trimmed) is cluster_secret, so the secret need not sit in the config file; used when cluster_secret is empty. */
+  cluster_secret_file: string;
+  /** TLS on the client port (cassandra.yaml's client_encryption_options, with PEM file paths). */
+  client_encryption_options: ClientEncryptionOptions;
+  /** TLS between nodes (cassandra.yaml's server_encryption_options, with PEM file paths). */
+  server_encryption_options: ServerEncryptionOptions;
+}
+
+/** PEM files of a TLS endpoint; an empty path is "not given". */
+export interface TlsFiles {
+  /** This node's certificate chain (PEM). */
+  certificate: string;
+  /** The certificate's private key (PEM, unencrypted). */
+  private_key: string;
+  /** Certificates (PEM) trusted to sign the other side's certificate; empty trusts none in particular. */
+  ca: string;
+}
+
+export interface ClientEncryptionOptions extends TlsFiles {
+  /** Whether the client port speaks TLS. */
+  enabled: boolean;
+  /** With enabled: also accept plain-text clients on the same port (told apart by their first byte). */
+  optional: boolean;
+  /** Ask every TLS client for a certificate signed by `ca`, and refuse one without. */
+  require_client_auth: boolean;
+}
+
+export interface ServerEncryptionOptions extends TlsFiles {
+  /** `none`, or `all`: every internode connection is TLS (the cluster secret's proof still runs inside it). */
+  internode_encryption: 'none' | 'all';
+  /** Ask every connecting peer for a certificate signed by `ca`, and refuse one without. */
+  require_client_auth: boolean;
+  /** Check that a peer's certificate names the address it was dialled on (needs `ca`). */
+  require_endpoint_verification: boolean;
   native_transport_port: 9042,
   storage_port: 7000,
   commitlog_sync: 'periodic',
@@ -143,3 +183,14 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   repair_stream_batch_partitions: 500,
   compaction_interval: 3_600_000,
 });
+  cluster_secret: '',
+  cluster_secret_file: '',
+  client_encryption_options: Object.freeze({ enabled: false, optional: false, certificate: '', private_key: '', ca: '', require_client_auth: false }),
+  server_encryption_options: Object.freeze({
+    internode_encryption: 'none',
+    certificate: '',
+    private_key: '',
+    ca: '',
+    require_client_auth: false,
+    require_endpoint_verification: false,
+  }),
