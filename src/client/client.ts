@@ -29,7 +29,7 @@ import { waitForSchemaAgreement } from './schema-agreement.js';
 import { checkConsistency, positiveInt, resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { encodeParams, hasParams, type Params } from './params.js';
 import { ResultSet, type Row } from './result-set.js';
-import { MonotonicTimestampGenerator } from './timestamp.js';
+import { MonotonicTimestampGenerator, type TimestampGenerator } from './timestamp.js';
 import { TypeCache } from './values.js';
 
 export interface ExecuteOptions {
@@ -91,7 +91,8 @@ export class Client extends EventEmitter {
   private readonly clock: Clock;
   private readonly metadata = new ClusterMetadata();
   private readonly control: ControlConnection;
-  private readonly timestamps: MonotonicTimestampGenerator;
+  /** Null when the coordinator stamps writes (the timestampGenerator option). */
+  private readonly timestamps: TimestampGenerator | null;
   private readonly types = new TypeCache();
   /**
    * Prepared statements by keyspace, then text; ids are the same on every
@@ -113,7 +114,7 @@ export class Client extends EventEmitter {
     this.options = resolveOptions(options);
     this.currentKeyspace = this.options.keyspace;
     const clock = (this.clock = options.clock ?? new SystemClock());
-    this.timestamps = new MonotonicTimestampGenerator(clock);
+    this.timestamps = options.timestampGenerator === undefined ? new MonotonicTimestampGenerator(clock) : options.timestampGenerator;
     this.pool = new HostPool(this.options.contactPoints, {
       clock,
       connectTimeoutMs: this.options.connectTimeoutMs,
@@ -196,7 +197,7 @@ export class Client extends EventEmitter {
       consistency,
       fetchSize: positiveInt(options.fetchSize, this.options.fetchSize, 'fetchSize'),
       pageState: pageStateBytes(options.pageState),
-      timestamp: this.timestampFor(options.timestamp),
+      ...timestampField(this.timestampFor(options.timestamp)),
       ...(options.traceQuery === true ? { tracing: true } : {}),
     };
     const prepare = hasParams(params) || options.prepare === true;
@@ -231,7 +232,7 @@ export class Client extends EventEmitter {
           const p = prepared[next++]!;
           return { id: p.id, values: encodeParams(p.params, e.params, this.types) };
         });
-        const batch: BatchBody = { type, entries: wireEntries, consistency, timestamp, ...(options.traceQuery === true ? { tracing: true } : {}) };
+        const batch: BatchBody = { type, entries: wireEntries, consistency, ...timestampField(timestamp), ...(options.traceQuery === true ? { tracing: true } : {}) };
         return this.request(connection, Opcode.BATCH, batch);
       }),
     );
@@ -487,12 +488,18 @@ export class Client extends EventEmitter {
     return this.resultSet(body, 'ONE', true).rows;
   }
 
-  private timestampFor(timestamp: number | bigint | undefined): number | bigint {
-    if (timestamp === undefined) return this.timestamps.next();
+  /** The request's timestamp: the caller's, else the generator's; undefined lets the coordinator assign one. */
+  private timestampFor(timestamp: number | bigint | undefined): number | bigint | undefined {
+    if (timestamp === undefined) return this.timestamps?.next();
     if (typeof timestamp === 'bigint') return Number.isSafeInteger(Number(timestamp)) ? Number(timestamp) : timestamp;
     if (!Number.isSafeInteger(timestamp)) throw new ArgumentError(`timestamp must be an integer number of microseconds; got ${timestamp}`);
     return timestamp;
   }
+}
+
+/** The timestamp field of a request body; left out entirely when the coordinator is to assign one. */
+function timestampField(timestamp: number | bigint | undefined): { timestamp?: number | bigint } {
+  return timestamp === undefined ? {} : { timestamp };
 }
 
 function pageStateBytes(pageState: Buffer | string | undefined | null): Buffer | undefined {

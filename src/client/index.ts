@@ -16,6 +16,7 @@ export type { ExecutionInfo, ResultColumn, Row } from './result-set.js';
 export type { Params } from './params.js';
 export type { HostState } from './host-pool.js';
 export { MonotonicTimestampGenerator } from './timestamp.js';
+export type { TimestampGenerator } from './timestamp.js';
 export {
   ArgumentError,
   ClientShutdownError,

@@ -1,6 +1,7 @@
 /** The Client's options, their defaults, and the checks that name a wrong option. */
 import type { ConsistencyName } from '../../grammar/ast.js';
 import type { Clock } from '../clock/clock.js';
+import type { TimestampGenerator } from './timestamp.js';
 import { CONSISTENCY_NAMES } from '../transport/protocol.js';
 import { ArgumentError } from './errors.js';
 
@@ -46,6 +47,14 @@ export interface ClientOptions {
   frameBytesMax?: number;
   /** Time source for timestamps and timers (default: the system clock). */
   clock?: Clock;
+  /**
+   * Where write timestamps come from (default: a monotonic generator reading
+   * `clock`). One generator shared by several clients orders all their
+   * writes; null sends no timestamp, so each coordinator stamps the write
+   * with its own clock, as Cassandra's drivers do with timestamp generation
+   * turned off.
+   */
+  timestampGenerator?: TimestampGenerator | null;
 }
 
 export interface ResolvedOptions {

@@ -6,7 +6,12 @@
  */
 import type { Clock } from '../clock/clock.js';
 
-export class MonotonicTimestampGenerator {
+/** A source of write timestamps, in microseconds since the epoch. */
+export interface TimestampGenerator {
+  next(): number;
+}
+
+export class MonotonicTimestampGenerator implements TimestampGenerator {
   private lastUs = Number.MIN_SAFE_INTEGER;
 
   constructor(private readonly clock: Clock) {}

@@ -69,6 +69,13 @@ function coerce(name: keyof Settings, raw: unknown, source: string): unknown {
   if (isEncryptionSetting(name)) return coerceEncryption(name, raw, (message) => new ConfigError(`${message} in ${source}`));
   if (typeof expected === 'number') {
     const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    // A clock may run behind as well as ahead; every other number is a size, count or duration.
+    if (name === 'clock_offset') {
+      if (typeof n !== 'number' || !Number.isInteger(n)) {
+        throw new ConfigError(`setting 'clock_offset' in ${source} must be a whole number of milliseconds, got ${JSON.stringify(raw)}`);
+      }
+      return n;
+    }
     if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
       throw new ConfigError(`setting '${name}' in ${source} must be a non-negative number, got ${JSON.stringify(raw)}`);
     }

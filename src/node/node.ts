@@ -19,6 +19,7 @@ import { RELEASE_VERSION } from '../admin/release-version.js';
 import type { Clock, Timer } from '../clock/clock.js';
 import { SystemClock } from '../clock/clock.js';
 import { HybridLogicalClock } from '../clock/hlc.js';
+import { OffsetClock } from '../clock/offset-clock.js';
 import type { RandomSource } from '../clock/random.js';
 import { BatchlogReplayer } from '../coordinator/batchlog.js';
 import { ClusterCoordinator } from '../coordinator/cluster.js';
@@ -89,8 +90,16 @@ export class SibylNode {
   /** Opens storage, joins the cluster (or starts one) and starts serving clients. */
   static async start(options: NodeOptions): Promise<SibylNode> {
     const settings = options.settings;
-    const clock = options.clock ?? new SystemClock();
+    const baseClock = options.clock ?? new SystemClock();
+    // clock_offset rehearses a node whose clock is wrong: everything on the node reads the skewed time.
+    const clock = settings.clock_offset !== 0 ? new OffsetClock(baseClock, settings.clock_offset) : baseClock;
     const log = options.log ?? createLogger(clock);
+    if (settings.clock_offset !== 0) {
+      log.warn(
+        `clock_offset is ${settings.clock_offset} ms: this node's clock runs ${Math.abs(settings.clock_offset)} ms ` +
+          `${settings.clock_offset > 0 ? 'ahead of' : 'behind'} the system clock, and the timestamps it assigns move with it (last-write-wins)`,
+      );
+    }
     const random = options.random ?? Math.random;
     const startedAtMs = clock.nowMs();
 

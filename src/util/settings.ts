@@ -49,6 +49,12 @@ export interface Settings {
   timestamp_skew_warn: number;
   /** Milliseconds a timestamp seen from elsewhere may lead this node's wall clock before the hybrid logical clock refuses to follow it. */
   max_clock_drift: number;
+  /**
+   * Milliseconds added to this node's wall clock (negative: behind), for
+   * rehearsing clock skew: every timestamp, TTL and clock reading of the node
+   * moves with it, and the node warns at start-up when it is not 0.
+   */
+  clock_offset: number;
   /** Milliseconds any other internode request (schema pull, batchlog, hints, echo, gossip) may wait. */
   request_timeout: number;
   /** Milliseconds a range scan may wait for replicas. */
@@ -95,12 +101,6 @@ export interface Settings {
   repair_stream_batch_partitions: number;
   /** Milliseconds between purges of tombstones past each table's gc_grace_seconds (0 disables them). */
   compaction_interval: number;
-}
-
-export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
-  cluster_name: 'Sibyl Cluster',
-  data_directory: './data',
-  listen_address: '127.0.0.1',
   /**
    * The secret every node of the cluster proves it knows (a mutual HMAC-SHA256
    * challenge) before any internode message is accepted. Empty: internode
@@ -141,6 +141,12 @@ export interface ServerEncryptionOptions extends TlsFiles {
   require_client_auth: boolean;
   /** Check that a peer's certificate names the address it was dialled on (needs `ca`). */
   require_endpoint_verification: boolean;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  cluster_name: 'Sibyl Cluster',
+  data_directory: './data',
+  listen_address: '127.0.0.1',
   native_transport_port: 9042,
   storage_port: 7000,
   commitlog_sync: 'periodic',
@@ -159,6 +165,7 @@ export interface ServerEncryptionOptions extends TlsFiles {
   allocate_tokens_for_local_replication_factor: 3,
   timestamp_skew_warn: 1000,
   max_clock_drift: 5000,
+  clock_offset: 0,
   request_timeout: 10_000,
   range_request_timeout: 10_000,
   truncate_request_timeout: 60_000,
@@ -182,7 +189,6 @@ export interface ServerEncryptionOptions extends TlsFiles {
   repair_request_timeout: 60_000,
   repair_stream_batch_partitions: 500,
   compaction_interval: 3_600_000,
-});
   cluster_secret: '',
   cluster_secret_file: '',
   client_encryption_options: Object.freeze({ enabled: false, optional: false, certificate: '', private_key: '', ca: '', require_client_auth: false }),
@@ -194,3 +200,4 @@ export interface ServerEncryptionOptions extends TlsFiles {
     require_client_auth: false,
     require_endpoint_verification: false,
   }),
+});

@@ -55,6 +55,24 @@ describe('Client', () => {
     expect(opts[2]!.timestampUs).to.equal(42);
   });
 
+  it('takes timestamps from a shared timestampGenerator, or sends none when it is null', async () => {
+    let nextUs = 1000;
+    const shared = { next: () => nextUs++ };
+    const first = new Client({ contactPoints: [s.address], timestampGenerator: shared });
+    const second = new Client({ contactPoints: [s.address], timestampGenerator: shared });
+    const serverStamped = new Client({ contactPoints: [s.address], timestampGenerator: null });
+    try {
+      await first.execute('options');
+      await second.execute('options');
+      await serverStamped.execute('options');
+      await serverStamped.execute('options', null, { timestamp: 7 });
+      const opts = userCalls(s.processor).map((c) => (c.options as { timestampUs?: number }).timestampUs);
+      expect(opts).to.deep.equal([1000, 1001, undefined, 7]);
+    } finally {
+      await Promise.all([first.shutdown(), second.shutdown(), serverStamped.shutdown()]);
+    }
+  });
+
   it('pages with fetchSize and pageState (hex or Buffer), every row once', async () => {
     const seen: number[] = [];
     let pageState: string | undefined;

@@ -47,6 +47,16 @@ describe('loadSettings', () => {
     );
   });
 
+  it('takes a negative clock_offset (a clock running behind), but only whole milliseconds', () => {
+    expect(loadSettings({ configFile: configFile('clock_offset: -750\n') }).clock_offset).to.equal(-750);
+    expect(loadSettings({ overrides: { clock_offset: '1200' } }).clock_offset).to.equal(1200);
+    expect(() => loadSettings({ overrides: { clock_offset: '1.5' } })).to.throw(
+      ConfigError,
+      `setting 'clock_offset' in command line must be a whole number of milliseconds, got "1.5"`,
+    );
+    expect(() => loadSettings({ overrides: { write_request_timeout: -1 } })).to.throw(ConfigError, `setting 'write_request_timeout' in command line must be a non-negative number, got -1`);
+  });
+
   it('refuses a file that is not a mapping', () => {
     const file = configFile('- a\n- b\n');
     expect(() => loadSettings({ configFile: file })).to.throw(ConfigError, 'must be a mapping of setting names to values');
