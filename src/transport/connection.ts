@@ -3,6 +3,16 @@
  * concurrently (answers go out by stream id, in whatever order they finish),
  * bounds the requests in flight, and pushes events the client registered
  * for. A bad frame closes this connection and no other.
+ *
+ * Memory per connection is bounded three ways: a frame is at most
+ * native_transport_max_frame_size; at most
+ * native_transport_max_requests_per_connection requests run at once (and the
+ * node as a whole runs at most native_transport_max_concurrent_requests),
+ * further ones being answered Overloaded at once; and once more than
+ * native_transport_max_pending_response_bytes of responses wait to be sent
+ * (the client is not reading them), the connection stops reading requests
+ * until the socket drains, so TCP flow control pushes back on the client
+ * instead of the node buffering its answers without bound.
  */
 import type { Socket } from 'node:net';
 import type { Packr } from 'msgpackr';
@@ -14,6 +24,8 @@ import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from '../util/fra
 import type { ClusterEvent, Envelope, ErrorBody, EventBody } from './protocol.js';
 import { CONNECTION_STREAM, EVENT_STREAM, Opcode, parseRequest, PROTOCOL_VERSION, streamOf } from './protocol.js';
 
+const EMPTY = Buffer.alloc(0);
+
 export type LogFn = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
 export interface ConnectionOptions {
@@ -22,11 +34,22 @@ export interface ConnectionOptions {
   processor: QueryProcessor;
   frameBytesMax: number;
   inFlightMax: number;
+  /** The node-wide budget of requests in flight, shared by every connection. */
+  nodeRequests: RequestBudget;
+  /** Bytes of responses waiting to be sent past which this connection stops reading requests. */
+  pendingResponseBytesMax: number;
   log: LogFn;
   /** Called whenever a request finishes, so the server can notice when draining is done. */
   onRequestDone: () => void;
   /** Topology and status changes to push to clients that register for them; none without it. */
   clusterEvents?: ClusterEventSource;
+}
+
+/** Requests in flight across the node; a request that cannot acquire a slot is answered Overloaded. */
+export interface RequestBudget {
+  readonly limit: number;
+  tryAcquire(): boolean;
+  release(): void;
 }
 
 /** Where the server learns of nodes joining, leaving, coming up and going down (gossip, in a node). */
@@ -44,6 +67,10 @@ export class ServerConnection {
   private unsubscribeCluster: (() => void) | undefined;
   private readonly clusterEventTypes = new Set<ClusterEvent['type']>();
   private closed = false;
+  /** Reading stopped for good (server draining, or a protocol error); backpressure never resumes it. */
+  private readingStopped = false;
+  /** Reading paused because the client is not taking its responses. */
+  private pausedForOutput = false;
   readonly remote: string;
   readonly clientAddress: string | undefined;
 
@@ -64,7 +91,13 @@ export class ServerConnection {
 
   /** Stops reading new requests; requests already running still answer. */
   pauseReading(): void {
+    this.readingStopped = true;
     this.opts.socket.pause();
+  }
+
+  /** Whether reading is paused because this connection's client is not reading its responses. */
+  isPausedForOutput(): boolean {
+    return this.pausedForOutput;
   }
 
   /** Sends what is queued, then closes the socket. */
@@ -100,6 +133,16 @@ export class ServerConnection {
         );
         continue;
       }
+      if (!this.opts.nodeRequests.tryAcquire()) {
+        this.sendError(
+          request.stream,
+          new OverloadedError(
+            `too many requests in flight on this node: ` +
+              `native_transport_max_concurrent_requests is ${this.opts.nodeRequests.limit}`,
+          ),
+        );
+        continue;
+      }
       this.inFlightCount++;
       this.opts.dispatcher
         .dispatch(this, request)
@@ -109,6 +152,7 @@ export class ServerConnection {
         )
         .finally(() => {
           this.inFlightCount--;
+          this.opts.nodeRequests.release();
           this.opts.onRequestDone();
         });
     }
@@ -151,6 +195,32 @@ export class ServerConnection {
       return;
     }
     this.writer.write(frame);
+    if (!this.pausedForOutput && this.writer.pendingBytes() > this.opts.pendingResponseBytesMax) {
+      this.pausedForOutput = true;
+      this.opts.socket.pause();
+      this.awaitOutputDrained();
+    }
+  }
+
+  /**
+   * Resumes reading once the responses waiting to be sent fall back under
+   * the bound. The check runs again each time everything written so far has
+   * been handed to the kernel: an empty write's callback runs after every
+   * write before it, which, unlike 'drain', also fires when the socket's
+   * buffer never passed its high-water mark.
+   */
+  private awaitOutputDrained(): void {
+    const recheck = () => {
+      if (this.closed || this.opts.socket.destroyed) return;
+      if (this.writer.pendingBytes() > this.opts.pendingResponseBytesMax) {
+        this.awaitOutputDrained();
+        return;
+      }
+      this.pausedForOutput = false;
+      if (!this.readingStopped) this.opts.socket.resume();
+    };
+    this.writer.flush();
+    this.opts.socket.write(EMPTY, () => recheck());
   }
 
   private sendError(stream: number, err: SibylError): void {
@@ -165,6 +235,7 @@ export class ServerConnection {
     this.sendError(stream, error);
     this.end();
     this.closed = true;
+    this.readingStopped = true;
     this.opts.socket.pause();
   }
 

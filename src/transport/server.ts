@@ -10,7 +10,7 @@ import { SystemClock, type Clock } from '../clock/clock.js';
 import type { QueryProcessor } from '../cql/processor.js';
 import type { Settings } from '../util/settings.js';
 import { RequestDispatcher, type AdminHandler } from './dispatch.js';
-import { ServerConnection, type ClusterEventSource, type LogFn } from './connection.js';
+import { ServerConnection, type ClusterEventSource, type LogFn, type RequestBudget } from './connection.js';
 
 export interface ProtocolServerOptions {
   processor: QueryProcessor;
@@ -30,12 +30,14 @@ export class ProtocolServer {
   private readonly log: LogFn;
   private readonly clock: Clock;
   private drainWaiter: (() => void) | undefined;
+  private readonly nodeRequests: RequestBudget;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly opts: ProtocolServerOptions) {
     this.log = opts.log ?? defaultLog;
     this.clock = opts.clock ?? new SystemClock();
     this.dispatcher = new RequestDispatcher(opts.processor, opts.admin);
+    this.nodeRequests = requestBudget(opts.settings.native_transport_max_concurrent_requests);
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -100,6 +102,8 @@ export class ProtocolServer {
       processor: this.opts.processor,
       frameBytesMax: this.opts.settings.native_transport_max_frame_size,
       inFlightMax: this.opts.settings.native_transport_max_requests_per_connection,
+      nodeRequests: this.nodeRequests,
+      pendingResponseBytesMax: this.opts.settings.native_transport_max_pending_response_bytes,
       log: this.log,
       onRequestDone: () => {
         if (this.drainWaiter && this.inFlight() === 0) this.drainWaiter();
@@ -109,6 +113,22 @@ export class ProtocolServer {
     this.connections.add(connection);
     socket.on('close', () => this.connections.delete(connection));
   }
+}
+
+/** A counter of requests in flight across all connections, bounded by `limit`. */
+function requestBudget(limit: number): RequestBudget {
+  let used = 0;
+  return {
+    limit,
+    tryAcquire: () => {
+      if (used >= limit) return false;
+      used++;
+      return true;
+    },
+    release: () => {
+      used--;
+    },
+  };
 }
 
 function defaultLog(level: 'info' | 'warn' | 'error', msg: string): void {

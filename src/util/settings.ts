@@ -25,12 +25,24 @@ export interface Settings {
   native_transport_max_frame_size: number;
   /** Requests one client connection may have in flight before it gets Overloaded. */
   native_transport_max_requests_per_connection: number;
+  /** Requests all client connections together may have in flight before further ones get Overloaded. */
+  native_transport_max_concurrent_requests: number;
+  /**
+   * Bytes of responses one client connection may have waiting to be sent
+   * (queued, or in the socket's buffer because the client is not reading)
+   * before the node stops reading that connection's requests until the client catches up.
+   */
+  native_transport_max_pending_response_bytes: number;
   /** Largest single cell value, in bytes. */
   max_value_size: number;
   /** Default and upper bound of rows per page for SELECT. */
   default_fetch_size: number;
   /** Largest number of statements in one BATCH. */
   batch_size_max_statements: number;
+  /** KiB of mutation data in one BATCH past which the client is warned (cassandra.yaml's batch_size_warn_threshold). */
+  batch_size_warn_threshold: number;
+  /** KiB of mutation data in one BATCH past which it is refused with InvalidRequest (cassandra.yaml's batch_size_fail_threshold). */
+  batch_size_fail_threshold: number;
   /** Largest number of values in an IN (...) relation. */
   max_in_values: number;
   /** Prepared statements kept per node (least recently used are evicted). */
@@ -153,9 +165,13 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   commitlog_sync_period: 10_000,
   native_transport_max_frame_size: 16 * 1024 * 1024,
   native_transport_max_requests_per_connection: 1024,
+  native_transport_max_concurrent_requests: 4096,
+  native_transport_max_pending_response_bytes: 4 * 1024 * 1024,
   max_value_size: 8 * 1024 * 1024,
   default_fetch_size: 5000,
   batch_size_max_statements: 65_535,
+  batch_size_warn_threshold: 5,
+  batch_size_fail_threshold: 50,
   max_in_values: 1000,
   prepared_statements_cache_size: 10_000,
   read_request_timeout: 5000,
