@@ -40,6 +40,8 @@ export interface ClusterNodeViewOptions {
   /** Hinted handoff on this node. */
   hints?: HintsView;
   repair?: NodeView['repair'];
+  /** `sibyltool cleanup` on this node. */
+  cleanup?: NodeView['cleanup'];
   /** The coordinator's read repair counters. */
   readRepair?: () => { attempted: number; mismatchBlocking: number };
   /** Streams in progress, one line each (repair's streaming fills it). */
@@ -67,6 +69,7 @@ export class ClusterNodeView implements NodeView {
   readonly releaseVersion = RELEASE_VERSION;
   readonly hints: HintsView | undefined;
   readonly repair: NodeView['repair'];
+  readonly cleanup: NodeView['cleanup'];
 
   constructor(private readonly options: ClusterNodeViewOptions) {
     this.settings = options.settings;
@@ -82,6 +85,7 @@ export class ClusterNodeView implements NodeView {
     this.generation = options.generation;
     this.hints = options.hints;
     this.repair = options.repair;
+    this.cleanup = options.cleanup;
   }
 
   readRepairStats(): ReadRepairStats {

@@ -5,6 +5,7 @@
  */
 import { InvalidRequestError } from '../util/errors.js';
 import type { AdminArgs } from './args.js';
+import { cleanup } from './commands/cleanup.js';
 import { describecluster } from './commands/describecluster.js';
 import { dump } from './commands/dump.js';
 import { disablehandoff, enablehandoff, statushandoff } from './commands/handoff.js';
@@ -48,6 +49,7 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = Object.fre
   truncatehints,
   netstats,
   dump,
+  cleanup,
 });
 
 export function createAdminHandler(view: NodeView): (command: string, args: AdminArgs) => Promise<unknown> {

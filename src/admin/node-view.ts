@@ -7,6 +7,7 @@
  * against a fake view with exact data.
  */
 import type { Clock } from '../clock/clock.js';
+import type { Cleanup } from './cleanup.js';
 import type { SchemaCatalog } from '../cql/schema-catalog.js';
 import type { FaultFilter } from '../net/faults.js';
 import type { RepairService } from '../repair/service.js';
@@ -151,4 +152,6 @@ export interface NodeView {
   localPartition?(tableId: string, key: Buffer): Promise<Partition | undefined>;
   /** Repair on this node (`sibyltool repair`, `merkleroot`); absent where the node runs none. */
   readonly repair?: Pick<RepairService, 'start' | 'status' | 'history' | 'merkleRoot'>;
+  /** Deleting the data of ranges this node no longer replicates (`sibyltool cleanup`); absent where the node cannot. */
+  readonly cleanup?: Pick<Cleanup, 'run'>;
 }

@@ -12,6 +12,7 @@
  * live in one process (tests).
  */
 import { createAdminHandler } from '../admin/handler.js';
+import { Cleanup } from '../admin/cleanup.js';
 import { ClusterNodeView } from '../admin/cluster-node-view.js';
 import { MeteredCoordinator, ProxyMetrics } from '../admin/metrics/metered-coordinator.js';
 import { directoryBytes } from '../admin/disk-usage.js';
@@ -27,6 +28,7 @@ import { registerReplicaHandlers } from '../coordinator/replica.js';
 import { CqlQueryProcessor } from '../cql/query-processor.js';
 import { SchemaCatalog } from '../cql/schema-catalog.js';
 import { SchemaSync } from '../cql/schema-sync.js';
+import { statusOf } from '../gossip/endpoint-state.js';
 import { Gossiper } from '../gossip/gossiper.js';
 import { loadOrCreateHostId, loadTokens } from '../gossip/identity.js';
 import { registerHintHandler } from '../hints/hint-handler.js';
@@ -281,6 +283,13 @@ export class SibylNode {
           readRepair: () => cluster.metrics.readRepair,
           readLocal: (command) => engine.read(command),
           repair,
+          cleanup: new Cleanup({
+            self,
+            catalog: schema,
+            engine,
+            ring: () => ringView.current(),
+            statuses: () => [...gossip.endpoints()].map(([ep, state]) => [ep, statusOf(state)]),
+          }),
           streaming: () => repair.streamingLines(),
         }),
       );

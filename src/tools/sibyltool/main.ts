@@ -10,6 +10,7 @@ import { NoHostAvailableError } from '../../client/errors.js';
 import { SibylError } from '../../util/errors.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { ToolCommand, ToolContext } from './command.js';
+import { cleanupCommand } from './commands/cleanup.js';
 import { describeclusterCommand } from './commands/describecluster.js';
 import { disablehandoffCommand } from './commands/disablehandoff.js';
 import { dumpCommand } from './commands/dump.js';
@@ -31,6 +32,7 @@ import { tpstatsCommand } from './commands/tpstats.js';
 import { versionCommand } from './commands/version.js';
 
 export const COMMANDS: readonly ToolCommand[] = [
+  cleanupCommand,
   describeclusterCommand,
   disablehandoffCommand,
   dumpCommand,
