@@ -19,6 +19,7 @@ import { InvalidRequestError, SyntaxError, UnpreparedError } from '../util/error
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 import { TraceSession } from '../util/tracing.js';
+import { replicationChangeWarnings } from './ddl/replication-warnings.js';
 import { bindMarkerSpecs } from './bind-markers.js';
 import { buildBatch, buildStatement, type BuiltMutations } from './mutations/batch.js';
 import type { MutationContext } from './mutations/write-params.js';
@@ -208,8 +209,14 @@ export class CqlQueryProcessor implements QueryProcessor {
     switch (stmt.kind) {
       case 'createKeyspace':
         return schema(await catalog.createKeyspace(stmt));
-      case 'alterKeyspace':
-        return schema(await catalog.alterKeyspace(stmt));
+      case 'alterKeyspace': {
+        const before = catalog.keyspace(stmt.keyspace)?.replication;
+        const change = await catalog.alterKeyspace(stmt);
+        const after = catalog.keyspace(stmt.keyspace)?.replication;
+        const warnings = before && after ? replicationChangeWarnings(before, after) : [];
+        for (const warning of warnings) this.deps.log?.warn(`ALTER KEYSPACE ${stmt.keyspace}: ${warning}`);
+        return { result: { kind: 'schemaChange', schemaChange: change }, warnings };
+      }
       case 'dropKeyspace':
         return schema(await catalog.dropKeyspace(stmt));
       case 'use':
