@@ -170,7 +170,7 @@ export class CqlQueryProcessor implements QueryProcessor {
       contexts.push(this.mutationContext(entry.values, options.consistency, options.timestampUs, coordinator));
     }
     const batch: Batch = { kind: 'batch', type: options.type, using: {}, statements };
-    const built = await buildBatch(batch, (name) => this.table(name, undefined), contexts, this.deps.settings.batch_size_max_statements);
+    const built = await buildBatch(batch, (name) => this.table(name, undefined), contexts, this.deps.settings);
     const skew = await this.write(built, options.consistency, options.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH', coordinator);
     return { result: { kind: 'void' }, warnings: [...built.warnings, ...skew] };
   }
@@ -267,7 +267,7 @@ export class CqlQueryProcessor implements QueryProcessor {
           stmt,
           (name) => this.table(name, keyspace),
           stmt.statements.map(() => ctx),
-          this.deps.settings.batch_size_max_statements,
+          this.deps.settings,
         );
         const skew = await this.write(built, consistency, stmt.type === 'LOGGED' ? 'BATCH' : 'UNLOGGED_BATCH', coordinator);
         return { result: { kind: 'void' }, warnings: [...built.warnings, ...skew] };

@@ -2,13 +2,17 @@
  * Statement-level entry points: one modification statement, or a BATCH of
  * them, into Partition mutations grouped by keyspace. Cassandra's batch rules
  * apply: a batch-level timestamp excludes statement-level ones, counters and
- * conditional (IF) statements are refused, and the statement count is bounded.
+ * conditional (IF) statements are refused, the statement count is bounded,
+ * and a batch past batch_size_warn_threshold warns, past
+ * batch_size_fail_threshold is refused (batch-size.ts).
  */
 import type { Batch, ModificationStatement, QualifiedName } from '../../../grammar/ast.js';
 import type { TableMetadata } from '../../schema/table.js';
 import type { Partition } from '../../storage/model.js';
 import { InvalidRequestError } from '../../util/errors.js';
+import type { Settings } from '../../util/settings.js';
 import { bindInt } from '../terms.js';
+import { checkBatchSize } from './batch-size.js';
 import { MutationBuilder } from './builder.js';
 import { buildDelete } from './delete.js';
 import { buildInsert } from './insert.js';
@@ -53,8 +57,9 @@ export async function buildBatch(
   batch: Batch,
   tableOf: (name: QualifiedName) => TableMetadata,
   contexts: MutationContext[],
-  batchStatementsMax: number,
+  limits: Pick<Settings, 'batch_size_max_statements' | 'batch_size_warn_threshold' | 'batch_size_fail_threshold'>,
 ): Promise<BuiltMutations> {
+  const batchStatementsMax = limits.batch_size_max_statements;
   if (batch.type === 'COUNTER') throw new InvalidRequestError('Counter batches are not supported by Sibyl');
   if (batch.statements.length > batchStatementsMax) {
     throw new InvalidRequestError(
@@ -85,12 +90,15 @@ export async function buildBatch(
     const ctx = contexts[i] ?? first!;
     await addStatement(table, stmt, { ...ctx, defaultTimestampUs: () => batchTimestampUs }, builder);
   }
+  const byKeyspace = builder.byKeyspace();
   const warnings: string[] = [];
+  const sizeWarning = checkBatchSize([...byKeyspace.values()].flat(), [...tables], limits);
+  if (sizeWarning !== undefined) warnings.push(sizeWarning);
   if (batch.type === 'UNLOGGED' && builder.size > UNLOGGED_BATCH_ACROSS_PARTITIONS_WARN_THRESHOLD) {
     warnings.push(
       `Unlogged batch covering ${builder.size} partitions detected against table${tables.size > 1 ? 's' : ''} [${[...tables].join(', ')}]. ` +
         'You should use a logged batch for atomicity, or asynchronous writes for performance.',
     );
   }
-  return { byKeyspace: builder.byKeyspace(), warnings };
+  return { byKeyspace, warnings };
 }
