@@ -227,6 +227,77 @@ export interface Batch {
   statements: ModificationStatement[];
 }
 
+/** The permissions GRANT and REVOKE name, as Cassandra spells them. */
+export type PermissionName = 'CREATE' | 'ALTER' | 'DROP' | 'SELECT' | 'MODIFY' | 'AUTHORIZE';
+
+/** `ALL PERMISSIONS` or a single permission. */
+export type PermissionSpec = { kind: 'all' } | { kind: 'one'; permission: PermissionName };
+
+/** What a permission is granted on: `ALL KEYSPACES`, `KEYSPACE ks` or `[TABLE] [ks.]t`. */
+export type DataResourceAst =
+  | { kind: 'allKeyspaces' }
+  | { kind: 'keyspace'; keyspace: string }
+  | { kind: 'table'; table: QualifiedName };
+
+/**
+ * `CREATE ROLE [IF NOT EXISTS] r [WITH PASSWORD = 'p' AND LOGIN = true AND SUPERUSER = false]`.
+ * `CREATE USER u WITH PASSWORD 'p' [SUPERUSER | NOSUPERUSER]` parses to the same shape with a
+ * LOGIN = true option added, as Cassandra treats a user as a role that can log in.
+ * Role names: unquoted ones are folded to lower case; 'quoted' and "quoted" ones keep their case.
+ */
+export interface CreateRole {
+  kind: 'createRole';
+  role: string;
+  ifNotExists: boolean;
+  options: Property[];
+}
+
+/** `ALTER ROLE r WITH PASSWORD = 'p' AND LOGIN = … AND SUPERUSER = …` (and ALTER USER). */
+export interface AlterRole {
+  kind: 'alterRole';
+  role: string;
+  options: Property[];
+}
+
+export interface DropRole {
+  kind: 'dropRole';
+  role: string;
+  ifExists: boolean;
+}
+
+/** `LIST ROLES [OF r]` (and LIST USERS, which lists only roles that can log in). */
+export interface ListRoles {
+  kind: 'listRoles';
+  of?: string;
+  usersOnly: boolean;
+}
+
+/** `GRANT perm ON resource TO r`. */
+export interface Grant {
+  kind: 'grant';
+  permissions: PermissionSpec;
+  resource: DataResourceAst;
+  role: string;
+}
+
+/** `REVOKE perm ON resource FROM r`. */
+export interface Revoke {
+  kind: 'revoke';
+  permissions: PermissionSpec;
+  resource: DataResourceAst;
+  role: string;
+}
+
+/** `LIST ALL [PERMISSIONS] | LIST perm [PERMISSION] [ON resource] [OF r] [NORECURSIVE]`. */
+export interface ListPermissions {
+  kind: 'listPermissions';
+  permissions: PermissionSpec;
+  resource?: DataResourceAst;
+  of?: string;
+  /** NORECURSIVE: only grants on the resource itself, not on its parents. */
+  noRecursive: boolean;
+}
+
 export type Statement =
   | CreateKeyspace
   | AlterKeyspace
@@ -240,7 +311,14 @@ export type Statement =
   | Update
   | Delete
   | Select
-  | Batch;
+  | Batch
+  | CreateRole
+  | AlterRole
+  | DropRole
+  | ListRoles
+  | Grant
+  | Revoke
+  | ListPermissions;
 
 /** A parsed statement plus what binding it needs. */
 export interface ParsedStatement {

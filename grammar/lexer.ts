@@ -63,6 +63,9 @@ const unreservedWords = [
   'VALUES', 'TTL', 'TIMESTAMP', 'CONSISTENCY', 'KEYSPACE', 'SCHEMA', 'TABLE', 'COLUMNFAMILY',
   'EXISTS', 'KEY', 'STATIC', 'CLUSTERING', 'DISTINCT', 'AS', 'COUNT', 'WRITETIME', 'TOKEN',
   'CONTAINS', 'PER', 'PARTITION', 'FILTERING', 'UNLOGGED', 'COUNTER',
+  // Roles and permissions: unreserved so that existing tables may still have columns named user, role or login.
+  'ROLE', 'ROLES', 'USER', 'USERS', 'PASSWORD', 'LOGIN', 'SUPERUSER', 'NOSUPERUSER', 'GRANT', 'REVOKE', 'LIST',
+  'PERMISSION', 'PERMISSIONS', 'ON', 'TO', 'OF', 'ALL', 'KEYSPACES', 'MODIFY', 'AUTHORIZE', 'NORECURSIVE',
 ] as const;
 
 type KeywordName = (typeof reservedWords)[number] | (typeof unreservedWords)[number];

@@ -22,7 +22,7 @@ import type {
 } from './ast.js';
 import { errorAtToken } from './error-messages.js';
 import * as T from './lexer.js';
-import { ClauseParser } from './parser-clauses.js';
+import { AuthParser } from './parser-auth.js';
 
 const { K } = T;
 
@@ -35,7 +35,7 @@ interface PrimaryKeySpec {
 
 type TableElement = { kind: 'column'; column: ColumnDefinition; primaryKey?: PrimaryKeySpec } | { kind: 'key'; key: PrimaryKeySpec };
 
-export class CqlParser extends ClauseParser {
+export class CqlParser extends AuthParser {
   /** `IF NOT EXISTS` → true. */
   ifNotExists = this.RULE('ifNotExists', (): boolean => {
     let present = false;
@@ -184,6 +184,7 @@ export class CqlParser extends ClauseParser {
           });
         },
       },
+      { ALT: () => this.SUBRULE(this.createRoleTail) },
     ]);
   });
 
@@ -207,6 +208,7 @@ export class CqlParser extends ClauseParser {
           return { kind: 'alterTable', table, action } as Statement;
         },
       },
+      { ALT: () => this.SUBRULE(this.alterRoleTail) },
     ]);
   });
 
@@ -275,6 +277,7 @@ export class CqlParser extends ClauseParser {
           return { kind: 'dropTable', table, ifExists } as Statement;
         },
       },
+      { ALT: () => this.SUBRULE(this.dropRoleTail) },
     ]);
   });
 
@@ -429,6 +432,9 @@ export class CqlParser extends ClauseParser {
       { ALT: () => this.SUBRULE(this.dropStatement) },
       { ALT: () => this.SUBRULE(this.useStatement) },
       { ALT: () => this.SUBRULE(this.truncateStatement) },
+      { ALT: () => this.SUBRULE(this.grantStatement) },
+      { ALT: () => this.SUBRULE(this.revokeStatement) },
+      { ALT: () => this.SUBRULE(this.listStatement) },
     ]);
   });
 

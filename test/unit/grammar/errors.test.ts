@@ -67,7 +67,7 @@ describe('grammar: syntax errors', () => {
       line: 1,
       column: 0,
       offending: '<EOF>',
-      expected: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'BEGIN', 'CREATE', 'ALTER', 'DROP', 'USE', 'TRUNCATE'],
+      expected: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'BEGIN', 'CREATE', 'ALTER', 'DROP', 'USE', 'TRUNCATE', 'GRANT', 'REVOKE', 'LIST'],
     });
   });
 });
