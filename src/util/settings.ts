@@ -114,6 +114,21 @@ export interface Settings {
   /** Milliseconds between purges of tombstones past each table's gc_grace_seconds (0 disables them). */
   compaction_interval: number;
   /**
+   * Whether a new node that is not a seed streams the data of the ranges it
+   * will own before it serves them (cassandra.yaml's auto_bootstrap). Off, it
+   * joins at once and empty; repair must fill it.
+   */
+  auto_bootstrap: boolean;
+  /**
+   * Milliseconds a node waits after announcing that it joins or leaves before
+   * streaming (Cassandra's ring_delay), so every coordinator has heard and
+   * sends it, or the nodes gaining its ranges, the writes made meanwhile; and
+   * after announcing LEFT before it stops. A few gossip intervals.
+   */
+  ring_delay: number;
+  /** Milliseconds a joining node waits to hold the cluster's schema before it gives up bootstrapping. */
+  schema_agreement_timeout: number;
+  /**
    * The secret every node of the cluster proves it knows (a mutual HMAC-SHA256
    * challenge) before any internode message is accepted. Empty: internode
    * connections are unauthenticated, and the node warns at start-up.
@@ -205,6 +220,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   repair_request_timeout: 60_000,
   repair_stream_batch_partitions: 500,
   compaction_interval: 3_600_000,
+  auto_bootstrap: true,
+  ring_delay: 5000,
+  schema_agreement_timeout: 30_000,
   cluster_secret: '',
   cluster_secret_file: '',
   client_encryption_options: Object.freeze({ enabled: false, optional: false, certificate: '', private_key: '', ca: '', require_client_auth: false }),
