@@ -27,6 +27,16 @@ export const NODE_FLAGS: Record<string, keyof Settings> = {
   '--cluster-secret-file': 'cluster_secret_file',
 };
 
+const CONSISTENCY_LEVELS = ['ANY', 'ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCAL_ONE', 'LOCAL_QUORUM', 'EACH_QUORUM'];
+
+/** String settings that take one of a few words; anything else is refused with the list. */
+const ENUMERATED_SETTINGS: Partial<Record<keyof Settings, readonly string[]>> = {
+  authenticator: ['AllowAllAuthenticator', 'PasswordAuthenticator'],
+  authorizer: ['AllowAllAuthorizer', 'CassandraAuthorizer'],
+  auth_read_consistency_level: CONSISTENCY_LEVELS,
+  auth_write_consistency_level: CONSISTENCY_LEVELS,
+};
+
 export function loadSettings(options: { configFile?: string; overrides?: Partial<Record<keyof Settings, unknown>> }): Settings {
   const settings: Settings = { ...DEFAULT_SETTINGS };
   if (options.configFile) {
@@ -94,6 +104,13 @@ function coerce(name: keyof Settings, raw: unknown, source: string): unknown {
       throw new ConfigError(`setting '${name}' in ${source} must be a list of non-empty strings, got ${JSON.stringify(raw)}`);
     }
     return Object.freeze([...items]);
+  }
+  const choices = ENUMERATED_SETTINGS[name];
+  if (choices !== undefined) {
+    if (typeof raw !== 'string' || !choices.includes(raw)) {
+      throw new ConfigError(`setting '${name}' in ${source} must be one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
+    }
+    return raw;
   }
   if (name === 'commitlog_sync') {
     if (raw !== 'periodic' && raw !== 'batch') {

@@ -114,6 +114,31 @@ export interface Settings {
   /** Milliseconds between purges of tombstones past each table's gc_grace_seconds (0 disables them). */
   compaction_interval: number;
   /**
+   * Who may connect: 'AllowAllAuthenticator' (anyone, the default) or
+   * 'PasswordAuthenticator' (a role that can log in, with its password,
+   * checked against system_auth.roles). See docs/security.md.
+   */
+  authenticator: 'AllowAllAuthenticator' | 'PasswordAuthenticator';
+  /** What a logged-in role may do: 'AllowAllAuthorizer' (everything, the default) or 'CassandraAuthorizer' (what GRANT gave it). */
+  authorizer: 'AllowAllAuthorizer' | 'CassandraAuthorizer';
+  /** The superuser role a node creates at first start when system_auth holds no role yet. */
+  auth_superuser_name: string;
+  /**
+   * That role's password. Empty (the default): the node generates a random
+   * one and prints it once, in its log, when it creates the role.
+   */
+  auth_superuser_password: string;
+  /** Milliseconds a node waits after it starts before it creates the first superuser, so a cluster's nodes see one another's roles first (Cassandra's superuser_setup_delay_ms). */
+  auth_superuser_setup_delay: number;
+  /** Milliseconds a role's login and superuser flags and password hash are cached on a node (Cassandra's roles_validity). */
+  roles_validity: number;
+  /** Milliseconds a role's permissions are cached on a node (Cassandra's permissions_validity). */
+  permissions_validity: number;
+  /** The consistency level roles and permissions are read at (Cassandra 4.1's auth_read_consistency_level). */
+  auth_read_consistency_level: string;
+  /** The consistency level role and permission changes are written at (Cassandra 4.1's auth_write_consistency_level). */
+  auth_write_consistency_level: string;
+  /**
    * Whether a new node that is not a seed streams the data of the ranges it
    * will own before it serves them (cassandra.yaml's auto_bootstrap). Off, it
    * joins at once and empty; repair must fill it.
@@ -220,6 +245,15 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   repair_request_timeout: 60_000,
   repair_stream_batch_partitions: 500,
   compaction_interval: 3_600_000,
+  authenticator: 'AllowAllAuthenticator',
+  authorizer: 'AllowAllAuthorizer',
+  auth_superuser_name: 'cassandra',
+  auth_superuser_password: '',
+  auth_superuser_setup_delay: 2000,
+  roles_validity: 2000,
+  permissions_validity: 2000,
+  auth_read_consistency_level: 'LOCAL_ONE',
+  auth_write_consistency_level: 'ONE',
   auto_bootstrap: true,
   ring_delay: 5000,
   schema_agreement_timeout: 30_000,
