@@ -8,12 +8,15 @@
  * node's requests and brings their responses back; the peer answers on the
  * connection the request arrived on (inbound.ts). Every connection starts
  * with a handshake naming the cluster, the sender's endpoint and the
- * messaging version. A message to this node itself skips the sockets but
+ * messaging version, followed, when the cluster has a secret, by both sides
+ * proving they know it (handshake-proof.ts); with internode TLS every
+ * connection is a TLS one (internode-security.ts). A message to this node itself skips the sockets but
  * not the handlers, timeouts or fault filter.
  *
  * See docs/messaging.md for the wire format and the verb table.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Clock, Timer } from '../clock/clock.js';
 import { assert, errorFromWire, ServerError, SibylError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
@@ -22,6 +25,7 @@ import { MessageTimeoutError, PeerUnreachableError } from './errors.js';
 import { FaultFilter } from './faults.js';
 import { createPackr, encodeFrame } from '../util/framing.js';
 import { InboundConnection } from './inbound.js';
+import { loadInternodeSecurity, type InternodeSecurity } from './internode-security.js';
 import { OutboundConnection, type OutboundStats } from './outbound.js';
 import type { EndpointId } from './payloads.js';
 import {
@@ -48,6 +52,8 @@ export interface MessagingServiceOptions {
   frameBytesMax?: number;
   /** Defaults to a fresh, empty filter. */
   faults?: FaultFilter;
+  /** Defaults to what the settings name (cluster_secret, server_encryption_options); loading reads their files. */
+  security?: InternodeSecurity;
 }
 
 export type VerbHandler<V extends HandledVerb> = (
@@ -84,6 +90,10 @@ export class MessagingService {
   private readonly selfGiven: boolean;
   private nextRequestId = 1;
   private closed = false;
+  private readonly security: InternodeSecurity;
+  private refused = 0;
+  /** Addresses whose failed handshakes were already logged as warnings; later ones log at debug. */
+  private readonly warnedRemotes = new Set<string>();
 
   constructor(options: MessagingServiceOptions) {
     this.settings = options.settings;
@@ -93,6 +103,7 @@ export class MessagingService {
     this.faults = options.faults ?? new FaultFilter();
     this.selfGiven = options.self !== undefined;
     this.selfId = options.self ?? `${options.settings.listen_address}:${options.settings.storage_port}`;
+    this.security = options.security ?? loadInternodeSecurity(options.settings);
   }
 
   get self(): EndpointId {
@@ -103,7 +114,10 @@ export class MessagingService {
   listen(): Promise<void> {
     assert(!this.server, 'MessagingService.listen called twice');
     const { listen_address: host, storage_port: port } = this.settings;
-    const server = createServer((socket) => this.accept(socket));
+    const tls = this.security.tls;
+    const server = tls ? createTlsServer(tls.server, (socket) => this.accept(socket)) : createServer((socket) => this.accept(socket));
+    // A peer that fails the TLS handshake (plain text, a bad certificate) is refused like one failing the secret's proof.
+    server.on('tlsClientError', (err: Error, socket: Socket) => this.onRefused(`${socket.remoteAddress}:${socket.remotePort}`, undefined, `TLS handshake failed: ${err.message}`));
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
@@ -113,7 +127,13 @@ export class MessagingService {
         server.removeAllListeners('error');
         server.on('error', (err) => this.log.error(`internode server: ${err.message}`));
         if (!this.selfGiven) this.selfId = `${host}:${this.address().port}`;
-        this.log.info(`Listening for peers on ${this.address().host}:${this.address().port}`);
+        this.log.info(`Listening for peers on ${this.address().host}:${this.address().port}${tls ? ' (TLS)' : ''}`);
+        if (this.security.secret === '') {
+          this.log.warn(
+            'Internode traffic is unauthenticated: neither cluster_secret nor cluster_secret_file is set, ' +
+              `so any process that reaches ${host}:${this.address().port} can act as a node of this cluster`,
+          );
+        }
         resolve();
       });
     });
@@ -191,6 +211,11 @@ export class MessagingService {
     return this.outbound.get(to)?.stats();
   }
 
+  /** Inbound connections refused or closed before completing their handshake (wrong secret, stall, TLS failure, garbage). */
+  refusedHandshakes(): number {
+    return this.refused;
+  }
+
   /** Requests still waiting for a response. */
   pendingRequests(): number {
     return this.pending.size;
@@ -248,6 +273,7 @@ export class MessagingService {
         clock: this.clock,
         log: this.log,
         frameBytesMax: this.frameBytesMax,
+        security: this.security,
         hooks: {
           onResponse: (from, envelope) => this.onResponse(from, envelope, true),
           onConnected: (p) => this.emit(this.connectedListeners, p),
@@ -285,8 +311,13 @@ export class MessagingService {
       log: this.log,
       frameBytesMax: this.frameBytesMax,
       handshakeTimeoutMs: this.settings.internode_tcp_connect_timeout,
+      secret: this.security.secret,
+      clusterName: this.settings.cluster_name,
       hooks: {
         checkHello: (hello) => this.checkHello(hello),
+        // A peer that connects to us is up: our own connection to it need not wait out its backoff.
+        onAccepted: (hello) => this.outbound.get(hello.from)?.retryNow(),
+        onRefused: (remote, claimed, reason) => this.onRefused(remote, claimed, reason),
         onMessage: (from, envelope, reply) => this.onInbound(from, envelope, reply),
       },
     });
@@ -301,9 +332,20 @@ export class MessagingService {
     if (hello.version !== MESSAGING_VERSION) {
       return `messaging version ${hello.version} differs from this node's ${MESSAGING_VERSION}`;
     }
-    // A peer that connects to us is up: our own connection to it need not wait out its backoff.
-    this.outbound.get(hello.from)?.retryNow();
     return undefined;
+  }
+
+  /**
+   * Counts a failed inbound handshake and logs it: as a warning the first
+   * time for an address, then at debug, so a misconfigured node retrying
+   * with backoff does not flood the log.
+   */
+  private onRefused(remote: string, claimed: EndpointId | undefined, reason: string): void {
+    this.refused++;
+    const host = remote.slice(0, remote.lastIndexOf(':'));
+    const level = this.warnedRemotes.has(host) ? 'debug' : 'warn';
+    this.warnedRemotes.add(host);
+    this.log[level](`Refusing internode connection from ${claimed ?? 'an unidentified peer'} (${remote}): ${reason}`);
   }
 
   /** A request or one-way message from a peer's connection: the receiving side of the fault filter, then dispatch. */

@@ -7,8 +7,15 @@
  * `onLost`) and the next attempt waits out an exponential backoff, so a dead
  * peer costs one connection attempt per backoff period rather than one per
  * message.
+ *
+ * With a cluster secret, the HELLO carries a nonce and the connection opens
+ * only after the peer proved the secret (CHALLENGE) and this node answered
+ * with its own proof (PROOF): a peer that does not prove it never receives a
+ * message. With internode TLS the socket is a TLS one and the proofs are
+ * bound to its session.
  */
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import type { Clock, Timer } from '../clock/clock.js';
 import { OverloadedError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
@@ -16,7 +23,9 @@ import type { Settings } from '../util/settings.js';
 import { PeerUnreachableError } from './errors.js';
 import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from '../util/framing.js';
 import type { EndpointId } from './payloads.js';
-import { MESSAGE_SIZE_SETTING, messageBound, asEnvelope, Kind, MESSAGING_VERSION, type Envelope } from './wire.js';
+import { computeProof, newNonce, verifyProof } from './handshake-proof.js';
+import { tlsBinding, type InternodeSecurity } from './internode-security.js';
+import { MESSAGE_SIZE_SETTING, messageBound, asEnvelope, Kind, MESSAGING_VERSION, type Challenge, type Envelope, type Hello } from './wire.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closed';
 
@@ -46,6 +55,7 @@ export interface OutboundOptions {
   clock: Clock;
   log: Logger;
   frameBytesMax: number;
+  security: InternodeSecurity;
   hooks: OutboundHooks;
 }
 
@@ -83,6 +93,9 @@ export class OutboundConnection {
   private failures = 0;
   private nextAttemptAtMs = 0;
   private readonly packr = createPackr();
+  /** This attempt's nonce (with a cluster secret), and whether the peer has proven the secret on it. */
+  private nonce: Buffer | undefined;
+  private peerProven = false;
   private readonly host: string;
   private readonly port: number;
 
@@ -177,7 +190,8 @@ export class OutboundConnection {
     const { settings, clock, frameBytesMax } = this.opts;
     this.state = 'connecting';
     this.connectAttempts++;
-    const socket = connect({ host: this.host, port: this.port });
+    const tls = this.opts.security.tls;
+    const socket: Socket = tls ? tlsConnect({ port: this.port, ...tls.client(this.host) }) : connect({ host: this.host, port: this.port });
     socket.setNoDelay(true);
     this.socket = socket;
     const timeoutMs = settings.internode_tcp_connect_timeout;
@@ -186,8 +200,11 @@ export class OutboundConnection {
       timeoutMs,
     );
     const decoder = new FrameDecoder(frameBytesMax, MESSAGE_SIZE_SETTING);
-    socket.on('connect', () => {
-      const hello = { cluster_name: settings.cluster_name, from: this.opts.self(), version: MESSAGING_VERSION };
+    socket.on(tls ? 'secureConnect' : 'connect', () => {
+      const hello: Hello = { cluster_name: settings.cluster_name, from: this.opts.self(), version: MESSAGING_VERSION };
+      this.peerProven = false;
+      this.nonce = this.opts.security.secret !== '' ? newNonce() : undefined;
+      if (this.nonce) hello.nonce = this.nonce;
       socket.write(encodeFrame(this.packr, [Kind.Hello, hello], messageBound(frameBytesMax)));
     });
     socket.on('data', (chunk: Buffer) => {
@@ -206,8 +223,16 @@ export class OutboundConnection {
 
   private receive(socket: Socket, envelope: Envelope): void {
     switch (envelope[0]) {
+      case Kind.Challenge:
+        if (this.state !== 'connecting') break;
+        this.answerChallenge(socket, envelope[1]);
+        return;
       case Kind.HelloAck:
         if (this.state !== 'connecting') break;
+        if (this.nonce && !this.peerProven) {
+          this.refusePeer(socket, 'it accepted the connection without proving the cluster secret (is cluster_secret set on it?)');
+          return;
+        }
         this.open(socket);
         return;
       case Kind.Refused:
@@ -221,6 +246,34 @@ export class OutboundConnection {
         return;
     }
     this.fail(socket, `unexpected internode envelope of kind ${envelope[0]} while ${this.state}`);
+  }
+
+  /** Checks the peer's proof of the secret, then proves it in turn. */
+  private answerChallenge(socket: Socket, challenge: Challenge): void {
+    const secret = this.opts.security.secret;
+    if (!this.nonce || this.peerProven) {
+      this.refusePeer(socket, 'it sent a cluster secret challenge this node did not ask for (is cluster_secret set here?)');
+      return;
+    }
+    const input = {
+      clusterName: this.opts.settings.cluster_name,
+      initiator: this.opts.self(),
+      initiatorNonce: this.nonce,
+      acceptorNonce: challenge.nonce,
+      binding: tlsBinding(socket),
+    };
+    if (!verifyProof(secret, { role: 'acceptor', ...input }, challenge.proof)) {
+      this.refusePeer(socket, 'its proof of the cluster secret is wrong (cluster_secret differs)');
+      return;
+    }
+    this.peerProven = true;
+    const proof = computeProof(secret, { role: 'initiator', ...input });
+    socket.write(encodeFrame(this.packr, [Kind.Proof, proof], messageBound(this.opts.frameBytesMax)));
+  }
+
+  private refusePeer(socket: Socket, reason: string): void {
+    this.opts.log.warn(`Refusing peer ${this.peer} on this node's internode connection: ${reason}`);
+    this.fail(socket, `peer refused: ${reason}`);
   }
 
   private open(socket: Socket): void {

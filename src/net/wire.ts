@@ -3,7 +3,10 @@
  * element is its kind; arrays rather than maps keep the per-message overhead
  * to a few bytes on the hot MUTATION and READ paths.
  *
- *   [HELLO, {cluster_name, from, version}]     first frame of every connection, from the initiator
+ *   [HELLO, {cluster_name, from, version, nonce?}]  first frame of every connection, from the initiator;
+ *                                               the nonce opens the cluster secret's challenge
+ *   [CHALLENGE, {nonce, proof}]                 the acceptor's nonce and its proof of the secret
+ *   [PROOF, proof]                              the initiator's proof of the secret
  *   [HELLO_ACK, {from, version}]                the acceptor agrees
  *   [REFUSED, reason]                           the acceptor refuses, then closes
  *   [REQUEST, id, verbId, payload]              expects a RESPONSE or ERROR with the same id
@@ -32,12 +35,21 @@ export const Kind = {
   OneWay: 5,
   Response: 6,
   Error: 7,
+  Challenge: 8,
+  Proof: 9,
 } as const;
 
 export interface Hello {
   cluster_name: string;
   from: EndpointId;
   version: number;
+  /** The initiator's nonce, sent when it has a cluster secret (handshake-proof.ts). */
+  nonce?: Uint8Array;
+}
+
+export interface Challenge {
+  nonce: Uint8Array;
+  proof: Uint8Array;
 }
 
 export interface WireError {
@@ -53,7 +65,9 @@ export type Envelope =
   | [typeof Kind.Request, number, number, unknown]
   | [typeof Kind.OneWay, number, unknown]
   | [typeof Kind.Response, number, number, unknown]
-  | [typeof Kind.Error, number, number, WireError];
+  | [typeof Kind.Error, number, number, WireError]
+  | [typeof Kind.Challenge, Challenge]
+  | [typeof Kind.Proof, Uint8Array];
 
 /** Checks a decoded body's shape; a peer sending anything else has its connection closed. */
 export function asEnvelope(body: unknown): Envelope {
@@ -64,7 +78,7 @@ export function asEnvelope(body: unknown): Envelope {
   switch (kind) {
     case Kind.Hello: {
       const h = body[1] as Partial<Hello> | null;
-      if (body.length === 2 && h && typeof h === 'object' && typeof h.cluster_name === 'string' && typeof h.from === 'string' && Number.isSafeInteger(h.version)) {
+      if (body.length === 2 && h && typeof h === 'object' && typeof h.cluster_name === 'string' && typeof h.from === 'string' && Number.isSafeInteger(h.version) && (h.nonce === undefined || h.nonce instanceof Uint8Array)) {
         return body as Envelope;
       }
       break;
@@ -74,6 +88,14 @@ export function asEnvelope(body: unknown): Envelope {
       if (body.length === 2 && a && typeof a === 'object' && typeof a.from === 'string' && Number.isSafeInteger(a.version)) return body as Envelope;
       break;
     }
+    case Kind.Challenge: {
+      const c = body[1] as Partial<Challenge> | null;
+      if (body.length === 2 && c && typeof c === 'object' && c.nonce instanceof Uint8Array && c.proof instanceof Uint8Array) return body as Envelope;
+      break;
+    }
+    case Kind.Proof:
+      if (body.length === 2 && body[1] instanceof Uint8Array) return body as Envelope;
+      break;
     case Kind.Refused:
       if (body.length === 2 && typeof body[1] === 'string') return body as Envelope;
       break;
