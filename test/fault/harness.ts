@@ -50,6 +50,8 @@ export interface ClusterNodeSpec {
   index: number;
   dc: string;
   rack?: string;
+  /** Settings of this node alone, over FAST_FAILURE_SETTINGS (e.g. clock_offset); read at each (re)start. */
+  settings?: Record<string, unknown>;
 }
 
 export interface StatusRow {
@@ -137,6 +139,7 @@ export class FaultCluster {
         dc: spec.dc,
         rack: spec.rack ?? 'rack1',
         ...FAST_FAILURE_SETTINGS,
+        ...spec.settings,
       }),
     );
     const logPath = join(dir, 'sibyl.log');
@@ -162,6 +165,21 @@ export class FaultCluster {
   /** SIGKILL, as a crash would: no drain, no SHUTDOWN announcement to the peers. */
   async kill(index: number): Promise<void> {
     await this.signal(index, 'SIGKILL');
+  }
+
+  /** SIGSTOP: the process freezes mid-flight, as a long GC pause or a stalled VM would; `resume` continues it. */
+  pause(index: number): void {
+    this.running.get(index)?.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a paused node carries on where it stopped. */
+  resume(index: number): void {
+    this.running.get(index)?.child.kill('SIGCONT');
+  }
+
+  /** Whether node `index` has a process (running or paused). */
+  isRunning(index: number): boolean {
+    return this.running.has(index);
   }
 
   /** SIGTERM: the node drains, announces its shutdown and closes storage. */
