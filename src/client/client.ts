@@ -119,6 +119,7 @@ export class Client extends EventEmitter {
       clock,
       connectTimeoutMs: this.options.connectTimeoutMs,
       frameBytesMax: this.options.frameBytesMax,
+      ...(this.options.tls ? { tls: this.options.tls } : {}),
       reconnectDelayMs: this.options.reconnectDelayMs,
       reconnectDelayMaxMs: this.options.reconnectDelayMaxMs,
       keyspace: () => this.currentKeyspace,

@@ -4,7 +4,8 @@
  * requests out, and fails every pending request when the socket goes away.
  */
 import { EventEmitter } from 'node:events';
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Packr } from 'msgpackr';
 import type { Clock, Timer } from '../clock/clock.js';
 import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from '../util/framing.js';
@@ -22,6 +23,8 @@ export interface ConnectionOptions {
   frameBytesMax: number;
   /** Sent in STARTUP so the connection starts in this keyspace. */
   keyspace?: string;
+  /** Connect with TLS, with these options for tls.connect (the driver option `ssl`). */
+  tls?: TlsConnectionOptions;
 }
 
 export interface Answer {
@@ -77,16 +80,16 @@ export class Connection extends EventEmitter {
   /** Connects and completes STARTUP; rejects with the connect or STARTUP error. */
   static open(opts: ConnectionOptions): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const socket = connect(opts.port, opts.host);
+      const socket = opts.tls ? connectTls(opts, opts.tls) : connect(opts.port, opts.host);
       const timer = opts.clock.setTimeout(() => {
         socket.destroy();
         reject(new DriverError(`Connecting to ${opts.host}:${opts.port} timed out after ${opts.connectTimeoutMs} ms`, 'ERR_SIBYL_CONNECT_TIMEOUT'));
       }, opts.connectTimeoutMs);
       socket.once('error', (err) => {
         timer.cancel();
-        reject(err);
+        reject(opts.tls ? tlsFailure(opts, err) : err);
       });
-      socket.once('connect', () => {
+      socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
         timer.cancel();
         const connection = new Connection(socket, opts);
         const options = { keyspace: opts.keyspace, driver: 'sibyl-nodejs-driver' };
@@ -221,4 +224,18 @@ export class Connection extends EventEmitter {
     this.socket.destroy();
     this.emit('close', reason);
   }
+}
+
+function connectTls(opts: ConnectionOptions, tls: TlsConnectionOptions): Socket {
+  // SNI takes a host name, never an address.
+  return tlsConnect({ host: opts.host, port: opts.port, ...(isIP(opts.host) === 0 ? { servername: opts.host } : {}), ...tls });
+}
+
+/** A failed TLS connection, saying what to check: the node may not speak TLS, or its certificate is not trusted. */
+function tlsFailure(opts: ConnectionOptions, err: Error): DriverError {
+  return new DriverError(
+    `TLS connection to ${opts.host}:${opts.port} failed: ${err.message} ` +
+      `(is client_encryption_options enabled on the node, and does the ssl option's ca trust its certificate?)`,
+    'ERR_SIBYL_TLS',
+  );
 }

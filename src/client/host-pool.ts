@@ -6,6 +6,7 @@
  * came up, and each host's place in the query plan (load-balancing.ts).
  */
 import { EventEmitter } from 'node:events';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Clock, Timer } from '../clock/clock.js';
 import type { ConsistencyName } from '../../grammar/ast.js';
 import type { EventBody } from '../transport/protocol.js';
@@ -16,6 +17,8 @@ export interface HostOptions {
   clock: Clock;
   connectTimeoutMs: number;
   frameBytesMax: number;
+  /** tls.connect options when the client uses TLS. */
+  tls?: TlsConnectionOptions;
   reconnectDelayMs: number;
   reconnectDelayMaxMs: number;
   /** The keyspace a new connection should start in. */
@@ -110,6 +113,7 @@ export class Host {
         clock: this.opts.clock,
         connectTimeoutMs: this.opts.connectTimeoutMs,
         frameBytesMax: this.opts.frameBytesMax,
+        ...(this.opts.tls ? { tls: this.opts.tls } : {}),
         keyspace: this.opts.keyspace(),
       });
       if (this.pool.isStopped()) {

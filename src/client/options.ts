@@ -1,5 +1,6 @@
 /** The Client's options, their defaults, and the checks that name a wrong option. */
 import type { ConsistencyName } from '../../grammar/ast.js';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Clock } from '../clock/clock.js';
 import type { TimestampGenerator } from './timestamp.js';
 import { CONSISTENCY_NAMES } from '../transport/protocol.js';
@@ -55,6 +56,14 @@ export interface ClientOptions {
    * turned off.
    */
   timestampGenerator?: TimestampGenerator | null;
+  /**
+   * Connect with TLS: true for the defaults (the system's trusted CAs), or
+   * options for Node's tls.connect such as `{ ca }` for a node's self-signed
+   * certificate, `{ cert, key }` for client_encryption_options'
+   * require_client_auth, or `{ rejectUnauthorized: false }` to skip checking
+   * the node's certificate. DataStax's driver calls it sslOptions.
+   */
+  ssl?: boolean | TlsConnectionOptions;
 }
 
 export interface ResolvedOptions {
@@ -70,6 +79,8 @@ export interface ResolvedOptions {
   reconnectDelayMs: number;
   reconnectDelayMaxMs: number;
   frameBytesMax: number;
+  /** tls.connect options, or undefined for plain text. */
+  tls: TlsConnectionOptions | undefined;
 }
 
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
@@ -97,6 +108,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     reconnectDelayMs: positiveInt(options.reconnectDelayMs, 1000, 'reconnectDelayMs'),
     reconnectDelayMaxMs: positiveInt(options.reconnectDelayMaxMs, 60_000, 'reconnectDelayMaxMs'),
     frameBytesMax: positiveInt(options.frameBytesMax, 256 * 1024 * 1024, 'frameBytesMax'),
+    tls: sslOption(options.ssl),
   };
 }
 
@@ -140,4 +152,13 @@ function booleanOption(value: unknown, fallback: boolean, option: string): boole
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new ArgumentError(`${option} must be true or false; got ${String(value)}`);
   return value;
+}
+
+function sslOption(value: unknown): TlsConnectionOptions | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ArgumentError(`ssl must be true, false or an object of tls.connect options; got ${String(value)}`);
+  }
+  return value as TlsConnectionOptions;
 }

@@ -9,6 +9,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { SystemClock, type Clock } from '../clock/clock.js';
 import type { QueryProcessor } from '../cql/processor.js';
 import type { Settings } from '../util/settings.js';
+import { ClientTls } from './client-tls.js';
 import { RequestDispatcher, type AdminHandler } from './dispatch.js';
 import { ServerConnection, type ClusterEventSource, type LogFn, type RequestBudget } from './connection.js';
 
@@ -38,7 +39,11 @@ export class ProtocolServer {
     this.clock = opts.clock ?? new SystemClock();
     this.dispatcher = new RequestDispatcher(opts.processor, opts.admin);
     this.nodeRequests = requestBudget(opts.settings.native_transport_max_concurrent_requests);
-    this.server = createServer((socket) => this.accept(socket));
+    // With client_encryption_options, each socket first shows whether it speaks TLS (client-tls.ts).
+    const tls = ClientTls.fromSettings(opts.settings.client_encryption_options, opts.settings.native_transport_tls_handshake_timeout, this.log, (socket) =>
+      this.accept(socket),
+    );
+    this.server = createServer((socket) => (tls && !this.closing ? tls.accept(socket) : this.accept(socket)));
   }
 
   listen(host: string, port: number): Promise<{ host: string; port: number }> {

@@ -163,6 +163,8 @@ export interface Settings {
   cluster_secret_file: string;
   /** TLS on the client port (cassandra.yaml's client_encryption_options, with PEM file paths). */
   client_encryption_options: ClientEncryptionOptions;
+  /** Milliseconds a client has to complete its TLS handshake on the client port before it is disconnected. */
+  native_transport_tls_handshake_timeout: number;
   /** TLS between nodes (cassandra.yaml's server_encryption_options, with PEM file paths). */
   server_encryption_options: ServerEncryptionOptions;
 }
@@ -259,6 +261,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   schema_agreement_timeout: 30_000,
   cluster_secret: '',
   cluster_secret_file: '',
+  native_transport_tls_handshake_timeout: 10_000,
   client_encryption_options: Object.freeze({ enabled: false, optional: false, certificate: '', private_key: '', ca: '', require_client_auth: false }),
   server_encryption_options: Object.freeze({
     internode_encryption: 'none',
