@@ -119,6 +119,7 @@ export class SibylNode {
       commitlogSync: settings.commitlog_sync,
       commitlogSyncPeriodMs: settings.commitlog_sync_period,
       layouts,
+      log: (level, msg) => log[level](msg),
     });
     await engine.open();
     let messaging: MessagingService | undefined;
