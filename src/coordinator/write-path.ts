@@ -14,7 +14,7 @@ import { naturalReplicas } from '../ring/replication.js';
 import { WriteTracker } from '../ring/write-core.js';
 import type { KeyspaceMetadata } from '../schema/table.js';
 import type { Partition } from '../storage/model.js';
-import { UnavailableError, WriteTimeoutError } from '../util/errors.js';
+import { SibylError, UnavailableError, WriteFailureError, WriteTimeoutError } from '../util/errors.js';
 import type { Tracer } from '../util/tracing.js';
 import type { WriteType } from './coordinator.js';
 import { replicaStates, type CoordinatorContext } from './context.js';
@@ -88,14 +88,20 @@ function writeGroup(
 ): Promise<void> {
   const timeoutMs = ctx.settings.write_request_timeout;
   const tracker = new WriteTracker({ level, replication: keyspace.replication, localDc: ctx.localDc, targets: group.targets, dcOf: ctx.dcOf });
+  /** Errors replicas answered with (not messaging failures such as a timeout), by replica. */
+  const reasons = new Map<EndpointId, string>();
   const done = new Rendezvous<void>(ctx.clock, timeoutMs, (timedOut) => {
     if (timedOut) tracker.timeout();
     const outcome = tracker.outcome();
     if (outcome === 'success') return { value: undefined };
     if (outcome === 'pending') return undefined;
     // Replicas that answered with an error count as missing acks: the write may still have applied elsewhere.
-    const received = 'timeout' in outcome ? outcome.timeout.received : outcome.failure.received;
-    return { error: new WriteTimeoutError(level, received, tracker.blockFor, writeType) };
+    if ('timeout' in outcome) return { error: new WriteTimeoutError(level, outcome.timeout.received, tracker.blockFor, writeType) };
+    // Replicas that said why they failed (a full disk) make it a WriteFailure carrying their reasons;
+    // replicas that could not be reached only ever make it a WriteTimeout, as before.
+    if (reasons.size === 0) return { error: new WriteTimeoutError(level, outcome.failure.received, tracker.blockFor, writeType) };
+    const why = [...reasons].map(([endpoint, reason]) => `${reason} from /${endpoint}`).join(', ');
+    return { error: new WriteFailureError(level, outcome.failure.received, tracker.blockFor, outcome.failure.failures, writeType, why) };
   });
   const hint = (target: EndpointId) => {
     void storeHints(ctx, target, group.partitions).then((stored) => {
@@ -113,6 +119,7 @@ function writeGroup(
       (err: Error) => {
         ctx.log.debug(`MUTATION to ${target} failed: ${err.message}`);
         trace?.event(`MUTATION to /${target} failed: ${err.message}`);
+        if (err instanceof SibylError) reasons.set(target, err.message);
         tracker.fail(target);
         done.poke();
         hint(target);

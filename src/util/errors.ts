@@ -146,6 +146,42 @@ export class WriteTimeoutError extends SibylError {
   }
 }
 
+/**
+ * Replicas answered a write with an error (a full disk, say) so that the
+ * level can no longer be reached: unlike WriteTimeout, the failing replicas
+ * said why, and the message carries each one's reason as Cassandra's
+ * WriteFailure does ("Operation failed - received 0 responses and 1
+ * failures: ... from /127.0.0.1:7000").
+ */
+export class WriteFailureError extends SibylError {
+  readonly code = ErrorCode.WriteFailure;
+  override readonly name = 'WriteFailure';
+  constructor(
+    readonly consistency: string,
+    readonly received: number,
+    readonly blockFor: number,
+    readonly numFailures: number,
+    readonly writeType: string,
+    /** Each failed replica's reason, as "reason from /endpoint", joined with ", ". */
+    readonly reasons: string,
+  ) {
+    super(
+      `Operation failed - received ${received} responses and ${numFailures} failures: ${reasons} ` +
+        `(consistency ${consistency}, ${blockFor} required, write type ${writeType})`,
+    );
+  }
+  override fields(): ErrorFields {
+    return {
+      consistency: this.consistency,
+      received: this.received,
+      blockFor: this.blockFor,
+      numFailures: this.numFailures,
+      writeType: this.writeType,
+      reasons: this.reasons,
+    };
+  }
+}
+
 export class ReadTimeoutError extends SibylError {
   readonly code = ErrorCode.ReadTimeout;
   override readonly name = 'ReadTimeout';
@@ -181,6 +217,9 @@ export function errorFromWire(code: number, message: string, fields: ErrorFields
       break;
     case ErrorCode.WriteTimeout:
       err = new WriteTimeoutError(str('consistency'), num('received'), num('blockFor'), str('writeType'));
+      break;
+    case ErrorCode.WriteFailure:
+      err = new WriteFailureError(str('consistency'), num('received'), num('blockFor'), num('numFailures'), str('writeType'), str('reasons'));
       break;
     case ErrorCode.ReadTimeout:
       err = new ReadTimeoutError(str('consistency'), num('received'), num('blockFor'), Boolean(fields['dataPresent']));
