@@ -1,7 +1,7 @@
 /**
  * sibylsh's command line, cqlsh's shape:
  * `sibylsh [host [port]] [-u user] [-p password] [-k keyspace] [-e "statements"]
- *  [-f file] [--request-timeout s] [--no-color]`.
+ *  [-f file] [--request-timeout s] [--no-color] [--ssl]`.
  */
 
 export interface ShellArgs {
@@ -15,6 +15,8 @@ export interface ShellArgs {
   /** Seconds; cqlsh's default is 10. */
   requestTimeoutS: number;
   colour: boolean | undefined;
+  /** Connect with TLS (cqlsh's --ssl); certificates come from SSL_CERTFILE and friends. */
+  ssl: boolean;
   help: boolean;
 }
 
@@ -29,6 +31,8 @@ Options:
   --request-timeout SECONDS  wait this long for each answer (default 10)
   -C, --color                always use colour
   --no-color                 never use colour (NO_COLOR in the environment does the same)
+  --ssl                      connect with TLS; SSL_CERTFILE names the certificate to trust,
+                             SSL_VALIDATE=false skips checking it
   -h, --help                 show this help
 `;
 
@@ -40,6 +44,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     port: Number(env['SIBYLSH_PORT'] ?? 9042),
     requestTimeoutS: 10,
     colour: undefined,
+    ssl: false,
     help: false,
   };
   const positional: string[] = [];
@@ -83,6 +88,9 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
         break;
       case '--no-color':
         args.colour = false;
+        break;
+      case '--ssl':
+        args.ssl = true;
         break;
       case '-h':
       case '--help':

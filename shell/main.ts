@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client } from '../src/client/index.js';
+import { sslFromEnvironment } from '../src/client/ssl-env.js';
 import { ArgsError, parseArgs, USAGE } from './args.js';
 import { serverInfo, SHELL_VERSION } from './commands.js';
 import { runRepl } from './repl.js';
@@ -37,12 +38,20 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
   const noColour = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
   const colour = args.colour ?? (io.stdout.isTTY === true && !noColour);
   const address = `${args.host}:${args.port}`;
+  let ssl;
+  try {
+    ssl = args.ssl ? sslFromEnvironment(io.env) : undefined;
+  } catch (err) {
+    io.stderr.write(`sibylsh: ${(err as Error).message}\n`);
+    return 2;
+  }
   const client = new Client({
     contactPoints: [address],
     // Like cqlsh, the shell talks to the one node it was given: that node coordinates every statement.
     discoverNodes: false,
     requestTimeoutMs: Math.round(args.requestTimeoutS * 1000),
     ...(args.keyspace !== undefined ? { keyspace: args.keyspace } : {}),
+    ...(ssl ? { ssl } : {}),
   });
   // Background reconnection noise is the driver's business; the shell reports failed requests itself.
   client.on('error', () => {});

@@ -69,7 +69,11 @@ export class InboundConnection {
     );
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.abort(err.message, 'debug'));
-    socket.on('close', () => this.dispose());
+    socket.on('close', () => {
+      // A peer that hangs up mid-handshake (one that found this node's proof wrong, or a port scanner) is a failed handshake too.
+      if (this.from === undefined) this.refuseUnidentified('closed by the peer before completing the handshake');
+      this.dispose();
+    });
   }
 
   /** The peer's endpoint once its handshake was accepted. */
@@ -172,6 +176,10 @@ export class InboundConnection {
 
   private abort(reason: string, level: 'warn' | 'debug' = 'warn'): void {
     if (this.closed) return;
+    if (this.from === undefined) {
+      this.refuseUnidentified(reason);
+      return;
+    }
     this.opts.log[level](`Closing internode connection from ${this.from ?? 'an unidentified peer'} (${this.remote}): ${reason}`);
     this.close();
   }

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ConsistencyName } from '../../grammar/ast.js';
 import type { DumpedPartition } from '../../src/admin/partition-dump.js';
-import { Client } from '../../src/client/index.js';
+import { Client, type ClientOptions } from '../../src/client/index.js';
 import { removeDir, SIBYL_BIN, tempDir } from '../integration/harness.js';
 
 export const SIBYLTOOL_BIN = join(SIBYL_BIN, '..', 'sibyltool.js');
@@ -61,6 +61,15 @@ export interface StatusRow {
   hostId: string;
 }
 
+/** What a test may add to every driver and sibyltool run of a cluster (TLS). */
+export interface FaultClusterOptions {
+  /** Options merged into every driver client() makes. */
+  clientOptions?: Partial<ClientOptions>;
+  /** Arguments put before the command of every tool() run, and variables added to its environment. */
+  toolArgs?: string[];
+  toolEnv?: Record<string, string>;
+}
+
 interface RunningNode {
   child: ChildProcess;
   exited: Promise<void>;
@@ -81,6 +90,7 @@ export class FaultCluster {
   constructor(
     readonly specs: ClusterNodeSpec[],
     portOffset = process.pid % 900,
+    private readonly options: FaultClusterOptions = {},
   ) {
     this.nativePort = 19_000 + portOffset;
     this.storagePort = 17_000 + portOffset;
@@ -206,6 +216,7 @@ export class FaultCluster {
         connectTimeoutMs: 2000,
         reconnectDelayMs: 100,
         reconnectDelayMaxMs: 500,
+        ...this.options.clientOptions,
       });
       this.clients.set(index, client);
     }
@@ -216,7 +227,9 @@ export class FaultCluster {
   /** Runs the real sibyltool against node `index`. */
   tool(index: number, ...args: string[]): Promise<ToolRun> {
     return new Promise((resolve) => {
-      execFile(process.execPath, [SIBYLTOOL_BIN, '-h', this.host(index), '-p', String(this.nativePort), ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
+      const argv = [SIBYLTOOL_BIN, '-h', this.host(index), '-p', String(this.nativePort), ...(this.options.toolArgs ?? []), ...args];
+      const env = { ...process.env, ...this.options.toolEnv };
+      execFile(process.execPath, argv, { timeout: 20_000, env }, (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
         resolve({ code, stdout, stderr });
       });

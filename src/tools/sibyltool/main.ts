@@ -7,6 +7,7 @@
  */
 import { Client } from '../../client/client.js';
 import { NoHostAvailableError } from '../../client/errors.js';
+import { sslFromEnvironment } from '../../client/ssl-env.js';
 import { SibylError } from '../../util/errors.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { ToolCommand, ToolContext } from './command.js';
@@ -69,6 +70,8 @@ Global options:
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
+  --ssl                connect with TLS; SSL_CERTFILE names the certificate to trust,
+                       SSL_VALIDATE=false skips checking it (as for sibylsh)
 sibyltool <command> --help describes a command.
 `;
 }
@@ -94,10 +97,11 @@ interface Invocation {
   command: string | undefined;
   rest: string[];
 }
+  ssl: boolean;
 
 /** Splits the global options, which may come before or after the command, from the command's own arguments. */
 function parseInvocation(argv: string[]): Invocation {
-  const inv: Invocation = { host: DEFAULT_HOST, port: DEFAULT_PORT, printPort: false, help: false, command: undefined, rest: [] };
+  const inv: Invocation = { host: DEFAULT_HOST, port: DEFAULT_PORT, printPort: false, ssl: false, help: false, command: undefined, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -118,6 +122,7 @@ function parseInvocation(argv: string[]): Invocation {
     else if (inv.command === undefined && !arg.startsWith('-')) inv.command = arg;
     else if (inv.command === undefined) throw new UsageError(`unknown option ${name}`);
     else inv.rest.push(arg);
+    else if (name === '--ssl') inv.ssl = true;
   }
   return inv;
 }
@@ -157,7 +162,8 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     call: async (name, args = {}) => {
       if (!client) {
         // Each command is about the one node named by -h: never discover or route elsewhere.
-        client = new Client({ contactPoints: [target], discoverNodes: false, connectTimeoutMs: 5000, requestTimeoutMs: 60_000 });
+        const ssl = inv.ssl ? sslFromEnvironment(process.env) : undefined;
+        client = new Client({ contactPoints: [target], discoverNodes: false, connectTimeoutMs: 5000, requestTimeoutMs: 60_000, ...(ssl ? { ssl } : {}) });
         await client.connect();
       }
       // Undefined arguments are left out rather than sent as nil.
