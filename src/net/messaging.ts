@@ -40,6 +40,7 @@ import {
   type VerbName,
   type VerbPayloads,
 } from './verbs.js';
+import { checkPayload } from './payload-check.js';
 import { messageBound, Kind, MESSAGING_VERSION, type Envelope, type Hello } from './wire.js';
 
 export interface MessagingServiceOptions {
@@ -369,6 +370,11 @@ export class MessagingService {
         this.log.warn(`No handler for one-way verb ${verb ?? `#${verbId}`} from ${from}; message dropped`);
         return;
       }
+      const malformed = payloadProblem(verb, payload);
+      if (malformed) {
+        this.log.warn(`Dropping a malformed ${verb} message from ${from}: ${malformed.message}`);
+        return;
+      }
       Promise.resolve()
         .then(() => handler(payload, from))
         .catch((err: unknown) => this.log.warn(`${verb} handler failed for a message from ${from}: ${String(err)}`));
@@ -389,7 +395,11 @@ export class MessagingService {
     const responseVerb = spec.response;
     const responseVerbId = VERBS[responseVerb].id;
     Promise.resolve()
-      .then(() => handler(payload, from))
+      .then(() => {
+        const malformed = payloadProblem(verb, payload);
+        if (malformed) throw malformed;
+        return handler(payload, from);
+      })
       .then(
         (result) => [Kind.Response, id, responseVerbId, result] as Envelope,
         (err: unknown) => {
@@ -426,7 +436,9 @@ export class MessagingService {
     const complete = () => {
       if (!this.pending.delete(id)) return;
       p.timer.cancel();
-      if (envelope[0] === Kind.Response) p.resolve(envelope[3]);
+      const malformed = envelope[0] === Kind.Response ? payloadProblem(verbById(verbId)!, envelope[3]) : undefined;
+      if (malformed) p.reject(malformed);
+      else if (envelope[0] === Kind.Response) p.resolve(envelope[3]);
       else p.reject(errorFromWire(envelope[3].code, envelope[3].message, envelope[3].fields ?? {}));
     };
     const verb = verbById(verbId)!;
@@ -461,5 +473,15 @@ export class MessagingService {
         this.log.error(`peer listener failed for ${peer}: ${String(err)}`);
       }
     }
+  }
+}
+
+/** The ProtocolError a payload that does not fit its verb's declared shape earns (payload-check.ts), or undefined. */
+function payloadProblem(verb: VerbName, payload: unknown): SibylError | undefined {
+  try {
+    checkPayload(verb, payload);
+    return undefined;
+  } catch (err) {
+    return err instanceof SibylError ? err : new ServerError(String(err));
   }
 }
