@@ -118,11 +118,11 @@ function parseInvocation(argv: string[]): Invocation {
       if (!/^\d+$/.test(text) || port < 1 || port > 65_535) throw new UsageError(`option ${name} must be a port number, got '${text}'`);
       inv.port = port;
     } else if (name === '-pp' || name === '--print-port') inv.printPort = true;
+    else if (name === '--ssl') inv.ssl = true;
     else if (name === '--help') inv.help = true;
     else if (inv.command === undefined && !arg.startsWith('-')) inv.command = arg;
     else if (inv.command === undefined) throw new UsageError(`unknown option ${name}`);
     else inv.rest.push(arg);
-    else if (name === '--ssl') inv.ssl = true;
   }
   return inv;
 }
