@@ -66,12 +66,12 @@ Global options:
   -h, --host HOST      node to talk to (default ${DEFAULT_HOST})
   -p, --port PORT      its client port (default ${DEFAULT_PORT})
   -pp, --print-port    show endpoints with their ports
+  --ssl                connect with TLS; SSL_CERTFILE names the certificate to trust,
+                       SSL_VALIDATE=false skips checking it (as for sibylsh)
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
-  --ssl                connect with TLS; SSL_CERTFILE names the certificate to trust,
-                       SSL_VALIDATE=false skips checking it (as for sibylsh)
 sibyltool <command> --help describes a command.
 `;
 }
@@ -93,11 +93,11 @@ interface Invocation {
   host: string;
   port: number;
   printPort: boolean;
+  ssl: boolean;
   help: boolean;
   command: string | undefined;
   rest: string[];
 }
-  ssl: boolean;
 
 /** Splits the global options, which may come before or after the command, from the command's own arguments. */
 function parseInvocation(argv: string[]): Invocation {
