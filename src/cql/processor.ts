@@ -9,6 +9,8 @@ import type { Prepared, ResultEnvelope, SchemaChange } from './result.js';
 /** Per-connection state: the keyspace chosen by USE or at STARTUP. */
 export interface Session {
   keyspace?: string;
+  /** The role this connection logged in as; absent before login, and always when authentication is off. */
+  user?: string;
 }
 
 export interface QueryOptions {

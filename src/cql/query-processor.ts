@@ -15,11 +15,13 @@ import type { Coordinator, WriteType } from '../coordinator/coordinator.js';
 import { withTracer } from '../coordinator/traced.js';
 import { tableLayout, type KeyspaceMetadata, type TableMetadata } from '../schema/table.js';
 import type { Partition } from '../storage/model.js';
-import { InvalidRequestError, SyntaxError, UnpreparedError } from '../util/errors.js';
+import { InvalidRequestError, SyntaxError, UnauthorizedError, UnpreparedError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 import { TraceSession } from '../util/tracing.js';
 import { replicationChangeWarnings } from './ddl/replication-warnings.js';
+import type { AccessControl } from './auth/access-control.js';
+import { keyspaceResource, tableResource } from './auth/resources.js';
 import { bindMarkerSpecs } from './bind-markers.js';
 import { buildBatch, buildStatement, type BuiltMutations } from './mutations/batch.js';
 import type { MutationContext } from './mutations/write-params.js';
@@ -45,6 +47,8 @@ export interface CqlQueryProcessorDeps {
   hlc?: HybridLogicalClock;
   /** This node's internode endpoint: the source its trace events name ('localhost' when absent). */
   endpoint?: string;
+  /** Authentication and authorization (src/cql/auth); without it every statement is allowed and role statements are refused. */
+  access?: AccessControl;
   /** The cluster's members for system.local and system.peers; without it the node describes itself alone. */
   topology?: TopologySource;
 }
@@ -81,11 +85,11 @@ export class CqlQueryProcessor implements QueryProcessor {
         trace.event(`Parsing ${cql}`);
         const parsed = this.parse(cql);
         trace.event('Preparing statement');
-        return this.run(session, session.keyspace, parsed, [], options, withTracer(this.deps.coordinator, trace));
+        return this.checked(session, session.keyspace, parsed, [], options, withTracer(this.deps.coordinator, trace));
       });
     }
     const parsed = this.parse(cql);
-    return this.run(session, session.keyspace, parsed, [], options);
+    return this.checked(session, session.keyspace, parsed, [], options);
   }
 
   async prepare(session: Session, cql: string): Promise<Prepared> {
@@ -116,10 +120,10 @@ export class CqlQueryProcessor implements QueryProcessor {
     if (options.tracing) {
       return this.traced('Execute CQL3 prepared query', (trace) => {
         trace.event(`Executing prepared statement ${id.toString('hex')}`);
-        return this.run(session, keyspace, entry.parsed, values, options, withTracer(this.deps.coordinator, trace));
+        return this.checked(session, keyspace, entry.parsed, values, options, withTracer(this.deps.coordinator, trace));
       });
     }
-    return this.run(session, keyspace, entry.parsed, values, options);
+    return this.checked(session, keyspace, entry.parsed, values, options);
   }
 
   async batch(session: Session, entries: BatchEntry[], options: BatchOptions): Promise<ResultEnvelope> {
@@ -166,7 +170,9 @@ export class CqlQueryProcessor implements QueryProcessor {
         throw new InvalidRequestError('Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.');
       }
       checkBindCount(parsed, entry.values);
-      statements.push(qualify(stmt, keyspace));
+      const qualified = qualify(stmt, keyspace);
+      await this.deps.access?.authorize(session, qualified, keyspace);
+      statements.push(qualified);
       contexts.push(this.mutationContext(entry.values, options.consistency, options.timestampUs, coordinator));
     }
     const batch: Batch = { kind: 'batch', type: options.type, using: {}, statements };
@@ -193,6 +199,27 @@ export class CqlQueryProcessor implements QueryProcessor {
     return parsed;
   }
 
+  /**
+   * Runs a statement for this node's own purposes (roles and permissions in
+   * system_auth), with no access check: the caller has made its own.
+   */
+  async executeInternal(cql: string, values: BoundValue[], consistency: ConsistencyName): Promise<ResultEnvelope> {
+    return this.run({}, undefined, this.parse(cql), values, { consistency });
+  }
+
+  /** A client's statement: allowed for its session's role (see src/cql/auth), then run. */
+  private async checked(
+    session: Session,
+    keyspace: string | undefined,
+    parsed: ParsedStatement,
+    values: BoundValue[],
+    options: QueryOptions,
+    coordinator: Coordinator = this.deps.coordinator,
+  ): Promise<ResultEnvelope> {
+    await this.deps.access?.authorize(session, parsed.statement, keyspace);
+    return this.run(session, keyspace, parsed, values, options, coordinator);
+  }
+
   private async run(
     session: Session,
     keyspace: string | undefined,
@@ -207,8 +234,11 @@ export class CqlQueryProcessor implements QueryProcessor {
     const schema = (change: SchemaChange | undefined): ResultEnvelope =>
       change ? { result: { kind: 'schemaChange', schemaChange: change }, warnings: [] } : VOID;
     switch (stmt.kind) {
-      case 'createKeyspace':
-        return schema(await catalog.createKeyspace(stmt));
+      case 'createKeyspace': {
+        const change = await catalog.createKeyspace(stmt);
+        if (change) await this.deps.access?.onCreated(session, keyspaceResource(stmt.keyspace));
+        return schema(change);
+      }
       case 'alterKeyspace': {
         const before = catalog.keyspace(stmt.keyspace)?.replication;
         const change = await catalog.alterKeyspace(stmt);
@@ -217,18 +247,38 @@ export class CqlQueryProcessor implements QueryProcessor {
         for (const warning of warnings) this.deps.log?.warn(`ALTER KEYSPACE ${stmt.keyspace}: ${warning}`);
         return { result: { kind: 'schemaChange', schemaChange: change }, warnings };
       }
-      case 'dropKeyspace':
-        return schema(await catalog.dropKeyspace(stmt));
+      case 'dropKeyspace': {
+        const change = await catalog.dropKeyspace(stmt);
+        if (change) await this.deps.access?.onDropped(keyspaceResource(stmt.keyspace));
+        return schema(change);
+      }
       case 'use':
         catalog.requireKeyspace(stmt.keyspace);
         session.keyspace = stmt.keyspace;
         return { result: { kind: 'setKeyspace', keyspace: stmt.keyspace }, warnings: [] };
-      case 'createTable':
-        return schema(await catalog.createTable(keyspaceOf(stmt.table, keyspace), stmt));
+      case 'createTable': {
+        const ks = keyspaceOf(stmt.table, keyspace);
+        const change = await catalog.createTable(ks, stmt);
+        if (change) await this.deps.access?.onCreated(session, tableResource(ks, stmt.table.name));
+        return schema(change);
+      }
       case 'alterTable':
         return schema(await catalog.alterTable(keyspaceOf(stmt.table, keyspace), stmt, this.deps.clock.nowUs()));
-      case 'dropTable':
-        return schema((await catalog.dropTable(keyspaceOf(stmt.table, keyspace), stmt))?.change);
+      case 'dropTable': {
+        const ks = keyspaceOf(stmt.table, keyspace);
+        const dropped = await catalog.dropTable(ks, stmt);
+        if (dropped) await this.deps.access?.onDropped(tableResource(ks, stmt.table.name));
+        return schema(dropped?.change);
+      }
+      case 'createRole':
+      case 'alterRole':
+      case 'dropRole':
+      case 'listRoles':
+      case 'grant':
+      case 'revoke':
+      case 'listPermissions':
+        if (!this.deps.access) throw new UnauthorizedError('You have to be logged in and not anonymous to perform this request');
+        return this.deps.access.execute(session, stmt, keyspace);
       case 'truncate': {
         const table = this.table(stmt.table, keyspace);
         await coordinator.truncate(catalog.requireKeyspace(table.keyspace), table.id);

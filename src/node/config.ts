@@ -60,6 +60,10 @@ export function loadSettings(options: { configFile?: string; overrides?: Partial
     }
   }
   applyAll(settings, options.overrides ?? {}, 'command line');
+  // Permissions belong to logged-in roles: with anyone allowed in there is no role to check them against (Cassandra refuses it too).
+  if (settings.authorizer === 'CassandraAuthorizer' && settings.authenticator === 'AllowAllAuthenticator') {
+    throw new ConfigError(`authorizer 'CassandraAuthorizer' needs authenticator 'PasswordAuthenticator'`);
+  }
   return settings;
 }
 

@@ -28,6 +28,10 @@ import { registerReplicaHandlers } from '../coordinator/replica.js';
 import { CqlQueryProcessor } from '../cql/query-processor.js';
 import { SchemaCatalog } from '../cql/schema-catalog.js';
 import { SchemaSync } from '../cql/schema-sync.js';
+import { AccessControl } from '../cql/auth/access-control.js';
+import { RoleStore } from '../cql/auth/role-store.js';
+import { SuperuserSetup } from '../cql/auth/superuser-setup.js';
+import { systemAuthEntries } from '../cql/auth/system-auth-schema.js';
 import { statusOf } from '../gossip/endpoint-state.js';
 import { Gossiper } from '../gossip/gossiper.js';
 import { loadOrCreateHostId, loadTokens } from '../gossip/identity.js';
@@ -44,6 +48,7 @@ import { ProtocolServer } from '../transport/server.js';
 import { InvalidRequestError } from '../util/errors.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
+import type { ConsistencyName } from '../../grammar/ast.js';
 import { gossipClusterEvents, gossipTopology } from './cluster-topology.js';
 import { chooseTokens } from './join.js';
 import { RingView } from './ring-view.js';
@@ -71,6 +76,7 @@ interface RunningParts {
   engine: LevelEngine;
   loadTimer: Timer;
   purger: TombstonePurger;
+  superuserSetup: SuperuserSetup | undefined;
 }
 
 export class SibylNode {
@@ -131,6 +137,10 @@ export class SibylNode {
       schema.onTableDropped((table) => {
         engine.dropTable(table.id).catch((err: unknown) => log.error(`Releasing the data of dropped table ${table.keyspace}.${table.name} failed: ${String(err)}`));
       });
+
+      // Roles and permissions live in system_auth, whose fixed schema every node with auth on merges alike.
+      const authOn = settings.authenticator !== 'AllowAllAuthenticator' || settings.authorizer !== 'AllowAllAuthorizer';
+      if (authOn) await schema.merge(systemAuthEntries());
 
       messaging = new MessagingService({ settings, clock, log });
       await messaging.listen();
@@ -219,7 +229,23 @@ export class SibylNode {
 
       const hlc = new HybridLogicalClock({ clock, maxClockDriftMs: settings.max_clock_drift });
       const topology = gossipTopology(gossip, { dc: settings.dc, rack: settings.rack });
-      const processor = new CqlQueryProcessor({ catalog: schema, coordinator, clock, settings, log, hlc, topology, endpoint: self });
+      // The role store runs its statements through the processor, which checks access through it.
+      let internal: CqlQueryProcessor | undefined;
+      const access = authOn
+        ? new AccessControl({
+            settings,
+            clock,
+            log,
+            catalog: schema,
+            store: new RoleStore(
+              (cql, values, level) => internal!.executeInternal(cql, values, level),
+              settings.auth_read_consistency_level as ConsistencyName,
+              settings.auth_write_consistency_level as ConsistencyName,
+            ),
+          })
+        : undefined;
+      const processor = new CqlQueryProcessor({ catalog: schema, coordinator, clock, settings, log, hlc, topology, endpoint: self, ...(access ? { access } : {}) });
+      internal = processor;
       // sibyltool's view of the node needs the bound client address, known only once the server listens.
       let admin: AdminHandler | undefined;
       const server = new ProtocolServer({
@@ -228,6 +254,7 @@ export class SibylNode {
         admin: (command, args) => (admin ? admin(command, args) : Promise.reject(new InvalidRequestError('the node is still starting'))),
         log: (level, msg) => log[level](msg),
         clusterEvents: gossipClusterEvents(gossip),
+        ...(access ? { authenticator: access } : {}),
       });
 
       // Gossip starts before clients are served, so the first request already sees the ring.
@@ -265,6 +292,11 @@ export class SibylNode {
 
       const address = await server.listen(settings.listen_address, settings.native_transport_port);
       gossip.updateLocal('NATIVE_ADDRESS', `${address.host}:${address.port}`);
+      const superuserSetup =
+        access && access.required
+          ? new SuperuserSetup({ access, settings, clock, log, isCreator: () => gossip.liveEndpoints().every((ep) => ep >= self) })
+          : undefined;
+      superuserSetup?.start();
       const generation = gossip.endpoints().get(self)?.heartbeat.generation ?? 0;
       admin = createAdminHandler(
         new ClusterNodeView({
@@ -298,7 +330,7 @@ export class SibylNode {
         `Sibyl node '${settings.cluster_name}' listening for CQL clients on ${address.host}:${address.port} ` +
           `(internode ${self}, dc ${settings.dc}, rack ${settings.rack}, data ${settings.data_directory}, commitlog_sync ${settings.commitlog_sync})`,
       );
-      const parts: RunningParts = { server, batchlog, handoff, schemaSync, gossiper: gossip, messaging, engine, loadTimer, purger };
+      const parts: RunningParts = { server, batchlog, handoff, schemaSync, gossiper: gossip, messaging, engine, loadTimer, purger, superuserSetup };
       return new SibylNode(settings, clock, log, schema, processor, parts, address, self);
     } catch (err) {
       await gossiper?.stop().catch(() => {});
@@ -320,6 +352,7 @@ export class SibylNode {
       await p.server.close(this.settings.shutdown_drain_timeout);
       p.loadTimer.cancel();
       p.batchlog.stop();
+      p.superuserSetup?.stop();
       await p.purger.stop();
       await p.handoff.stop();
       p.schemaSync.stop();

@@ -4,9 +4,10 @@
  * body. It knows nothing of sockets; the connection feeds it and writes what
  * it returns.
  */
+import type { ClientAuthenticator } from '../cql/auth/access-control.js';
 import type { BatchEntry, QueryOptions, QueryProcessor, Session } from '../cql/processor.js';
 import type { ResultEnvelope } from '../cql/result.js';
-import { InvalidRequestError } from '../util/errors.js';
+import { AuthenticationError, InvalidRequestError, UnauthorizedError } from '../util/errors.js';
 import type { PagingFields, Request, ResultBody, SupportedBody } from './protocol.js';
 import { Opcode, PROTOCOL_VERSION } from './protocol.js';
 
@@ -34,16 +35,27 @@ export class RequestDispatcher {
   constructor(
     private readonly processor: QueryProcessor,
     private readonly admin: AdminHandler | undefined,
+    /** Without one (or with AllowAllAuthenticator) every client is served without logging in. */
+    private readonly authenticator?: ClientAuthenticator,
   ) {}
 
   async dispatch(ctx: ConnectionContext, req: Request): Promise<Response> {
+    const loginRequired = this.authenticator?.required === true;
+    if (loginRequired && ctx.session.user === undefined && !BEFORE_LOGIN.has(req.opcode)) {
+      throw new UnauthorizedError('You have not logged in');
+    }
     switch (req.opcode) {
       case Opcode.STARTUP:
         if (req.body.options.keyspace !== undefined) ctx.session.keyspace = req.body.options.keyspace;
+        if (loginRequired) return { opcode: Opcode.AUTHENTICATE, body: { authenticator: this.authenticator!.name } };
         return ready();
-      case Opcode.AUTH_RESPONSE:
-        // No authenticator yet: every credential is accepted.
-        return ready();
+      case Opcode.AUTH_RESPONSE: {
+        // Without an authenticator every credential is accepted, as AllowAllAuthenticator does.
+        if (!loginRequired) return ready();
+        const { username, password } = plainCredentials(req.body.token);
+        ctx.session.user = await this.authenticator!.authenticate(username, password);
+        return { opcode: Opcode.AUTH_SUCCESS, body: {} };
+      }
       case Opcode.OPTIONS:
         return { opcode: Opcode.SUPPORTED, body: SUPPORTED };
       case Opcode.QUERY:
@@ -78,6 +90,7 @@ export class RequestDispatcher {
       }
       case Opcode.ADMIN: {
         if (!this.admin) throw new InvalidRequestError('this server does not accept ADMIN commands');
+        await this.authenticator?.requireAdmin(ctx.session);
         const value = await this.admin(req.body.command, req.body.args);
         return result({ result: { kind: 'admin', value }, warnings: [] });
       }
@@ -93,6 +106,19 @@ export class RequestDispatcher {
     }
     return result({ result: envelope.result, warnings: envelope.warnings });
   }
+}
+
+/** Requests a client may send before it has logged in. */
+const BEFORE_LOGIN: ReadonlySet<number> = new Set([Opcode.STARTUP, Opcode.OPTIONS, Opcode.AUTH_RESPONSE]);
+
+/** Splits a SASL PLAIN token (`[authzid] NUL username NUL password`). */
+export function plainCredentials(token: Buffer | string): { username: string; password: string } {
+  const parts = (typeof token === 'string' ? token : token.toString('utf8')).split('\u0000');
+  if (parts.length !== 3) throw new AuthenticationError('Authentication failed: the token is not a SASL PLAIN token (authzid NUL username NUL password)');
+  const [, username, password] = parts as [string, string, string];
+  if (username === '') throw new AuthenticationError('Authentication ID must not be null');
+  if (password === '') throw new AuthenticationError('Password must not be null');
+  return { username, password };
 }
 
 function ready(): Response {

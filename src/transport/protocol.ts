@@ -18,6 +18,8 @@ export const Opcode = {
   ERROR: 0x00,
   STARTUP: 0x01,
   READY: 0x02,
+  /** The server requires a login: the client answers with AUTH_RESPONSE. */
+  AUTHENTICATE: 0x03,
   OPTIONS: 0x05,
   SUPPORTED: 0x06,
   QUERY: 0x07,
@@ -28,6 +30,7 @@ export const Opcode = {
   EVENT: 0x0c,
   BATCH: 0x0d,
   AUTH_RESPONSE: 0x0f,
+  AUTH_SUCCESS: 0x10,
   ADMIN: 0x40,
 } as const;
 export type OpcodeValue = (typeof Opcode)[keyof typeof Opcode];
@@ -69,8 +72,13 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export interface StartupBody {
   options: { keyspace?: string; driver?: string };
 }
+/** A SASL PLAIN token, as Cassandra's PasswordAuthenticator takes it: `[authzid] NUL username NUL password` in UTF-8. */
 export interface AuthResponseBody {
   token: Buffer | string;
+}
+/** AUTHENTICATE names the authenticator the server runs. */
+export interface AuthenticateBody {
+  authenticator: string;
 }
 export type OptionsBody = Record<string, never>;
 /** Paging and timestamp fields shared by QUERY and EXECUTE. */

@@ -7,6 +7,7 @@
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { SystemClock, type Clock } from '../clock/clock.js';
+import type { ClientAuthenticator } from '../cql/auth/access-control.js';
 import type { QueryProcessor } from '../cql/processor.js';
 import type { Settings } from '../util/settings.js';
 import { ClientTls } from './client-tls.js';
@@ -17,6 +18,8 @@ export interface ProtocolServerOptions {
   processor: QueryProcessor;
   settings: Settings;
   admin?: AdminHandler;
+  /** Who must log in, and how (src/cql/auth); none serves every client. */
+  authenticator?: ClientAuthenticator;
   log?: LogFn;
   /** Timers for draining; the system clock unless a test passes its own. */
   clock?: Clock;
@@ -37,7 +40,7 @@ export class ProtocolServer {
   constructor(private readonly opts: ProtocolServerOptions) {
     this.log = opts.log ?? defaultLog;
     this.clock = opts.clock ?? new SystemClock();
-    this.dispatcher = new RequestDispatcher(opts.processor, opts.admin);
+    this.dispatcher = new RequestDispatcher(opts.processor, opts.admin, opts.authenticator);
     this.nodeRequests = requestBudget(opts.settings.native_transport_max_concurrent_requests);
     // With client_encryption_options, each socket first shows whether it speaks TLS (client-tls.ts).
     const tls = ClientTls.fromSettings(opts.settings.client_encryption_options, opts.settings.native_transport_tls_handshake_timeout, this.log, (socket) =>
