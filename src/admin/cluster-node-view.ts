@@ -8,7 +8,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Clock } from '../clock/clock.js';
 import type { SchemaCatalog } from '../cql/schema-catalog.js';
-import { statusOf, type EndpointState } from '../gossip/endpoint-state.js';
+import { decodeTokens, statusOf, type EndpointState } from '../gossip/endpoint-state.js';
 import type { Gossiper } from '../gossip/gossiper.js';
 import type { FaultFilter } from '../net/faults.js';
 import type { MessagingService } from '../net/messaging.js';
@@ -20,7 +20,7 @@ import type { Partition, ReadCommand } from '../storage/model.js';
 import type { Settings } from '../util/settings.js';
 import { directoryBytes } from './disk-usage.js';
 import type { ProxyMetrics } from './metrics/metered-coordinator.js';
-import type { EndpointStatus, GossipEndpointInfo, HintsView, NodeMetrics, NodeView, ReadRepairStats, RingMember } from './node-view.js';
+import type { EndpointStatus, GossipEndpointInfo, HintsView, NodeMetrics, NodeView, ReadRepairStats, RingChangesView, RingMember } from './node-view.js';
 import { RELEASE_VERSION } from './release-version.js';
 
 export interface ClusterNodeViewOptions {
@@ -42,6 +42,8 @@ export interface ClusterNodeViewOptions {
   repair?: NodeView['repair'];
   /** `sibyltool cleanup` on this node. */
   cleanup?: NodeView['cleanup'];
+  /** Bootstrap, decommission and removenode on this node. */
+  ringChanges?: RingChangesView;
   /** The coordinator's read repair counters. */
   readRepair?: () => { attempted: number; mismatchBlocking: number };
   /** Streams in progress, one line each (repair's streaming fills it). */
@@ -51,7 +53,7 @@ export interface ClusterNodeViewOptions {
 }
 
 /** nodetool's second letter for a gossiped STATUS. */
-const STATE_LETTER: Record<string, string> = { NORMAL: 'N', BOOT: 'J', LEAVING: 'L', LEFT: 'L', SHUTDOWN: 'N' };
+const STATE_LETTER: Record<string, string> = { NORMAL: 'N', BOOT: 'J', LEAVING: 'L', LEFT: 'L', SHUTDOWN: 'N', REMOVING: 'L' };
 
 export class ClusterNodeView implements NodeView {
   readonly settings: Settings;
@@ -70,6 +72,7 @@ export class ClusterNodeView implements NodeView {
   readonly hints: HintsView | undefined;
   readonly repair: NodeView['repair'];
   readonly cleanup: NodeView['cleanup'];
+  readonly ringChanges: RingChangesView | undefined;
 
   constructor(private readonly options: ClusterNodeViewOptions) {
     this.settings = options.settings;
@@ -86,6 +89,7 @@ export class ClusterNodeView implements NodeView {
     this.hints = options.hints;
     this.repair = options.repair;
     this.cleanup = options.cleanup;
+    this.ringChanges = options.ringChanges;
   }
 
   readRepairStats(): ReadRepairStats {
@@ -119,6 +123,8 @@ export class ClusterNodeView implements NodeView {
     const ownLoad = await this.load();
     const members: RingMember[] = [];
     for (const [endpoint, state] of this.options.gossiper.endpoints()) {
+      // A node that left the ring is gossiped about only so that every node learns it left; nodetool lists it nowhere.
+      if (statusOf(state) === 'LEFT') continue;
       const value = (key: string) => state.states[key]?.value;
       const self = endpoint === this.endpoint;
       const load = self ? ownLoad : Number(value('LOAD'));
@@ -127,7 +133,7 @@ export class ClusterNodeView implements NodeView {
         hostId: value('HOST_ID') ?? '?',
         dc: value('DC') ?? this.dc,
         rack: value('RACK') ?? this.rack,
-        tokens: this.options.ring().has(endpoint) ? this.tokensOf(endpoint) : [],
+        tokens: this.options.ring().has(endpoint) ? this.tokensOf(endpoint) : decodeTokens(value('TOKENS')),
         status: this.statusOf(endpoint, state),
         loadBytes: Number.isFinite(load) ? load : null,
         clockOffsetMs: this.options.gossiper.clockOffsetMs(endpoint) ?? null,

@@ -21,6 +21,7 @@ import { proxyhistograms } from './commands/proxyhistograms.js';
 import { repair, repairhistory, repairstatus } from './commands/repair.js';
 import { ring } from './commands/ring.js';
 import { status } from './commands/status.js';
+import { decommission, removenode, ringoperation } from './commands/topology.js';
 import { tpstats } from './commands/tpstats.js';
 import { version } from './commands/version.js';
 import type { NodeView } from './node-view.js';
@@ -48,6 +49,9 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = Object.fre
   listpendinghints,
   truncatehints,
   netstats,
+  decommission,
+  removenode,
+  ringoperation,
   dump,
   cleanup,
 });

@@ -101,6 +101,36 @@ export interface ReadRepairStats {
   mismatchBackground: number;
 }
 
+/** One bootstrap, decommission (Unbootstrap) or removenode, as `sibyltool` polls it. */
+export interface RingOperationStatus {
+  id: string;
+  kind: 'Bootstrap' | 'Unbootstrap' | 'Removenode';
+  state: 'running' | 'succeeded' | 'failed';
+  error?: string;
+  rangesDone: number;
+  rangesTotal: number;
+  bytes: number;
+  partitions: number;
+  /** Bytes per second since the operation started. */
+  rate: number;
+  peers: string[];
+  /** Removenode: the node being removed. */
+  target?: { endpoint: string; hostId: string };
+}
+
+/** Growing and shrinking the ring from this node (src/node/topology.ts implements it). */
+export interface RingChangesView {
+  /** netstats' Mode: STARTING, JOINING, NORMAL, LEAVING or DECOMMISSIONED. */
+  mode(): string;
+  /** Starts decommissioning this node; it stops once it has left. */
+  decommission(): { id: string };
+  /** Starts removing the dead node owning the host id. */
+  removenode(hostId: string): { id: string };
+  removalStatus(): string;
+  forceRemoval(): Promise<string>;
+  status(id: string): RingOperationStatus;
+}
+
 export interface NodeView {
   readonly settings: Settings;
   readonly clock: Clock;
@@ -150,6 +180,8 @@ export interface NodeView {
   streamingLines?(): string[];
   /** What this node's own storage holds for the partition, tombstones included; not through the coordinator. */
   localPartition?(tableId: string, key: Buffer): Promise<Partition | undefined>;
+  /** Bootstrap, decommission and removenode (`sibyltool decommission`, `removenode`, netstats' mode); absent where the node cannot. */
+  readonly ringChanges?: RingChangesView;
   /** Repair on this node (`sibyltool repair`, `merkleroot`); absent where the node runs none. */
   readonly repair?: Pick<RepairService, 'start' | 'status' | 'history' | 'merkleRoot'>;
   /** Deleting the data of ranges this node no longer replicates (`sibyltool cleanup`); absent where the node cannot. */

@@ -14,7 +14,7 @@ import type { MessagingService } from '../net/messaging.js';
 import type { EndpointId } from '../net/payloads.js';
 import { assertReadableLevel, assertWritableLevel } from '../ring/consistency.js';
 import type { TokenRing } from '../ring/token-ring.js';
-import type { KeyspaceMetadata } from '../schema/table.js';
+import type { KeyspaceMetadata, ReplicationOptions } from '../schema/table.js';
 import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
 import { UnavailableError, WriteTimeoutError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
@@ -42,6 +42,8 @@ export interface ClusterCoordinatorOptions {
   engine: ReplicaEngine;
   /** The current ring; read once per request, so a request finishes on the ring it started on. */
   ring: () => TokenRing;
+  /** Pending replicas of a token while the ring changes; writes go to them too. Absent: none. */
+  pendingReplicas?: (replication: ReplicationOptions, token: bigint) => readonly EndpointId[];
   dcOf: (endpoint: EndpointId) => string;
   /** Gossip's verdict; this node itself always counts as alive. */
   isAlive: (endpoint: EndpointId) => boolean;
@@ -68,6 +70,7 @@ export class ClusterCoordinator implements Coordinator {
       self: options.self,
       localDc: options.localDc,
       ring: options.ring,
+      ...(options.pendingReplicas ? { pendingReplicas: options.pendingReplicas } : {}),
       dcOf: options.dcOf,
       isAlive: options.isAlive,
       settings: options.settings,

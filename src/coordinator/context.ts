@@ -7,6 +7,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { EndpointId } from '../net/payloads.js';
 import type { TokenRing } from '../ring/token-ring.js';
+import type { ReplicationOptions } from '../schema/table.js';
 import type { Partition } from '../storage/model.js';
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
@@ -26,6 +27,11 @@ export interface CoordinatorContext {
   self: EndpointId;
   localDc: string;
   ring: () => TokenRing;
+  /**
+   * The pending replicas of a token while the ring changes (src/ring/pending.ts):
+   * writes go to them too and wait for one more ack each. Absent: none.
+   */
+  pendingReplicas?: (replication: ReplicationOptions, token: bigint) => readonly EndpointId[];
   dcOf: (endpoint: EndpointId) => string;
   isAlive: (endpoint: EndpointId) => boolean;
   settings: Settings;

@@ -1,6 +1,8 @@
 /**
- * The write path. Partitions are grouped by their natural replicas (one
- * MUTATION per replica carries every partition of its group); every group's
+ * The write path. Partitions are grouped by their natural and pending
+ * replicas (one MUTATION per replica carries every partition of its group;
+ * pending replicas are those gaining the token while the ring changes, and
+ * each makes the group wait for one more ack); every group's
  * live replicas are checked against the level before anything is sent
  * (Unavailable); then each live replica gets the mutation, each down one a
  * hint, and the write succeeds once every group's WriteTracker is satisfied.
@@ -26,6 +28,8 @@ export interface WriteGroup {
   targets: EndpointId[];
   /** Natural replicas known down: each gets a hint. */
   down: EndpointId[];
+  /** Pending replicas of the group's tokens (also in targets or down). */
+  pending: EndpointId[];
 }
 
 /**
@@ -44,12 +48,20 @@ export function planWrites(
   const groups = new Map<string, WriteGroup>();
   for (const p of partitions) {
     const replicas = naturalReplicas(ring, keyspace.replication, p.token);
-    const key = replicas.join(',');
+    const pending = ctx.pendingReplicas?.(keyspace.replication, p.token) ?? [];
+    const key = pending.length === 0 ? replicas.join(',') : `${replicas.join(',')}+${pending.join(',')}`;
     let group = groups.get(key);
     if (!group) {
       const states = replicaStates(ctx, replicas);
-      assureLiveReplicas(level, keyspace.replication, ctx.localDc, states, (s) => s.alive, (s) => s.dc);
-      group = { partitions: [], targets: states.filter((s) => s.alive).map((s) => s.endpoint), down: states.filter((s) => !s.alive).map((s) => s.endpoint) };
+      const pendingStates = replicaStates(ctx, pending);
+      assureLiveReplicas(level, keyspace.replication, ctx.localDc, states, (s) => s.alive, (s) => s.dc, pendingStates);
+      const all = [...states, ...pendingStates];
+      group = {
+        partitions: [],
+        targets: all.filter((s) => s.alive).map((s) => s.endpoint),
+        down: all.filter((s) => !s.alive).map((s) => s.endpoint),
+        pending: [...pending],
+      };
       // ANY is satisfied by a hint; with no hint store wired it needs one live replica, like ONE.
       if (level === 'ANY' && group.targets.length === 0 && !ctx.onHint) throw new UnavailableError(level, 1, 0);
       groups.set(key, group);
@@ -63,7 +75,8 @@ export function planWrites(
 function traceGroup(trace: Tracer, group: WriteGroup): void {
   const n = group.partitions.length;
   const down = group.down.length > 0 ? `; down: ${group.down.map((e) => `/${e}`).join(', ')}` : '';
-  trace.event(`Replicas for ${n} partition${n === 1 ? '' : 's'}: ${group.targets.map((e) => `/${e}`).join(', ')}${down}`);
+  const pending = group.pending.length > 0 ? `; pending: ${group.pending.map((e) => `/${e}`).join(', ')}` : '';
+  trace.event(`Replicas for ${n} partition${n === 1 ? '' : 's'}: ${group.targets.map((e) => `/${e}`).join(', ')}${down}${pending}`);
 }
 
 /** Sends every group's mutations and resolves once each group reached the level. */
@@ -87,7 +100,14 @@ function writeGroup(
   trace: Tracer | undefined,
 ): Promise<void> {
   const timeoutMs = ctx.settings.write_request_timeout;
-  const tracker = new WriteTracker({ level, replication: keyspace.replication, localDc: ctx.localDc, targets: group.targets, dcOf: ctx.dcOf });
+  const tracker = new WriteTracker({
+    level,
+    replication: keyspace.replication,
+    localDc: ctx.localDc,
+    targets: group.targets,
+    dcOf: ctx.dcOf,
+    pending: group.pending,
+  });
   /** Errors replicas answered with (not messaging failures such as a timeout), by replica. */
   const reasons = new Map<EndpointId, string>();
   const done = new Rendezvous<void>(ctx.clock, timeoutMs, (timedOut) => {

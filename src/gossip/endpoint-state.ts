@@ -40,9 +40,11 @@ export type ApplicationStateKey = (typeof APPLICATION_STATES)[number];
 /**
  * STATUS values. BOOT is a node joining (streaming before it owns its
  * tokens), LEAVING one decommissioning, LEFT one gone for good, SHUTDOWN one
- * stopped on purpose that will likely come back.
+ * stopped on purpose that will likely come back. REMOVING is a dead node that
+ * `sibyltool removenode` is taking out of the ring: another node publishes
+ * it on the dead node's behalf (Gossiper.advertiseStatus), then LEFT.
  */
-export type NodeStatus = 'NORMAL' | 'BOOT' | 'LEAVING' | 'LEFT' | 'SHUTDOWN';
+export type NodeStatus = 'NORMAL' | 'BOOT' | 'LEAVING' | 'LEFT' | 'SHUTDOWN' | 'REMOVING';
 
 export interface HeartbeatState {
   /** Seconds since the epoch when the node's process started; strictly increasing across restarts. */
@@ -196,9 +198,9 @@ export function newerStates(local: EndpointState, remote: EndpointStateWire): [s
   return out.sort((a, b) => a[1].version - b[1].version);
 }
 
-/** A STATUS under which a node is never marked alive: it left, or it announced its shutdown. */
+/** A STATUS under which a node is never marked alive: it left, it announced its shutdown, or it is being removed. */
 export function isDeadStatus(status: string | undefined): boolean {
-  return status === 'LEFT' || status === 'SHUTDOWN';
+  return status === 'LEFT' || status === 'SHUTDOWN' || status === 'REMOVING';
 }
 
 export function statusOf(state: EndpointState): string | undefined {

@@ -40,6 +40,7 @@ import {
   examineDigests,
   fromWire,
   isDeadStatus,
+  maxVersion,
   newerStates,
   statusOf,
   toWire,
@@ -181,7 +182,8 @@ export class Gossiper {
     this.running = false;
     this.timer?.cancel();
     const local = this.localState();
-    local.states['STATUS'] = { value: 'SHUTDOWN', version: this.nextVersion() };
+    // Only a NORMAL node becomes SHUTDOWN: a joining node must stay pending, and one that left must stay gone.
+    if (statusOf(local) === 'NORMAL') local.states['STATUS'] = { value: 'SHUTDOWN', version: this.nextVersion() };
     local.heartbeat.version = this.nextVersion();
     const announcement: GossipDigestAck2 = { states: { [this.self]: toWire(local) } };
     for (const peer of this.live) this.sendQuietly(peer, 'GOSSIP_DIGEST_ACK2', announcement);
@@ -201,6 +203,33 @@ export class Gossiper {
   async setTokens(tokens: readonly bigint[]): Promise<void> {
     await saveTokens(this.store, tokens);
     this.updateLocal('TOKENS', encodeTokens(tokens));
+  }
+
+  /**
+   * Publishes a STATUS for another, dead endpoint (removenode's REMOVING,
+   * then LEFT), as Cassandra's advertiseRemoving does: the endpoint's state
+   * is taken up to a newer generation, so every peer replaces what it holds
+   * of that endpoint with this, and spreads it. The endpoint, if it ever
+   * restarts, gossips a still newer generation of its own.
+   */
+  advertiseStatus(ep: EndpointId, status: NodeStatus): void {
+    const known = this.states.get(ep);
+    if (!known || ep === this.self) throw new Error(`cannot advertise a status for ${ep}: ${ep === this.self ? 'it is this node' : 'gossip does not know it'}`);
+    let version = maxVersion(known);
+    const state: EndpointState = { heartbeat: { generation: known.heartbeat.generation + 1, version: 0 }, states: { ...known.states } };
+    state.states['STATUS'] = { value: status, version: ++version };
+    state.heartbeat.version = ++version;
+    this.states.set(ep, state);
+    this.emit('restart', ep, state);
+    this.emit('join', ep, state);
+    this.emit('change', ep, 'STATUS', status);
+    this.markDead(ep, `status ${status} advertised by this node`);
+  }
+
+  /** Stops remembering a peer that left the ring, so a restart does not gossip with it. */
+  forgetPeer(ep: EndpointId): void {
+    if (!this.knownPeers.delete(ep)) return;
+    savePeers(this.store, [...this.knownPeers]).catch((err: unknown) => this.log.warn(`Saving the peer list failed: ${String(err)}`));
   }
 
   /** Every endpoint gossip knows, this node included: copies, safe to keep. */
@@ -355,6 +384,9 @@ export class Gossiper {
       // Its rhythm and clock are learned afresh.
       this.detector.remove(ep);
       this.offsets.get(ep)?.clear();
+    } else if (statusOf(state) === 'LEFT') {
+      // A node that left the ring before we met it is known only so its LEFT keeps spreading.
+      this.log.info(`Node ${ep} is known to have left the ring`);
     } else {
       this.log.info(`Node ${ep} is now part of the cluster`);
       this.rememberPeer(ep);

@@ -102,3 +102,24 @@ export async function loadOrCreateIdentity(
   await saveTokens(store, fresh);
   return { hostId, tokens: [...fresh], allocated: true };
 }
+
+/** Where a node is in joining and leaving the ring (the role of Cassandra's system.local bootstrapped column). */
+export const BOOTSTRAP_KEY = 'local/bootstrap';
+
+/**
+ * IN_PROGRESS: the node chose its tokens and is streaming; a restart resumes
+ * the bootstrap with the same tokens. COMPLETED: it joined. DECOMMISSIONED:
+ * it left the ring and refuses to start again on this data. A node that has
+ * tokens but no state joined before the state was kept, so it counts as
+ * COMPLETED.
+ */
+export type BootstrapState = 'IN_PROGRESS' | 'COMPLETED' | 'DECOMMISSIONED';
+
+export async function loadBootstrapState(store: MetaStore): Promise<BootstrapState | undefined> {
+  const stored = (await store.getMeta(BOOTSTRAP_KEY))?.toString('utf8');
+  return stored === 'IN_PROGRESS' || stored === 'COMPLETED' || stored === 'DECOMMISSIONED' ? stored : undefined;
+}
+
+export async function saveBootstrapState(store: MetaStore, state: BootstrapState): Promise<void> {
+  await store.putMeta(BOOTSTRAP_KEY, Buffer.from(state, 'utf8'));
+}

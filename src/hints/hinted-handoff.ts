@@ -185,6 +185,15 @@ export class HintedHandoff {
     return removed;
   }
 
+  /**
+   * Deletes the hints of a target that left the ring (decommissioned or
+   * removed): they can never be delivered, and its ranges now live on other
+   * replicas, so they are not counted as dropped.
+   */
+  async forget(hostId: string): Promise<number> {
+    return this.options.store.truncate(hostId);
+  }
+
   /** Starts a replay to every live target holding hints (the periodic check). */
   replayAll(): void {
     for (const t of this.options.store.targets()) {

@@ -34,7 +34,7 @@ import { SuperuserSetup } from '../cql/auth/superuser-setup.js';
 import { systemAuthEntries } from '../cql/auth/system-auth-schema.js';
 import { statusOf } from '../gossip/endpoint-state.js';
 import { Gossiper } from '../gossip/gossiper.js';
-import { loadOrCreateHostId, loadTokens } from '../gossip/identity.js';
+import { loadOrCreateHostId } from '../gossip/identity.js';
 import { registerHintHandler } from '../hints/hint-handler.js';
 import { HintStore } from '../hints/hint-store.js';
 import { HintedHandoff } from '../hints/hinted-handoff.js';
@@ -50,8 +50,9 @@ import { createLogger, type Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 import type { ConsistencyName } from '../../grammar/ast.js';
 import { gossipClusterEvents, gossipTopology } from './cluster-topology.js';
-import { chooseTokens } from './join.js';
+import { joinRing, startState } from './join.js';
 import { RingView } from './ring-view.js';
+import { forgetLeftNodes, TopologyService } from './topology.js';
 
 export interface NodeOptions {
   settings: Settings;
@@ -81,6 +82,8 @@ interface RunningParts {
 
 export class SibylNode {
   private stopping: Promise<void> | undefined;
+  private markStopped: () => void = () => {};
+  private readonly stopped = new Promise<void>((resolve) => (this.markStopped = resolve));
 
   private constructor(
     readonly settings: Settings,
@@ -191,6 +194,7 @@ export class SibylNode {
         messaging,
         engine,
         ring: () => ringView.current(),
+        pendingReplicas: (replication, token) => ringView.pendingReplicas(replication, token),
         dcOf: (ep) => ringView.dcOf(ep),
         isAlive: (ep) => gossip.isAlive(ep),
         settings,
@@ -262,24 +266,41 @@ export class SibylNode {
       registerHintHandler(messaging, engine, () => hostId);
       // Hints load and listen for returning targets before gossip can report any.
       await handoff.start();
-      let tokens = await loadTokens(engine);
+      const start = await startState(engine);
+      // Set once the node exists: a decommission ends by stopping it.
+      let stopSelf = (): void => {};
+      const ringChanges = new TopologyService({
+        self,
+        gossip,
+        ringView,
+        messaging,
+        schema,
+        store: engine,
+        forgetHints: (id) => handoff.forget(id),
+        settings,
+        clock,
+        random,
+        log,
+        stopNode: () => stopSelf(),
+      });
+      forgetLeftNodes(gossip, (id) => handoff.forget(id), log);
       await gossip.start({
         hostId,
-        tokens,
+        tokens: start.tokens,
         dc: settings.dc,
         rack: settings.rack,
         nativeAddress: `${settings.listen_address}:${settings.native_transport_port}`,
         schemaVersion: schema.version,
-        status: tokens.length > 0 ? 'NORMAL' : 'BOOT',
+        status: start.status,
         releaseVersion: RELEASE_VERSION,
         loadBytes: await directoryBytes(settings.data_directory),
       });
       ringView.refresh();
-      if (tokens.length === 0) {
-        tokens = await chooseTokens({ self, ringView, settings, clock, random, log });
-        await gossip.setTokens(tokens);
-        gossip.updateLocal('STATUS', 'NORMAL');
-      }
+      const bootstrapTokens =
+        start.status === 'BOOT'
+          ? await joinRing({ self, gossip, store: engine, ringView, settings, clock, random, log, resumeTokens: start.resumeTokens })
+          : undefined;
+      if (bootstrapTokens === undefined) ringChanges.markNormal();
       batchlog.start();
       purger.start();
       const loadTimer = clock.setInterval(() => {
@@ -323,21 +344,41 @@ export class SibylNode {
             ring: () => ringView.current(),
             statuses: () => [...gossip.endpoints()].map(([ep, state]) => [ep, statusOf(state)]),
           }),
-          streaming: () => repair.streamingLines(),
+          streaming: () => [...ringChanges.streamingLines(), ...repair.streamingLines()],
+          ringChanges,
         }),
       );
+      const parts: RunningParts = { server, batchlog, handoff, schemaSync, gossiper: gossip, messaging, engine, loadTimer, purger, superuserSetup };
+      const node = new SibylNode(settings, clock, log, schema, processor, parts, address, self);
+      stopSelf = () => void node.stop();
+      if (bootstrapTokens !== undefined) {
+        // The node answers sibyltool (netstats shows the streams) and coordinates requests while it joins;
+        // it serves reads of its own ranges only once NORMAL.
+        log.info(`Bootstrapping: joining the ring with ${bootstrapTokens.length} tokens (sibyltool status shows UJ until it is done)`);
+        try {
+          await ringChanges.bootstrap(bootstrapTokens);
+        } catch (err) {
+          log.error((err as Error).message);
+          await node.stop().catch(() => {});
+          throw err;
+        }
+      }
       log.info(
         `Sibyl node '${settings.cluster_name}' listening for CQL clients on ${address.host}:${address.port} ` +
           `(internode ${self}, dc ${settings.dc}, rack ${settings.rack}, data ${settings.data_directory}, commitlog_sync ${settings.commitlog_sync})`,
       );
-      const parts: RunningParts = { server, batchlog, handoff, schemaSync, gossiper: gossip, messaging, engine, loadTimer, purger, superuserSetup };
-      return new SibylNode(settings, clock, log, schema, processor, parts, address, self);
+      return node;
     } catch (err) {
       await gossiper?.stop().catch(() => {});
       await messaging?.close().catch(() => {});
       await engine.close().catch(() => {});
       throw err;
     }
+  }
+
+  /** Resolves once the node has stopped, whoever stopped it (SIGTERM, or the end of a decommission). */
+  whenStopped(): Promise<void> {
+    return this.stopped;
   }
 
   /**
@@ -361,6 +402,7 @@ export class SibylNode {
       await p.engine.close();
       this.log.info('Storage closed; node stopped');
     })();
+    this.stopping.then(this.markStopped, this.markStopped);
     return this.stopping;
   }
 }

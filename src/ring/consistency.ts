@@ -72,21 +72,38 @@ export function assureSufficientLiveReplicas(
   replication: ReplicationOptions,
   localDc: string,
   aliveByDc: Record<string, number>,
+  pendingByDc: Record<string, number> = {},
 ): void {
   if (level === 'ANY') return;
   if (level === 'EACH_QUORUM') {
     for (const [dc, required] of Object.entries(eachQuorumBlockFor(replication, localDc))) {
       const alive = aliveByDc[dc] ?? 0;
-      if (alive < required) throw new UnavailableError(level, required, alive);
+      const needed = required + (pendingByDc[dc] ?? 0);
+      if (alive < needed) throw new UnavailableError(level, needed, alive);
     }
     return;
   }
-  const required = blockFor(level, replication, localDc);
+  const required = blockFor(level, replication, localDc) + pendingBlockFor(level, replication, localDc, pendingByDc);
   const alive =
     isDatacenterLocal(level) && replication.class === 'NetworkTopologyStrategy'
       ? (aliveByDc[localDc] ?? 0)
       : Object.values(aliveByDc).reduce((a, b) => a + b, 0);
   if (alive < required) throw new UnavailableError(level, required, alive);
+}
+
+/**
+ * The acknowledgements a write waits for beyond blockFor because of pending
+ * replicas (Cassandra's blockForWrite): one per pending replica whose answer
+ * counts towards the level. A pending replica may be the one that has not
+ * received the range yet, so without the extra wait a write could be
+ * acknowledged by fewer of the replicas that remain than the level promises.
+ * `pendingByDc` counts pending replicas per datacenter (SimpleStrategy's all
+ * under the coordinator's, as `aliveByDc` counts them).
+ */
+export function pendingBlockFor(level: ConsistencyName, replication: ReplicationOptions, localDc: string, pendingByDc: Record<string, number>): number {
+  if (level === 'ANY') return 0;
+  if (isDatacenterLocal(level) && replication.class === 'NetworkTopologyStrategy') return pendingByDc[localDc] ?? 0;
+  return Object.values(pendingByDc).reduce((a, b) => a + b, 0);
 }
 
 /** SERIAL levels are only for conditional (Paxos) statements, which Sibyl does not offer. */
@@ -152,7 +169,9 @@ export function aliveByDc<E>(
 /**
  * Throws UnavailableError unless the live natural replicas of one token can
  * satisfy `level`: the cluster coordinator calls this before sending
- * anything, with gossip's view of who is alive.
+ * anything, with gossip's view of who is alive. A write passes the token's
+ * pending replicas too: they count as live replicas when alive, and each
+ * raises the number required by one (pendingBlockFor).
  */
 export function assureLiveReplicas<E>(
   level: ConsistencyName,
@@ -161,6 +180,8 @@ export function assureLiveReplicas<E>(
   replicas: readonly E[],
   isAlive: (replica: E) => boolean,
   dcOf: (replica: E) => string,
+  pending: readonly E[] = [],
 ): void {
-  assureSufficientLiveReplicas(level, replication, localDc, aliveByDc(replicas, isAlive, dcOf, replication, localDc));
+  const pendingByDc = aliveByDc(pending, () => true, dcOf, replication, localDc);
+  assureSufficientLiveReplicas(level, replication, localDc, aliveByDc([...replicas, ...pending], isAlive, dcOf, replication, localDc), pendingByDc);
 }

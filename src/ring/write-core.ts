@@ -13,7 +13,7 @@
  */
 import type { ConsistencyName } from '../../grammar/ast.js';
 import type { ReplicationOptions } from '../schema/table.js';
-import { blockFor, countsTowards, eachQuorumBlockFor } from './consistency.js';
+import { aliveByDc, blockFor, countsTowards, eachQuorumBlockFor, pendingBlockFor } from './consistency.js';
 import type { EndpointId } from './token-ring.js';
 
 export interface WriteTrackerOptions {
@@ -24,6 +24,12 @@ export interface WriteTrackerOptions {
   /** The replicas the mutation was sent to. */
   targets: readonly EndpointId[];
   dcOf: (endpoint: EndpointId) => string;
+  /**
+   * The token's pending replicas (src/ring/pending.ts), sent to or hinted
+   * alike: each one the level counts raises blockFor by one, as Cassandra's
+   * blockForWrite does. Absent: none.
+   */
+  pending?: readonly EndpointId[];
 }
 
 export type WriteOutcome =
@@ -55,8 +61,15 @@ export class WriteTracker {
     this.localDc = options.localDc;
     this.dcOf = options.dcOf;
     this.targets = new Set(options.targets);
-    this.blockFor = blockFor(options.level, options.replication, options.localDc);
-    this.requiredByDc = options.level === 'EACH_QUORUM' ? eachQuorumBlockFor(options.replication, options.localDc) : {};
+    const pending = options.pending ?? [];
+    const pendingByDc = aliveByDc(pending, () => true, options.dcOf, options.replication, options.localDc);
+    this.blockFor = blockFor(options.level, options.replication, options.localDc) + pendingBlockFor(options.level, options.replication, options.localDc, pendingByDc);
+    this.requiredByDc = {};
+    if (options.level === 'EACH_QUORUM') {
+      for (const [dc, required] of Object.entries(eachQuorumBlockFor(options.replication, options.localDc))) {
+        this.requiredByDc[dc] = required + (pendingByDc[dc] ?? 0);
+      }
+    }
   }
 
   /** A replica applied the write. Acks from unknown or already-answered endpoints are ignored. */

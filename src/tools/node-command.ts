@@ -60,12 +60,14 @@ export async function runNodeCommand(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    // A decommissioned node stops itself once it has left the ring; the process ends with it.
+    void node.whenStopped().then(() => resolve(0));
   });
 }
 
 function describeStartError(err: unknown, settings: Settings): string {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'SIBYL_DATA_LOCKED') return e.message;
+  if (e.code === 'SIBYL_DATA_LOCKED' || e.code === 'SIBYL_RING_JOIN') return e.message;
   if (e.code === 'EADDRINUSE') {
     return `address ${settings.listen_address}:${settings.native_transport_port} is already in use (native_transport_port)`;
   }

@@ -22,7 +22,7 @@ export async function netstats(view: NodeView): Promise<NetstatsAnswer> {
   const pending = hints?.pending() ?? [];
   const stats = hints?.stats();
   return {
-    mode: 'NORMAL',
+    mode: view.ringChanges?.mode() ?? 'NORMAL',
     streaming: view.streamingLines?.() ?? [],
     readRepair: view.readRepairStats?.() ?? { attempted: 0, mismatchBlocking: 0, mismatchBackground: 0 },
     ...(hints && stats

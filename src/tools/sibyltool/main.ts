@@ -13,6 +13,8 @@ import { parseArgs, UsageError } from '../args.js';
 import type { ToolCommand, ToolContext } from './command.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { describeclusterCommand } from './commands/describecluster.js';
+import { decommissionCommand } from './commands/decommission.js';
+import { removenodeCommand } from './commands/removenode.js';
 import { disablehandoffCommand } from './commands/disablehandoff.js';
 import { dumpCommand } from './commands/dump.js';
 import { enablehandoffCommand } from './commands/enablehandoff.js';
@@ -34,6 +36,7 @@ import { versionCommand } from './commands/version.js';
 
 export const COMMANDS: readonly ToolCommand[] = [
   cleanupCommand,
+  decommissionCommand,
   describeclusterCommand,
   disablehandoffCommand,
   dumpCommand,
@@ -46,6 +49,7 @@ export const COMMANDS: readonly ToolCommand[] = [
   merklerootCommand,
   netstatsCommand,
   proxyhistogramsCommand,
+  removenodeCommand,
   repairCommand,
   ringCommand,
   statusCommand,
