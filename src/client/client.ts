@@ -120,6 +120,7 @@ export class Client extends EventEmitter {
       connectTimeoutMs: this.options.connectTimeoutMs,
       frameBytesMax: this.options.frameBytesMax,
       ...(this.options.tls ? { tls: this.options.tls } : {}),
+      ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
       reconnectDelayMs: this.options.reconnectDelayMs,
       reconnectDelayMaxMs: this.options.reconnectDelayMaxMs,
       keyspace: () => this.currentKeyspace,

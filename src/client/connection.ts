@@ -11,7 +11,7 @@ import type { Clock, Timer } from '../clock/clock.js';
 import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from '../util/framing.js';
 import type { Envelope, ErrorBody, EventBody } from '../transport/protocol.js';
 import { CONNECTION_STREAM, EVENT_STREAM, Opcode, PROTOCOL_VERSION, STREAM_ID_MAX } from '../transport/protocol.js';
-import { errorFromWire, ProtocolError } from '../util/errors.js';
+import { AuthenticationError, errorFromWire, ProtocolError } from '../util/errors.js';
 import { ConnectionClosedError, DriverError, OperationTimedOutError } from './errors.js';
 
 export interface ConnectionOptions {
@@ -23,8 +23,15 @@ export interface ConnectionOptions {
   frameBytesMax: number;
   /** Sent in STARTUP so the connection starts in this keyspace. */
   keyspace?: string;
+  /** Sent when the server asks for a login (PasswordAuthenticator). */
+  credentials?: Credentials;
   /** Connect with TLS, with these options for tls.connect (the driver option `ssl`). */
   tls?: TlsConnectionOptions;
+}
+
+export interface Credentials {
+  username: string;
+  password: string;
 }
 
 export interface Answer {
@@ -93,7 +100,10 @@ export class Connection extends EventEmitter {
         timer.cancel();
         const connection = new Connection(socket, opts);
         const options = { keyspace: opts.keyspace, driver: 'sibyl-nodejs-driver' };
-        connection.send(Opcode.STARTUP, { options }, opts.connectTimeoutMs).then(
+        connection
+          .send(Opcode.STARTUP, { options }, opts.connectTimeoutMs)
+          .then((answer) => (answer.opcode === Opcode.AUTHENTICATE ? connection.login(answer.body) : undefined))
+          .then(
           () => {
             connection.keyspace = opts.keyspace;
             resolve(connection);
@@ -105,6 +115,19 @@ export class Connection extends EventEmitter {
         );
       });
     });
+  }
+
+  /** Answers AUTHENTICATE with the credentials as a SASL PLAIN token; rejects with the server's AuthenticationError. */
+  private async login(body: unknown): Promise<void> {
+    const credentials = this.opts.credentials;
+    if (!credentials) {
+      const authenticator = (body as { authenticator?: unknown } | undefined)?.authenticator;
+      throw new AuthenticationError(
+        `Host ${this.address} requires authentication (${String(authenticator)}), but no credentials were given: pass the credentials option`,
+      );
+    }
+    const token = Buffer.from(`\u0000${credentials.username}\u0000${credentials.password}`, 'utf8');
+    await this.send(Opcode.AUTH_RESPONSE, { token }, this.opts.connectTimeoutMs);
   }
 
   isOpen(): boolean {

@@ -10,7 +10,7 @@ import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Clock, Timer } from '../clock/clock.js';
 import type { ConsistencyName } from '../../grammar/ast.js';
 import type { EventBody } from '../transport/protocol.js';
-import { Connection } from './connection.js';
+import { Connection, type Credentials } from './connection.js';
 import { queryPlan } from './load-balancing.js';
 
 export interface HostOptions {
@@ -19,6 +19,8 @@ export interface HostOptions {
   frameBytesMax: number;
   /** tls.connect options when the client uses TLS. */
   tls?: TlsConnectionOptions;
+  /** Role and password for nodes that require a login. */
+  credentials?: Credentials;
   reconnectDelayMs: number;
   reconnectDelayMaxMs: number;
   /** The keyspace a new connection should start in. */
@@ -114,6 +116,7 @@ export class Host {
         connectTimeoutMs: this.opts.connectTimeoutMs,
         frameBytesMax: this.opts.frameBytesMax,
         ...(this.opts.tls ? { tls: this.opts.tls } : {}),
+        ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
         keyspace: this.opts.keyspace(),
       });
       if (this.pool.isStopped()) {

@@ -11,6 +11,7 @@
 export { Client } from './client.js';
 export type { BatchOptions, BatchQuery, ClientState, ExecuteOptions } from './client.js';
 export type { ClientOptions } from './options.js';
+export type { Credentials } from './connection.js';
 export { ResultSet } from './result-set.js';
 export type { ExecutionInfo, ResultColumn, Row } from './result-set.js';
 export type { Params } from './params.js';

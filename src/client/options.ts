@@ -4,6 +4,7 @@ import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Clock } from '../clock/clock.js';
 import type { TimestampGenerator } from './timestamp.js';
 import { CONSISTENCY_NAMES } from '../transport/protocol.js';
+import type { Credentials } from './connection.js';
 import { ArgumentError } from './errors.js';
 
 export const DEFAULT_PORT = 9042;
@@ -64,6 +65,12 @@ export interface ClientOptions {
    * the node's certificate. DataStax's driver calls it sslOptions.
    */
   ssl?: boolean | TlsConnectionOptions;
+  /**
+   * The role and password to log in with when nodes run PasswordAuthenticator
+   * (DataStax's driver takes the same `credentials` option). Without them a
+   * node that requires a login refuses the connection with an AuthenticationError.
+   */
+  credentials?: Credentials;
 }
 
 export interface ResolvedOptions {
@@ -81,6 +88,7 @@ export interface ResolvedOptions {
   frameBytesMax: number;
   /** tls.connect options, or undefined for plain text. */
   tls: TlsConnectionOptions | undefined;
+  credentials: Credentials | undefined;
 }
 
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
@@ -109,7 +117,17 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     reconnectDelayMaxMs: positiveInt(options.reconnectDelayMaxMs, 60_000, 'reconnectDelayMaxMs'),
     frameBytesMax: positiveInt(options.frameBytesMax, 256 * 1024 * 1024, 'frameBytesMax'),
     tls: sslOption(options.ssl),
+    credentials: credentialsOption(options.credentials),
   };
+}
+
+function credentialsOption(value: unknown): Credentials | undefined {
+  if (value === undefined) return undefined;
+  const c = value as Partial<Credentials> | null;
+  if (typeof c !== 'object' || c === null || typeof c.username !== 'string' || c.username === '' || typeof c.password !== 'string') {
+    throw new ArgumentError('credentials must be { username, password } with a non-empty username and a password string');
+  }
+  return { username: c.username, password: c.password };
 }
 
 export function parseContactPoint(point: string): { host: string; port: number } {
