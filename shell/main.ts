@@ -52,6 +52,7 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
     requestTimeoutMs: Math.round(args.requestTimeoutS * 1000),
     ...(args.keyspace !== undefined ? { keyspace: args.keyspace } : {}),
     ...(ssl ? { ssl } : {}),
+    ...(args.user !== undefined ? { credentials: { username: args.user, password: args.password ?? '' } } : {}),
   });
   // Background reconnection noise is the driver's business; the shell reports failed requests itself.
   client.on('error', () => {});

@@ -70,6 +70,8 @@ Global options:
   -h, --host HOST      node to talk to (default ${DEFAULT_HOST})
   -p, --port PORT      its client port (default ${DEFAULT_PORT})
   -pp, --print-port    show endpoints with their ports
+  -u, --username USER  log in as USER (a superuser) when the node runs PasswordAuthenticator
+  -pw, --password PW   that role's password
   --ssl                connect with TLS; SSL_CERTFILE names the certificate to trust,
                        SSL_VALIDATE=false skips checking it (as for sibylsh)
 
@@ -98,6 +100,8 @@ interface Invocation {
   port: number;
   printPort: boolean;
   ssl: boolean;
+  username?: string;
+  password?: string;
   help: boolean;
   command: string | undefined;
   rest: string[];
@@ -123,6 +127,8 @@ function parseInvocation(argv: string[]): Invocation {
       inv.port = port;
     } else if (name === '-pp' || name === '--print-port') inv.printPort = true;
     else if (name === '--ssl') inv.ssl = true;
+    else if (name === '-u' || name === '--username') inv.username = value();
+    else if (name === '-pw' || name === '--password') inv.password = value();
     else if (name === '--help') inv.help = true;
     else if (inv.command === undefined && !arg.startsWith('-')) inv.command = arg;
     else if (inv.command === undefined) throw new UsageError(`unknown option ${name}`);
@@ -167,7 +173,8 @@ export async function main(argv: string[], out: Output = processOutput): Promise
       if (!client) {
         // Each command is about the one node named by -h: never discover or route elsewhere.
         const ssl = inv.ssl ? sslFromEnvironment(process.env) : undefined;
-        client = new Client({ contactPoints: [target], discoverNodes: false, connectTimeoutMs: 5000, requestTimeoutMs: 60_000, ...(ssl ? { ssl } : {}) });
+        const credentials = inv.username !== undefined ? { credentials: { username: inv.username, password: inv.password ?? '' } } : {};
+        client = new Client({ contactPoints: [target], discoverNodes: false, connectTimeoutMs: 5000, requestTimeoutMs: 60_000, ...(ssl ? { ssl } : {}), ...credentials });
         await client.connect();
       }
       // Undefined arguments are left out rather than sent as nil.
