@@ -93,7 +93,7 @@ export class MessagingService {
   private closed = false;
   private readonly security: InternodeSecurity;
   private refused = 0;
-  /** Addresses whose failed handshakes were already logged as warnings; later ones log at debug. */
+  /** Peers (claimed endpoint and source address) whose failed handshakes were already logged as warnings; later ones log at debug. */
   private readonly warnedRemotes = new Set<string>();
 
   constructor(options: MessagingServiceOptions) {
@@ -338,14 +338,16 @@ export class MessagingService {
 
   /**
    * Counts a failed inbound handshake and logs it: as a warning the first
-   * time for an address, then at debug, so a misconfigured node retrying
-   * with backoff does not flood the log.
+   * time for a peer, then at debug, so a misconfigured node retrying with
+   * backoff does not flood the log. A peer is its claimed endpoint and its
+   * source address together: on one machine every node connects from
+   * 127.0.0.1, whatever its listen_address.
    */
   private onRefused(remote: string, claimed: EndpointId | undefined, reason: string): void {
     this.refused++;
-    const host = remote.slice(0, remote.lastIndexOf(':'));
-    const level = this.warnedRemotes.has(host) ? 'debug' : 'warn';
-    this.warnedRemotes.add(host);
+    const peer = `${claimed ?? '?'} from ${remote.slice(0, remote.lastIndexOf(':'))}`;
+    const level = this.warnedRemotes.has(peer) ? 'debug' : 'warn';
+    this.warnedRemotes.add(peer);
     this.log[level](`Refusing internode connection from ${claimed ?? 'an unidentified peer'} (${remote}): ${reason}`);
   }
 
