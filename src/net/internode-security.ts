@@ -15,7 +15,7 @@ import { isIP } from 'node:net';
 import type { ConnectionOptions, TLSSocket, TlsOptions } from 'node:tls';
 import { ConfigurationError } from '../util/errors.js';
 import type { Settings } from '../util/settings.js';
-import { readPemFiles, secureContextOf } from '../util/tls-files.js';
+import { pemOptions, readPemFiles, secureContextOf } from '../util/tls-files.js';
 import { TLS_BINDING_BYTES, TLS_BINDING_LABEL } from './handshake-proof.js';
 
 export interface InternodeSecurity {
@@ -40,7 +40,7 @@ export function loadInternodeSecurity(settings: Settings): InternodeSecurity {
     const verify = material.ca !== undefined;
     security.tls = {
       server: {
-        secureContext,
+        ...pemOptions(material),
         requestCert: options.require_client_auth,
         rejectUnauthorized: options.require_client_auth,
         handshakeTimeout: settings.internode_tcp_connect_timeout,

@@ -13,7 +13,7 @@ import { createServer as createTlsServer, type Server as TlsServer, type TLSSock
 import { createPackr, encodeFrame } from '../util/framing.js';
 import { ErrorCode } from '../util/errors.js';
 import type { ClientEncryptionOptions } from '../util/settings.js';
-import { readPemFiles, secureContextOf } from '../util/tls-files.js';
+import { pemOptions, readPemFiles, secureContextOf, type PemMaterial } from '../util/tls-files.js';
 import { CONNECTION_STREAM, Opcode, PROTOCOL_VERSION, type Envelope, type ErrorBody } from './protocol.js';
 
 /** The first byte of a TLS handshake record (RFC 8446, ContentType.handshake). */
@@ -37,18 +37,20 @@ export class ClientTls {
   static fromSettings(options: ClientEncryptionOptions, handshakeTimeoutMs: number, log: LogFn, ready: (socket: Socket) => void): ClientTls | undefined {
     if (!options.enabled) return undefined;
     const setting = 'client_encryption_options';
-    return new ClientTls(options, secureContextOf(readPemFiles(options, setting), setting), handshakeTimeoutMs, log, ready);
+    const material = readPemFiles(options, setting);
+    secureContextOf(material, setting);
+    return new ClientTls(options, material, handshakeTimeoutMs, log, ready);
   }
 
   private constructor(
     private readonly options: ClientEncryptionOptions,
-    secureContext: ReturnType<typeof secureContextOf>,
+    material: PemMaterial,
     handshakeTimeoutMs: number,
     private readonly log: LogFn,
     private readonly ready: (socket: Socket) => void,
   ) {
     this.tlsServer = createTlsServer({
-      secureContext,
+      ...pemOptions(material),
       requestCert: options.require_client_auth,
       rejectUnauthorized: options.require_client_auth,
       handshakeTimeout: handshakeTimeoutMs,

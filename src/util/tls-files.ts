@@ -32,11 +32,21 @@ export function readPemFiles(files: TlsFiles, setting: string): PemMaterial {
   return material;
 }
 
-/** Builds the secure context once, so a certificate that does not match its key fails at start-up rather than on the first connection. */
+/**
+ * Builds the secure context once, so a certificate that does not match its
+ * key fails at start-up rather than on the first connection. tls.connect
+ * takes it as is; a TLS server takes the PEM material itself (pemOptions),
+ * since tls.createServer builds its own context from cert, key and ca.
+ */
 export function secureContextOf(material: PemMaterial, setting: string): SecureContext {
   try {
     return createSecureContext({ cert: material.cert, key: material.key, ...(material.ca ? { ca: material.ca } : {}) });
   } catch (err) {
     throw new ConfigurationError(`${setting}: the certificate, private_key or ca is not usable PEM: ${(err as Error).message}`);
   }
+}
+
+/** The cert, key and ca options of a TLS server or client. */
+export function pemOptions(material: PemMaterial): { cert: Buffer; key: Buffer; ca?: Buffer } {
+  return { cert: material.cert, key: material.key, ...(material.ca ? { ca: material.ca } : {}) };
 }
