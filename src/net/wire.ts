@@ -114,5 +114,16 @@ export function asEnvelope(body: unknown): Envelope {
       break;
     }
   }
-  throw new ProtocolError(`malformed internode envelope of kind ${JSON.stringify(typeof kind === 'bigint' ? String(kind) : kind)}`);
+  throw new ProtocolError(`malformed internode envelope of kind ${describeKind(kind)}`);
+}
+
+/**
+ * A peer's envelope kind, for an error message: a number as itself, anything
+ * else by its type alone. It is untrusted input, so it is never serialized
+ * (a map holding a bigint would make JSON.stringify throw).
+ */
+function describeKind(kind: unknown): string {
+  if (typeof kind === 'number' || typeof kind === 'bigint') return String(kind);
+  if (typeof kind === 'string') return JSON.stringify(kind.slice(0, 32));
+  return kind === null ? 'null' : Array.isArray(kind) ? 'a list' : kind instanceof Uint8Array ? 'bytes' : typeof kind === 'object' ? 'a map' : typeof kind;
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { checkPayload } from '../../../src/net/payload-check.js';
 import { VERBS, type VerbName } from '../../../src/net/verbs.js';
-import { Kind, MESSAGING_VERSION } from '../../../src/net/wire.js';
+import { asEnvelope, Kind, MESSAGING_VERSION } from '../../../src/net/wire.js';
 import { ErrorCode, ProtocolError } from '../../../src/util/errors.js';
 import { INTERNODE_SAMPLES, SAMPLE_PARTITION } from '../../fuzz/internode-samples.js';
 import { Cluster, eventually } from './harness.js';
@@ -72,5 +72,23 @@ describe('internode payload checks', () => {
       expect(await raw.next()).to.deep.equal([Kind.Response, 2, VERBS.MUTATION_RSP.id, {}]);
       expect(handled).to.equal(1);
     });
+  });
+});
+
+describe('internode envelopes from a hostile peer', () => {
+  it('refuses an envelope whose kind is a map holding a bigint with a ProtocolError, not a serialization failure', () => {
+    // Found by the internode fuzzer (seed 1, iteration 912): the message serialized the kind with JSON.stringify.
+    const refuse = (body: unknown) => {
+      try {
+        asEnvelope(body);
+        return 'accepted';
+      } catch (err) {
+        expect(err).to.be.instanceOf(ProtocolError);
+        return (err as Error).message;
+      }
+    };
+    expect(refuse([{ token: 5n }, 1])).to.equal('malformed internode envelope of kind a map');
+    expect(refuse([99n, 1])).to.equal('malformed internode envelope of kind 99');
+    expect(refuse(['x'.repeat(100), 1])).to.equal(`malformed internode envelope of kind "${'x'.repeat(32)}"`);
   });
 });
