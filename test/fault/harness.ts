@@ -35,6 +35,8 @@ export const FAST_FAILURE_SETTINGS = {
   write_request_timeout: 1000,
   read_request_timeout: 2000,
   batchlog_replay_interval: 250,
+  // A joining or leaving node waits this long for every coordinator to see it before streaming: 10 gossip rounds.
+  ring_delay: 2000,
   // Acknowledged writes survive SIGKILL, so a killed node's data is still there when it restarts.
   commitlog_sync: 'batch',
 } as const;
@@ -170,6 +172,31 @@ export class FaultCluster {
       if (Date.now() > deadline) throw new Error(`node ${index} did not start within ${timeoutMs} ms:\n${this.logOf(index).slice(startOffset)}`);
       await sleep(50);
     }
+  }
+
+  /**
+   * Adds node `spec.index` to the cluster and starts it; it joins through the
+   * seed like any new node, bootstrapping when the ring holds data, and this
+   * resolves once it has joined and serves clients.
+   */
+  async addNode(spec: ClusterNodeSpec, timeoutMs = 120_000): Promise<void> {
+    if (this.specs.some((s) => s.index === spec.index)) throw new Error(`node ${spec.index} is already part of this cluster`);
+    this.specs.push(spec);
+    await this.startNode(spec.index, timeoutMs);
+  }
+
+  /** Resolves once node `index`'s process has exited by itself (a decommissioned node stops); fails after `timeoutMs`. */
+  async waitForExit(index: number, timeoutMs = 30_000): Promise<void> {
+    const node = this.running.get(index);
+    if (!node) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`node ${index} did not exit within ${timeoutMs} ms`)), timeoutMs)));
+    try {
+      await Promise.race([node.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.running.delete(index);
   }
 
   /** SIGKILL, as a crash would: no drain, no SHUTDOWN announcement to the peers. */
