@@ -5,6 +5,7 @@
  */
 import { ConfigError, loadSettings, NODE_FLAGS } from '../node/config.js';
 import { SibylNode } from '../node/node.js';
+import { ConfigurationError } from '../util/errors.js';
 import type { Settings } from '../util/settings.js';
 import { parseArgs, UsageError } from './args.js';
 
@@ -68,6 +69,8 @@ export async function runNodeCommand(argv: string[]): Promise<number> {
 function describeStartError(err: unknown, settings: Settings): string {
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'SIBYL_DATA_LOCKED' || e.code === 'SIBYL_RING_JOIN') return e.message;
+  // A setting naming an unreadable or unusable file (cluster_secret_file, a TLS certificate) is the operator's to fix: no stack.
+  if (err instanceof ConfigurationError) return err.message;
   if (e.code === 'EADDRINUSE') {
     return `address ${settings.listen_address}:${settings.native_transport_port} is already in use (native_transport_port)`;
   }

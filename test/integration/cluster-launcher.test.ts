@@ -4,7 +4,7 @@
  * 9042/7000 or a parallel run does not collide with this one.
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '../../src/client/index.js';
 import { runCli } from './cli-runner.js';
@@ -55,6 +55,16 @@ describe('sibyl cluster (real processes)', function () {
     }
     await query('127.0.0.2', 'CREATE TABLE IF NOT EXISTS launcher_b.t (k int PRIMARY KEY, v text)');
     await query('127.0.0.2', "INSERT INTO launcher_b.t (k, v) VALUES (1, 'kept')");
+  });
+
+  it('gives the cluster a secret of its own, readable by the owner only, which every node proves', () => {
+    const secretFile = join(dir, 'cluster.secret');
+    expect(readFileSync(secretFile, 'utf8')).to.match(/^[0-9a-f]{64}\n$/);
+    expect(statSync(secretFile).mode & 0o777).to.equal(0o600);
+    for (const i of [1, 2]) {
+      expect(readFileSync(join(dir, `node${i}`, 'sibyl.yaml'), 'utf8')).to.include(`cluster_secret_file: ${secretFile}\n`);
+      expect(readFileSync(join(dir, `node${i}`, 'sibyl.log'), 'utf8')).to.not.include('Internode traffic is unauthenticated');
+    }
   });
 
   it('refuses to start a cluster that is already running, in one line', async () => {

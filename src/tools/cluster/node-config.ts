@@ -18,6 +18,7 @@ export function nodeConfig(plan: ClusterPlan, node: NodeSpec, known: ReadonlySet
     seeds: plan.seeds,
     dc: node.dc,
     rack: node.rack,
+    ...(plan.secretFile !== undefined ? { cluster_secret_file: plan.secretFile } : {}),
   };
   for (const key of Object.keys(config)) {
     if (!known.has(key)) delete config[key];

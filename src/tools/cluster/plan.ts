@@ -42,6 +42,8 @@ export interface ClusterPlan {
   storagePort: number;
   /** Internode endpoints (`host:port`) every node is configured with: the first node. */
   seeds: string[];
+  /** The cluster secret's file (cluster_secret_file of every node); absent in clusters made before the launcher wrote one. */
+  secretFile?: string;
   nodes: NodeSpec[];
 }
 

@@ -4,7 +4,9 @@
  * starts every node detached and waits until each accepts clients. On a
  * cluster that exists and is stopped it starts the same nodes again.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs, UsageError } from '../args.js';
 import { parseDurationMs, parsePort, parsePositiveInt } from '../duration.js';
 import { flag, START_TIMEOUT_MS, type ClusterContext } from './context.js';
@@ -83,6 +85,7 @@ function createCluster(dir: string, flags: Map<string, string | true>): ClusterP
     nativePort: nativePort !== undefined ? parsePort(nativePort, '--native-port') : undefined,
     storagePort: storagePort !== undefined ? parsePort(storagePort, '--storage-port') : undefined,
   });
+  plan.secretFile = writeClusterSecret(plan.dir);
   for (const node of plan.nodes) {
     mkdirSync(node.dataDir, { recursive: true });
     if (!existsSync(node.configFile)) writeFileSync(node.configFile, nodeConfigYaml(plan, node));
@@ -97,4 +100,17 @@ export async function startNodes(ctx: ClusterContext, nodes: readonly NodeSpec[]
   const results = await Promise.allSettled(started.map((s) => waitForStartup(ctx.clock, s.node, s.pid, s.logOffset, timeoutMs)));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/**
+ * Makes the cluster's secret: 32 random bytes, readable by the owner only,
+ * which every node's config names as cluster_secret_file, so the nodes of
+ * this cluster prove membership to each other and nothing else on the
+ * machine can join them or send them mutations.
+ */
+function writeClusterSecret(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'cluster.secret');
+  if (!existsSync(path)) writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  return path;
 }
