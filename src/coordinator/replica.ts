@@ -46,6 +46,8 @@ export function registerReplicaHandlers(messaging: MessagingService, options: Re
   };
 
   const apply = async (partitions: Partition[], trace: Tracer | undefined) => {
+    // Refused before storage sees any of it, with the error a coordinator expects while schema propagates.
+    for (const p of partitions) layoutOf(p.tableId);
     if (trace) traceWriteStart(trace, partitions);
     await engine.apply(partitions);
     if (trace) traceWriteDone(trace);

@@ -130,7 +130,8 @@ export class DataLockedError extends Error {
 const openPaths = new Set<string>();
 
 interface PendingApply {
-  partitions: Partition[];
+  /** The caller's partitions, already encoded: a partition that cannot be encoded fails its own apply(), not its group. */
+  entries: EncodedEntry[];
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -302,8 +303,14 @@ export class LevelEngine implements StorageEngine {
 
   apply(partitions: Partition[]): Promise<void> {
     if (!this.writeFailure) this.level; // Fails fast when closed (a store closed by a failed reopen answers with its failure instead).
+    let entries: EncodedEntry[];
+    try {
+      entries = this.encode(partitions);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return new Promise((resolve, reject) => {
-      this.pending.push({ partitions, resolve, reject });
+      this.pending.push({ entries, resolve, reject });
       this.pendingPartitions += partitions.length;
       if (this.flushing) return;
       if (this.pendingPartitions >= GROUP_EAGER_PARTITIONS) {
@@ -351,14 +358,18 @@ export class LevelEngine implements StorageEngine {
     return this.writing;
   }
 
+  private encode(partitions: Partition[]): EncodedEntry[] {
+    const entries: EncodedEntry[] = [];
+    for (const p of partitions) {
+      const layout = this.layout(p.tableId);
+      for (const e of encodeEntries(layout, p)) entries.push(e);
+    }
+    return entries;
+  }
+
   private async writeGroup(group: PendingApply[]): Promise<void> {
     const entries: EncodedEntry[] = [];
-    for (const { partitions } of group) {
-      for (const p of partitions) {
-        const layout = this.layout(p.tableId);
-        for (const e of encodeEntries(layout, p)) entries.push(e);
-      }
-    }
+    for (const g of group) for (const e of g.entries) entries.push(e);
     // Sorting brings writes of the same key together, so each key is written
     // once with the winner of the group; LevelDB also takes sorted batches best.
     entries.sort((a, b) => Buffer.compare(a.key, b.key));

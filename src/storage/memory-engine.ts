@@ -61,6 +61,8 @@ export class MemoryEngine implements StorageEngine {
 
   async apply(partitions: Partition[]): Promise<void> {
     if (!this.isOpen) throw new Error('storage is not open');
+    // All or nothing, as LevelEngine: a partition of an unknown table fails the call before any is merged.
+    for (const p of partitions) this.layout(p.tableId);
     for (const p of partitions) {
       const layout = this.layout(p.tableId);
       const table = this.table(p.tableId);

@@ -202,6 +202,17 @@ for (const factory of ENGINES) {
       expect(await ut.engine.read(whole(1))).to.equal(undefined);
     });
 
+    it('fails an apply holding a partition of an unknown table alone, never the writes applied beside it', async () => {
+      // A replica may get a write for a table its schema does not know yet while serving others.
+      const good = ut.engine.apply([partition(1, { rows: [row(ck(1, 'a'), { marker: live('', 1) })] })]);
+      const bad = ut.engine.apply([partition(3, { rows: [row(ck(1, 'a'), { marker: live('', 1) })] }), { ...partition(2), tableId: 'unknown-table' }]);
+      const [g, b] = await Promise.allSettled([good, bad]);
+      expect(g.status).to.equal('fulfilled');
+      expect(b.status === 'rejected' && (b.reason as Error).message).to.equal('no layout for table unknown-table');
+      expect(await read(1)).to.deep.equal(['1:a marker']);
+      expect(await ut.engine.read(whole(3)), 'nothing of the failed call is stored').to.equal(undefined);
+    });
+
     it('truncates a table', async () => {
       await ut.engine.apply([partition(1, { rows: [row(ck(1, 'a'), { marker: live('', 1) })] })]);
       await ut.engine.truncate(LAYOUT.id);
