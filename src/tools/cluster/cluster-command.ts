@@ -8,8 +8,10 @@
  */
 import { SystemClock } from '../../clock/clock.js';
 import { UsageError } from '../args.js';
+import { addCommand, ADD_USAGE } from './add.js';
 import { clearCommand, CLEAR_USAGE } from './clear.js';
 import type { ClusterContext } from './context.js';
+import { decommissionCommand, DECOMMISSION_USAGE } from './decommission.js';
 import { killCommand, KILL_USAGE } from './kill.js';
 import { logsCommand, LOGS_USAGE } from './logs.js';
 import { restartCommand, RESTART_USAGE } from './restart.js';
@@ -27,13 +29,15 @@ const SUBCOMMANDS: Record<string, { run: Subcommand; usage: string; summary: str
   kill: { run: killCommand, usage: KILL_USAGE, summary: 'SIGKILL one node' },
   restart: { run: restartCommand, usage: RESTART_USAGE, summary: 'start one node again with the same data' },
   logs: { run: logsCommand, usage: LOGS_USAGE, summary: "print one node's log (-f follows it)" },
+  add: { run: addCommand, usage: ADD_USAGE, summary: 'add one more node, which bootstraps; wait until it has joined' },
+  decommission: { run: decommissionCommand, usage: DECOMMISSION_USAGE, summary: 'decommission one node: stream its data away, leave the ring, stop' },
   clear: { run: clearCommand, usage: CLEAR_USAGE, summary: 'stop the cluster and remove its folder' },
 };
 
 export const CLUSTER_USAGE =
   'Usage: sibyl cluster <subcommand> [options]\n\nSubcommands:\n' +
   Object.entries(SUBCOMMANDS)
-    .map(([name, s]) => `  ${name.padEnd(8)}  ${s.summary}`)
+    .map(([name, s]) => `  ${name.padEnd(12)}  ${s.summary}`)
     .join('\n') +
   '\n\nNode i listens on 127.0.0.i (client port 9042, internode port 7000). Run a subcommand with --help for its options.\n';
 
