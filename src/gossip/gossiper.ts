@@ -189,7 +189,7 @@ export class Gossiper {
     for (const peer of this.live) this.sendQuietly(peer, 'GOSSIP_DIGEST_ACK2', announcement);
     // Frames are written on the next turns of the event loop; let them go before the caller closes the sockets.
     for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-    this.log.info('Gossip stopped; SHUTDOWN announced');
+    this.log.info(`Gossip stopped; ${statusOf(local) ?? 'SHUTDOWN'} announced`);
   }
 
   /** Publishes a new value of one of this node's application states (SCHEMA, LOAD, STATUS, ...). */
