@@ -194,9 +194,12 @@ describe('topology changes under load (real processes)', function () {
 
     // The old nodes still hold what node 4 took over, until cleanup.
     for (const i of [1, 2, 3]) await (await cluster.client(i)).admin('cleanup', { keyspace: 'topo' });
-    report = await replicaReport(1);
+    // Writes keep arriving, so a range may differ for a moment while one replica has applied a write and another not yet.
+    await waitFor(() => `replicas to agree after cleanup: ${report.differing.join('; ')}`, 60_000, async () => {
+      report = await replicaReport(1);
+      return report.differing.length === 0;
+    });
     expect(report.outside).to.deep.equal([]);
-    expect(report.differing).to.deep.equal([]);
   });
 
   it('decommissions node 2 under load: UL and LEAVING while it streams, then it leaves the ring and stops', async () => {
