@@ -1,13 +1,13 @@
 /**
  * Hint replay benchmark (`npm run bench:hints`): a coordinator holding
  * 100,000 hints of small single-row partitions for one target replays them
- * all. Both sides are in-process, as in the repair benchmark: the
- * coordinator is a HintStore and HintedHandoff on a LevelEngine in a
- * temporary directory with a MessagingService to send from; the target is a
- * MessagingService on loopback with the HINT handler applying to its own
- * LevelEngine. The replay path is the one a node runs (the same store,
- * replay loop, verb, handler and engine); only gossip is replaced by a
- * membership that reports the target alive.
+ * all. The coordinator is a HintStore and HintedHandoff on a LevelEngine in
+ * a temporary directory with a MessagingService to send from; the target
+ * (hint-target.ts) runs in a worker thread, so that it has an event loop of
+ * its own as a real target node does: a MessagingService on loopback with
+ * the HINT handler applying to its own LevelEngine. The replay path is the
+ * one a node runs (the same store, replay loop, verb, handler and engine);
+ * only gossip is replaced by a membership that reports the target alive.
  *
  * The main figure is measured with `hinted_handoff_throttle` at 0
  * (unthrottled), because the throttle is an operator's bound on replay, not
@@ -19,15 +19,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { SystemClock } from '../../src/clock/clock.js';
-import { registerHintHandler } from '../../src/hints/hint-handler.js';
 import { HintStore } from '../../src/hints/hint-store.js';
 import { HintedHandoff } from '../../src/hints/hinted-handoff.js';
 import { MessagingService } from '../../src/net/messaging.js';
 import { LevelEngine } from '../../src/storage/engine.js';
 import { silentLogger } from '../../src/util/log.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/util/settings.js';
-import { KV_LAYOUT, kvLayouts, kvRow } from './kv-table.js';
+import type { HintTargetData, HintTargetReply } from './hint-target.js';
+import { kvLayouts, kvRow } from './kv-table.js';
 
 const HINTS = Number(process.env['HINTS'] ?? 100_000);
 /** Hints replayed at the default throttle: enough for a steady rate, few enough to take seconds, not minutes. */
@@ -51,15 +52,11 @@ async function run(root: string, count: number, throttleKiB: number): Promise<Ru
   const engineOf = (name: string) =>
     new LevelEngine({ path: join(root, name), clock, commitlogSync: settings.commitlog_sync, commitlogSyncPeriodMs: settings.commitlog_sync_period, layouts: kvLayouts });
   const coordinatorEngine = engineOf('coordinator');
-  const targetEngine = engineOf('target');
   await coordinatorEngine.open();
-  await targetEngine.open();
   const coordinator = new MessagingService({ settings, clock, log: silentLogger });
-  const target = new MessagingService({ settings, clock, log: silentLogger });
   await coordinator.listen();
-  await target.listen();
-  registerHintHandler(target, targetEngine, () => TARGET_HOST);
-  const targetEp = target.self;
+  const target = new TargetWorker({ path: join(root, 'target'), hostId: TARGET_HOST });
+  const targetEp = ((await target.next()) as { endpoint: string }).endpoint;
   const store = new HintStore(coordinatorEngine);
   const handoff = new HintedHandoff({
     store,
@@ -90,21 +87,51 @@ async function run(root: string, count: number, throttleKiB: number): Promise<Ru
     const wallS = (performance.now() - started) / 1000;
 
     const left = store.totalsOf(TARGET_HOST)?.count ?? 0;
-    let rowsOnTarget = 0;
-    let after: { token: bigint; key: Buffer } | undefined;
-    for (;;) {
-      const page = await targetEngine.scan(KV_LAYOUT.id, { start: 0n, end: 0n }, { ...(after ? { after } : {}), limitPartitions: 10_000, withStatic: true });
-      rowsOnTarget += page.length;
-      if (page.length < 10_000) break;
-      after = { token: page[page.length - 1]!.token, key: page[page.length - 1]!.key };
-    }
+    target.post('count');
+    const rowsOnTarget = ((await target.next()) as { rows: number }).rows;
     return { hints: count, bytes: before.bytes, wallS, left, rowsOnTarget };
   } finally {
     await handoff.stop();
     await coordinator.close();
     await target.close();
     await coordinatorEngine.close();
-    await targetEngine.close();
+  }
+}
+
+/** The target node in its worker thread, answering one message at a time. */
+class TargetWorker {
+  private readonly worker: Worker;
+  private readonly replies: HintTargetReply[] = [];
+  private waiting: ((reply: HintTargetReply) => void) | undefined;
+
+  constructor(data: HintTargetData) {
+    this.worker = new Worker(new URL('./hint-target.js', import.meta.url), { workerData: data });
+    this.worker.on('message', (reply: HintTargetReply) => {
+      if (this.waiting) {
+        const resolve = this.waiting;
+        this.waiting = undefined;
+        resolve(reply);
+      } else this.replies.push(reply);
+    });
+    this.worker.on('error', (err) => {
+      console.error(`hint target failed: ${err.message}`);
+      process.exit(1);
+    });
+  }
+
+  next(): Promise<HintTargetReply> {
+    const reply = this.replies.shift();
+    return reply ? Promise.resolve(reply) : new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  post(message: 'count' | 'close'): void {
+    this.worker.postMessage(message);
+  }
+
+  async close(): Promise<void> {
+    this.post('close');
+    await this.next();
+    await this.worker.terminate();
   }
 }
 
