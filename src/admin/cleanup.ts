@@ -8,8 +8,9 @@
  * with ordinary local deletes (StorageEngine.deleteRange).
  *
  * Ownership is judged on the current ring, so cleanup refuses to run while
- * any node is joining or leaving (gossip STATUS BOOT or LEAVING): ranges
- * about to move to this node, or still streaming from it, would be lost. It
+ * any node is joining, leaving or being removed (gossip STATUS BOOT,
+ * LEAVING or REMOVING): ranges about to move to this node, or still
+ * streaming from it, would be lost. It
  * also refuses on a node that has not joined the ring itself.
  */
 import type { SchemaCatalog } from '../cql/schema-catalog.js';
@@ -24,8 +25,12 @@ import { InvalidRequestError } from '../util/errors.js';
 export const MEMBERSHIP_CHANGE_MESSAGE = 'Node is involved in cluster membership changes. Not safe to run cleanup.';
 export const NOT_JOINED_MESSAGE = 'Cleanup cannot run before a node has joined the ring';
 
-/** Gossip STATUS values under which a node's ranges are in motion. */
-const MOVING_STATUSES: ReadonlySet<string> = new Set(['BOOT', 'LEAVING']);
+/**
+ * Gossip STATUS values under which a node's ranges are in motion: joining,
+ * leaving, and a dead node being removed (its ranges stream to the nodes
+ * taking them over, which may include this one).
+ */
+const MOVING_STATUSES: ReadonlySet<string> = new Set(['BOOT', 'LEAVING', 'REMOVING']);
 
 export interface CleanupRequest {
   /** Absent: every keyspace that is not a system keyspace. */

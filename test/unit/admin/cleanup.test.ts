@@ -46,7 +46,7 @@ describe('cleanup', () => {
     expect(again.tables[0]).to.include({ partitions: 0, bytes: 0 });
   });
 
-  for (const status of ['BOOT', 'LEAVING']) {
+  for (const status of ['BOOT', 'LEAVING', 'REMOVING']) {
     it(`refuses with Cassandra's message while a node has STATUS ${status}, deleting nothing`, async () => {
       statuses.push(['e', status]);
       let error: Error | undefined;

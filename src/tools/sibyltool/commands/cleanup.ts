@@ -18,7 +18,7 @@ data left behind after a node joined or the keyspace's replication factor was
 lowered. Without a keyspace, cleans every non-system keyspace. Prints, per
 table, the partitions and bytes removed.
 
-Refuses while any node is joining or leaving ("Node is involved in cluster
+Refuses while any node is joining, leaving or being removed ("Node is involved in cluster
 membership changes. Not safe to run cleanup."), and on a node that has not
 joined the ring. Run it on one node at a time.
 `,
