@@ -176,7 +176,8 @@ export class TopologyService implements RingChangesView {
     if (endpoint === undefined) throw new InvalidRequestError(`Host ID not found: ${hostId}`);
     if (endpoint === self) throw new InvalidRequestError('Cannot remove self');
     if (gossip.isAlive(endpoint)) throw new InvalidRequestError(`Node /${endpoint} is alive and owns this ID. Use decommission command to remove it from the ring`);
-    if (this.removal) {
+    // A failed removal is kept until it is forced or retried for the same node, so its REMOVING node is never left without a way out.
+    if (this.removal && (this.removal.state === 'running' || this.removal.target?.hostId !== hostId)) {
       throw new InvalidRequestError("This node is already processing a removal. Wait for it to complete, or use 'removenode force' if this has failed.");
     }
     if (this.currentMode !== 'NORMAL') throw new InvalidRequestError(`Node is in ${this.currentMode} mode; run removenode on a node in NORMAL mode`);
@@ -193,7 +194,6 @@ export class TopologyService implements RingChangesView {
       } catch (err) {
         if (op.forced) return;
         this.fail(op, err);
-        this.removal = undefined;
         log.error(`Removing ${endpoint} failed: ${op.error}; it stays REMOVING until 'removenode force' or another removenode`);
       }
     })();
@@ -207,6 +207,12 @@ export class TopologyService implements RingChangesView {
     const ring = this.options.ringView.current();
     const tokens = ring.endpoint(op.target.endpoint)?.tokens ?? [];
     const waiting = [...op.progress.peers].filter((ep) => ep !== this.options.self);
+    if (op.state === 'failed') {
+      return (
+        `RemovalStatus: Removing token (${tokens.join(', ')}). Streaming failed after ${op.progress.rangesDone}/${op.progress.rangesTotal} ranges: ${op.error}. ` +
+        `Run 'removenode force' to complete the removal (its ranges then need repair), or removenode again.`
+      );
+    }
     return (
       `RemovalStatus: Removing token (${tokens.join(', ')}). Waiting for replication confirmation from [${waiting.map((ep) => `/${ep}`).join(',')}]. ` +
       `Ranges streamed: ${op.progress.rangesDone}/${op.progress.rangesTotal}.`
@@ -263,7 +269,8 @@ export class TopologyService implements RingChangesView {
 
   private async completeRemoval(op: Operation): Promise<void> {
     const target = op.target!;
-    if (op.state !== 'running') return;
+    // A failed removal may still be forced; one that succeeded is done.
+    if (op.state === 'succeeded') return;
     this.options.gossip.advertiseStatus(target.endpoint, 'LEFT');
     this.finish(op);
     this.removal = undefined;
