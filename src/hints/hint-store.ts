@@ -96,39 +96,43 @@ export class HintStore {
     return true;
   }
 
-  /** Up to `limit` of the target's hints, oldest first. */
-  async page(hostId: string, limit: number): Promise<StoredHint[]> {
-    const entries = await this.storage.listMeta(`${HINTS_PREFIX}${hostId}/`, limit);
+  /** Up to `limit` of the target's hints, oldest first; only those after the key `after` when given. */
+  async page(hostId: string, limit: number, after?: string): Promise<StoredHint[]> {
+    const entries = await this.storage.listMeta(`${HINTS_PREFIX}${hostId}/`, limit, after);
     return entries.map(([key, value]) => decodeHint(key, value));
   }
 
-  /** Deletes hints that were delivered (or given up on) in one batch. */
+  /**
+   * Deletes hints that were delivered (or given up on) in one batch. The
+   * targets' oldest ages are left as they were: a replay deleting page after
+   * page calls refreshOldest() once it ends, rather than look up the first
+   * remaining key after every batch.
+   */
   async remove(hints: readonly StoredHint[]): Promise<void> {
     if (hints.length === 0) return;
     await this.storage.batchMeta([], hints.map((h) => h.key));
-    const touched = new Set<string>();
-    for (const h of hints) {
-      this.uncount(h.hostId, h.bytes);
-      touched.add(h.hostId);
-    }
-    // The oldest may have gone: the first remaining key tells the new oldest.
-    for (const hostId of touched) {
-      const totals = this.totals.get(hostId);
-      if (!totals) continue;
-      const [first] = await this.page(hostId, 1);
-      if (first) totals.oldestMs = first.createdMs;
-    }
+    for (const h of hints) this.uncount(h.hostId, h.bytes);
+  }
+
+  /** Sets the target's oldest hint age from its first remaining hint. */
+  async refreshOldest(hostId: string): Promise<void> {
+    const totals = this.totals.get(hostId);
+    if (!totals) return;
+    const [first] = await this.storage.listMeta(`${HINTS_PREFIX}${hostId}/`, 1);
+    if (first) totals.oldestMs = decodeHint(first[0], first[1]).createdMs;
   }
 
   /** Deletes every hint of the target (or of every target); returns how many went. */
   async truncate(hostId?: string): Promise<number> {
     const prefix = hostId === undefined ? HINTS_PREFIX : `${HINTS_PREFIX}${hostId}/`;
     let removed = 0;
+    let after: string | undefined;
     for (;;) {
-      const entries = await this.storage.listMeta(prefix, TRUNCATE_PAGE_HINTS);
+      const entries = await this.storage.listMeta(prefix, TRUNCATE_PAGE_HINTS, after);
       if (entries.length === 0) return removed;
       await this.remove(entries.map(([key, value]) => decodeHint(key, value)));
       removed += entries.length;
+      after = entries[entries.length - 1]![0];
     }
   }
 

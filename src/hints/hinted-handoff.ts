@@ -47,7 +47,7 @@ export interface HintedHandoffOptions {
   self: EndpointId;
 }
 
-/** Hints read from the store per replay step; their acknowledged ones are deleted in one batch. */
+/** Hints read from the store per page of a replay. */
 const REPLAY_PAGE_HINTS = 8192;
 /** Bytes of hints one HINT message carries at most, whatever the throttle. */
 const REPLAY_MESSAGE_BYTES_MAX = 1024 * 1024;
@@ -216,46 +216,52 @@ export class HintedHandoff {
   }
 
   /**
-   * Sends the target's hints oldest first, a page at a time: the page is cut
+   * Sends the target's hints oldest first. Pages are read with a cursor (the
+   * last key read), so a page never returns a hint still in flight and never
+   * steps over the tombstones of hints already delivered; each page is cut
    * into messages of a throttle-sized chunk (and at most
    * REPLAY_MESSAGE_HINTS_MAX hints), up to REPLAY_MESSAGES_IN_FLIGHT of them
-   * awaiting acknowledgement at once, so the target applies one message
-   * while the next travels. The hints of every acknowledged message are
-   * deleted in one batch when the page's messages have all settled, before
-   * the next page is read, so a page never returns a hint still in flight.
-   * A failure stops sending, keeps every unacknowledged hint for the next
-   * round, and still deletes the acknowledged ones.
+   * awaiting acknowledgement at once, across page boundaries, so the target
+   * applies one message while the next travels; the next page is read while
+   * this one's messages are sent.
+   * A message's hints are deleted as soon as it is acknowledged. A failure
+   * stops sending and keeps every unacknowledged hint for the next round.
    */
   private async replay(endpoint: EndpointId, hostId: string): Promise<void> {
     const { store, settings, clock, log, membership } = this.options;
     const startedMs = clock.nowMs();
     const chunkBytes = replayChunkBytes(settings.hinted_handoff_throttle, REPLAY_MESSAGE_BYTES_MAX);
     const round: ReplayRound = { sentBytes: 0, delivered: 0, failed: false };
-    while (!round.failed && !this.stopped && membership.isAlive(endpoint)) {
-      const page = await store.page(hostId, REPLAY_PAGE_HINTS);
+    const sending = () => !round.failed && !this.stopped && membership.isAlive(endpoint);
+    const inFlight = new Set<Promise<void>>();
+    // The next page is read while this one's messages travel.
+    let next = store.page(hostId, REPLAY_PAGE_HINTS);
+    pages: while (sending()) {
+      const page = await next;
       if (page.length === 0) break;
-      const acknowledged: StoredHint[] = [];
-      const inFlight = new Set<Promise<void>>();
+      next = store.page(hostId, REPLAY_PAGE_HINTS, page[page.length - 1]!.key);
       for (const chunk of chunksOf(page, chunkBytes, REPLAY_MESSAGE_HINTS_MAX)) {
         // The throttle counts bytes when they are sent, so messages in flight cannot outrun it.
         const waitMs = throttleDelayMs(round.sentBytes, clock.nowMs() - startedMs, settings.hinted_handoff_throttle);
         if (waitMs > 0) await sleep(clock, waitMs);
         while (inFlight.size >= REPLAY_MESSAGES_IN_FLIGHT) await Promise.race(inFlight);
-        if (round.failed || this.stopped || !membership.isAlive(endpoint)) break;
+        if (!sending()) break pages;
         round.sentBytes += chunk.reduce((n, h) => n + h.bytes, 0);
-        const sending: Promise<void> = this.sendChunk(endpoint, hostId, chunk, acknowledged, round).finally(() => inFlight.delete(sending));
-        inFlight.add(sending);
+        const message: Promise<void> = this.sendChunk(endpoint, chunk, round).finally(() => inFlight.delete(message));
+        inFlight.add(message);
       }
-      await Promise.all(inFlight);
-      await store.remove(acknowledged);
     }
+    // A round that stopped early leaves a page read for nothing; its failure, if any, is of no consequence.
+    next.catch(() => {});
+    await Promise.all(inFlight);
+    await store.refreshOldest(hostId).catch((err: unknown) => log.warn(`reading the oldest hint for ${endpoint} failed: ${String(err)}`));
     if (round.delivered > 0 && !round.failed) log.info(`Finished hinted handoff of ${round.delivered} hints to ${endpoint}`);
   }
 
-  /** Sends one message of hints; on acknowledgement adds them to `acknowledged`, on failure marks the round failed. Never rejects. */
-  private async sendChunk(endpoint: EndpointId, hostId: string, chunk: StoredHint[], acknowledged: StoredHint[], round: ReplayRound): Promise<void> {
+  /** Sends one message of hints and deletes them once acknowledged; on failure marks the round failed. Never rejects. */
+  private async sendChunk(endpoint: EndpointId, chunk: StoredHint[], round: ReplayRound): Promise<void> {
     try {
-      await this.options.send(endpoint, { targetHostId: hostId, partitions: chunk.map((h) => h.partition) });
+      await this.options.send(endpoint, { targetHostId: chunk[0]!.hostId, partitions: chunk.map((h) => h.partition) });
     } catch (err) {
       // Several messages in flight may fail together; the round counts as one failure.
       if (!round.failed) {
@@ -265,9 +271,10 @@ export class HintedHandoff {
       }
       return;
     }
-    acknowledged.push(...chunk);
     round.delivered += chunk.length;
     this.counters.replayed += chunk.length;
+    // A delivered hint that could not be deleted is delivered again later, which reconcile makes harmless.
+    await this.options.store.remove(chunk).catch((err: unknown) => this.options.log.warn(`deleting delivered hints for ${endpoint} failed: ${String(err)}`));
   }
 
   private resolveHostId(target: string): string {

@@ -89,8 +89,13 @@ export interface StorageEngine {
   getMeta(key: string): Promise<Buffer | undefined>;
   putMeta(key: string, value: Buffer): Promise<void>;
   deleteMeta(key: string): Promise<void>;
-  /** Meta entries whose key starts with `prefix`, in key order; at most `limit` of them when given. */
-  listMeta(prefix: string, limit?: number): Promise<[string, Buffer][]>;
+  /**
+   * Meta entries whose key starts with `prefix`, in key order; at most
+   * `limit` of them when given, and only keys after `after` when given (a
+   * cursor, so a reader paging through entries it deletes does not step over
+   * their tombstones again on every page).
+   */
+  listMeta(prefix: string, limit?: number, after?: string): Promise<[string, Buffer][]>;
   /** Puts and deletes meta entries atomically and durably, as one write (hints store and remove in bulk). */
   batchMeta(puts: readonly [string, Buffer][], deletes: readonly string[]): Promise<void>;
   close(): Promise<void>;
@@ -632,13 +637,16 @@ export class LevelEngine implements StorageEngine {
     return this.writingOp(() => this.level.del(metaKey(key), { sync: true }));
   }
 
-  listMeta(prefix: string, limit?: number): Promise<[string, Buffer][]> {
-    return this.reading(() => this.listMetaNow(prefix, limit));
+  listMeta(prefix: string, limit?: number, after?: string): Promise<[string, Buffer][]> {
+    return this.reading(() => this.listMetaNow(prefix, limit, after));
   }
 
-  private async listMetaNow(prefix: string, limit?: number): Promise<[string, Buffer][]> {
+  private async listMetaNow(prefix: string, limit?: number, after?: string): Promise<[string, Buffer][]> {
     const start = metaKey(prefix);
-    const range = { gte: start, lt: Buffer.concat([start, Buffer.from([0xff])]) };
+    const end = Buffer.concat([start, Buffer.from([0xff])]);
+    // The cursor followed by a zero byte is the first key after it.
+    const cursor = after === undefined ? undefined : Buffer.concat([metaKey(after), Buffer.from([0])]);
+    const range = { gte: cursor && Buffer.compare(cursor, start) > 0 ? cursor : start, lt: end };
     const entries = limit === undefined ? await this.collectRanges([range]) : await this.level.iterator({ ...range, limit }).all();
     return entries
       .map(([k, v]): [string, Buffer] => [k.subarray(1).toString('utf8'), v])

@@ -170,9 +170,9 @@ export class MemoryEngine implements StorageEngine {
     this.meta.delete(key);
   }
 
-  async listMeta(prefix: string, limit?: number): Promise<[string, Buffer][]> {
+  async listMeta(prefix: string, limit?: number, after?: string): Promise<[string, Buffer][]> {
     const all = [...this.meta.entries()]
-      .filter(([k]) => k.startsWith(prefix))
+      .filter(([k]) => k.startsWith(prefix) && (after === undefined || Buffer.compare(Buffer.from(k), Buffer.from(after)) > 0))
       .sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
     return limit === undefined ? all : all.slice(0, limit);
   }

@@ -274,6 +274,25 @@ for (const factory of ENGINES) {
       expect(await ut.engine.listMeta('hints/')).to.deep.equal([['hints/a/2', Buffer.from('two')]]);
     });
 
+    it('lists a prefix from after a cursor key, and from its start when the cursor lies before it', async () => {
+      await ut.engine.batchMeta(
+        [
+          ['hints/a/1', Buffer.from('one')],
+          ['hints/a/2', Buffer.from('two')],
+          ['hints/a/3', Buffer.from('three')],
+          ['hints/b/1', Buffer.from('other')],
+        ],
+        [],
+      );
+      expect(await ut.engine.listMeta('hints/a/', undefined, 'hints/a/1')).to.deep.equal([
+        ['hints/a/2', Buffer.from('two')],
+        ['hints/a/3', Buffer.from('three')],
+      ]);
+      expect(await ut.engine.listMeta('hints/a/', 1, 'hints/a/1')).to.deep.equal([['hints/a/2', Buffer.from('two')]]);
+      expect(await ut.engine.listMeta('hints/a/', undefined, 'hints/a/3')).to.deep.equal([]);
+      expect(await ut.engine.listMeta('hints/b/', undefined, 'hints/a/9')).to.deep.equal([['hints/b/1', Buffer.from('other')]]);
+    });
+
     it('keeps data across a reopen', async () => {
       await ut.engine.apply([partition(1, { rows: [row(ck(1, 'a'), { cells: [{ column: 'v', cell: live('kept', 1) }] })] })]);
       await ut.engine.putMeta('m', Buffer.from('x'));
