@@ -8,6 +8,11 @@
  * carries the peer's requests and one-way messages in, and this node's
  * responses out on the same socket. Anything malformed or over
  * `internode_max_message_size` closes this connection only.
+ *
+ * Once more than `internode_max_pending_response_bytes` of responses wait to
+ * be sent (the peer is not reading them), the connection stops reading the
+ * peer's requests until the socket drains, so TCP flow control pushes back
+ * on the peer instead of this node buffering its answers without bound.
  */
 import type { Socket } from 'node:net';
 import type { Clock, Timer } from '../clock/clock.js';
@@ -17,6 +22,8 @@ import type { EndpointId } from './payloads.js';
 import { computeProof, isNonce, newNonce, verifyProof, type ProofInput } from './handshake-proof.js';
 import { tlsBinding } from './internode-security.js';
 import { MESSAGE_SIZE_SETTING, messageBound, asEnvelope, Kind, type Envelope, type Hello } from './wire.js';
+
+const EMPTY = Buffer.alloc(0);
 
 export interface InboundHooks {
   /** Decides the handshake: undefined accepts, a string is the reason for refusing. */
@@ -31,6 +38,8 @@ export interface InboundHooks {
   onRefused(remote: string, claimed: EndpointId | undefined, reason: string): void;
   /** A request or one-way message; `reply` writes a response frame back on this connection. */
   onMessage(from: EndpointId, envelope: Envelope, reply: (frame: Buffer) => void): void;
+  /** The connection stopped reading because its peer leaves more than the bound of responses unread. */
+  onPausedForOutput?(): void;
 }
 
 export interface InboundOptions {
@@ -43,6 +52,8 @@ export interface InboundOptions {
   /** The cluster secret the peer must prove it knows; empty for none. */
   secret: string;
   clusterName: string;
+  /** Bytes of responses waiting to be sent past which the connection stops reading (internode_max_pending_response_bytes). */
+  pendingResponseBytesMax: number;
   hooks: InboundHooks;
 }
 
@@ -56,6 +67,8 @@ export class InboundConnection {
   private readonly handshakeTimer: Timer;
   private readonly remote: string;
   private closed = false;
+  /** Reading paused because the peer is not taking its responses. */
+  private pausedForOutput = false;
 
   constructor(private readonly opts: InboundOptions) {
     const { socket } = opts;
@@ -79,6 +92,11 @@ export class InboundConnection {
   /** The peer's endpoint once its handshake was accepted. */
   get peer(): EndpointId | undefined {
     return this.from;
+  }
+
+  /** Whether reading is paused because the peer is not reading its responses. */
+  isPausedForOutput(): boolean {
+    return this.pausedForOutput;
   }
 
   close(): void {
@@ -112,7 +130,38 @@ export class InboundConnection {
     if (envelope[0] !== Kind.Request && envelope[0] !== Kind.OneWay) {
       throw new Error(`unexpected internode envelope of kind ${envelope[0]} from ${this.from}`);
     }
-    this.opts.hooks.onMessage(this.from, envelope, (frame) => this.writer.write(frame));
+    this.opts.hooks.onMessage(this.from, envelope, (frame) => this.reply(frame));
+  }
+
+  /** Queues a response; past the bound of unsent bytes, stops reading the peer's requests until they drain. */
+  private reply(frame: Buffer): void {
+    if (this.closed) return;
+    this.writer.write(frame);
+    if (this.pausedForOutput || this.writer.pendingBytes() <= this.opts.pendingResponseBytesMax) return;
+    this.pausedForOutput = true;
+    this.opts.socket.pause();
+    this.opts.hooks.onPausedForOutput?.();
+    this.awaitOutputDrained();
+  }
+
+  /**
+   * Resumes reading once the responses waiting to be sent fall back under the
+   * bound. The check runs again each time everything written so far has been
+   * handed to the kernel: an empty write's callback runs after every write
+   * before it, which, unlike 'drain', also fires when the socket's buffer
+   * never passed its high-water mark.
+   */
+  private awaitOutputDrained(): void {
+    this.writer.flush();
+    this.opts.socket.write(EMPTY, () => {
+      if (this.closed || this.opts.socket.destroyed) return;
+      if (this.writer.pendingBytes() > this.opts.pendingResponseBytesMax) {
+        this.awaitOutputDrained();
+        return;
+      }
+      this.pausedForOutput = false;
+      this.opts.socket.resume();
+    });
   }
 
   private handshake(hello: Hello): void {

@@ -13,12 +13,22 @@
  * connection is a TLS one (internode-security.ts). A message to this node itself skips the sockets but
  * not the handlers, timeouts or fault filter.
  *
+ * Inbound load is bounded twice: a peer has at most
+ * internode_max_requests_in_flight_per_peer requests running on this node,
+ * further ones being answered Overloaded at once (the requester counts a
+ * failed replica, as for any error a handler throws, rather than waiting out
+ * a timeout); and a connection whose peer leaves more than
+ * internode_max_pending_response_bytes of responses unread stops being read
+ * until it drains (inbound.ts). One-way messages (gossip, schema pushes,
+ * batchlog removals) are not counted: they carry no answer to say Overloaded
+ * with, their handlers are short, and gossip must keep flowing under load.
+ *
  * See docs/messaging.md for the wire format and the verb table.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Clock, Timer } from '../clock/clock.js';
-import { assert, errorFromWire, ServerError, SibylError } from '../util/errors.js';
+import { assert, errorFromWire, OverloadedError, ServerError, SibylError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 import { MessageTimeoutError, PeerUnreachableError } from './errors.js';
@@ -64,6 +74,18 @@ export type VerbHandler<V extends HandledVerb> = (
 
 type AnyHandler = (payload: unknown, from: EndpointId) => unknown;
 
+/** What the inbound bounds have done since the service started (`sibyltool netstats`). */
+export interface InboundLoadStats {
+  /** Peers' requests running on this node now. */
+  requestsInFlight: number;
+  /** Peers' requests answered Overloaded because internode_max_requests_in_flight_per_peer was reached. */
+  overloadedRequests: number;
+  /** Times an inbound connection stopped reading because its peer left internode_max_pending_response_bytes unread. */
+  pausesForOutput: number;
+  /** Inbound connections not being read now for that reason. */
+  connectionsPausedNow: number;
+}
+
 interface Pending {
   to: EndpointId;
   responseVerbId: number;
@@ -93,6 +115,10 @@ export class MessagingService {
   private closed = false;
   private readonly security: InternodeSecurity;
   private refused = 0;
+  /** Requests each peer has running on this node (internode_max_requests_in_flight_per_peer). */
+  private readonly inFlightByPeer = new Map<EndpointId, number>();
+  private overloadedRequests = 0;
+  private pausesForOutput = 0;
   /** Peers (claimed endpoint and source address) whose failed handshakes were already logged as warnings; later ones log at debug. */
   private readonly warnedRemotes = new Set<string>();
 
@@ -217,6 +243,15 @@ export class MessagingService {
     return this.refused;
   }
 
+  /** What the bounds on peers' requests and unread responses have done. */
+  inboundLoadStats(): InboundLoadStats {
+    let requestsInFlight = 0;
+    for (const n of this.inFlightByPeer.values()) requestsInFlight += n;
+    let connectionsPausedNow = 0;
+    for (const c of this.inbound) if (c.isPausedForOutput()) connectionsPausedNow++;
+    return { requestsInFlight, overloadedRequests: this.overloadedRequests, pausesForOutput: this.pausesForOutput, connectionsPausedNow };
+  }
+
   /** Requests still waiting for a response. */
   pendingRequests(): number {
     return this.pending.size;
@@ -314,12 +349,14 @@ export class MessagingService {
       handshakeTimeoutMs: this.settings.internode_tcp_connect_timeout,
       secret: this.security.secret,
       clusterName: this.settings.cluster_name,
+      pendingResponseBytesMax: this.settings.internode_max_pending_response_bytes,
       hooks: {
         checkHello: (hello) => this.checkHello(hello),
         // A peer that connects to us is up: our own connection to it need not wait out its backoff.
         onAccepted: (hello) => this.outbound.get(hello.from)?.retryNow(),
         onRefused: (remote, claimed, reason) => this.onRefused(remote, claimed, reason),
         onMessage: (from, envelope, reply) => this.onInbound(from, envelope, reply),
+        onPausedForOutput: () => this.pausesForOutput++,
       },
     });
     this.inbound.add(connection);
@@ -358,12 +395,47 @@ export class MessagingService {
     const decision = verb === undefined ? { action: 'pass' as const } : this.faults.decide(verb, from, this.selfId);
     if (decision.action === 'drop') return;
     const respond = (response: Envelope) => reply(this.encodeResponse(response));
-    if (decision.action === 'pass') this.dispatch(from, envelope, respond);
-    else this.later(decision.delayMs, () => this.dispatch(from, envelope, respond));
+    let done: (() => void) | undefined;
+    if (envelope[0] === Kind.Request) {
+      done = this.admit(from);
+      if (!done) {
+        const limit = this.settings.internode_max_requests_in_flight_per_peer;
+        const err = new OverloadedError(`too many internode requests in flight from this peer: internode_max_requests_in_flight_per_peer is ${limit}`);
+        respond([Kind.Error, envelope[1], answerVerbId(verbId), { code: err.code, message: err.message, fields: err.fields() }]);
+        return;
+      }
+    }
+    if (decision.action === 'pass') this.dispatch(from, envelope, respond, done);
+    else this.later(decision.delayMs, () => this.dispatch(from, envelope, respond, done));
   }
 
-  /** Runs the verb's handler; for a request, sends its result or its error back through `reply`. */
-  private dispatch(from: EndpointId, envelope: Envelope, reply: (response: Envelope) => void): void {
+  /**
+   * Takes one of the peer's in-flight slots; returns the function that gives
+   * it back (once, however often called), or undefined when the peer is at
+   * internode_max_requests_in_flight_per_peer.
+   */
+  private admit(from: EndpointId): (() => void) | undefined {
+    const running = this.inFlightByPeer.get(from) ?? 0;
+    if (running >= this.settings.internode_max_requests_in_flight_per_peer) {
+      this.overloadedRequests++;
+      return undefined;
+    }
+    this.inFlightByPeer.set(from, running + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.inFlightByPeer.get(from) ?? 1) - 1;
+      if (left === 0) this.inFlightByPeer.delete(from);
+      else this.inFlightByPeer.set(from, left);
+    };
+  }
+
+  /**
+   * Runs the verb's handler; for a request, sends its result or its error back
+   * through `reply`, calling `done` once the handler has finished.
+   */
+  private dispatch(from: EndpointId, envelope: Envelope, reply: (response: Envelope) => void, done?: () => void): void {
     if (envelope[0] === Kind.OneWay) {
       const [, verbId, payload] = envelope;
       const verb = verbById(verbId);
@@ -388,10 +460,9 @@ export class MessagingService {
     const spec = verb === undefined ? undefined : VERBS[verb];
     const handler = verb && this.handlers.get(verb);
     if (!spec || spec.kind !== 'request' || !handler) {
+      done?.();
       const err = new ServerError(`no handler for verb ${verb ?? `#${verbId}`} on ${this.selfId}`);
-      // Answer with the response verb the requester waits for; an id this node does not know is echoed back.
-      const answerVerbId = spec?.kind === 'request' ? VERBS[spec.response].id : verbId;
-      reply([Kind.Error, id, answerVerbId, { code: err.code, message: err.message, fields: {} }]);
+      reply([Kind.Error, id, answerVerbId(verbId), { code: err.code, message: err.message, fields: {} }]);
       return;
     }
     const responseVerb = spec.response;
@@ -414,7 +485,8 @@ export class MessagingService {
         const decision = this.faults.decide(responseVerb, this.selfId, from);
         if (decision.action === 'pass') reply(response);
         else if (decision.action === 'delay') this.later(decision.delayMs, () => reply(response));
-      });
+      })
+      .finally(() => done?.());
   }
 
   /** Encodes a response; one over the size bound becomes an error naming the setting. */
@@ -476,6 +548,13 @@ export class MessagingService {
       }
     }
   }
+}
+
+/** The verb an answer to a request of `verbId` carries: its response verb; an id this node does not know is echoed back. */
+function answerVerbId(verbId: number): number {
+  const verb = verbById(verbId);
+  const spec = verb === undefined ? undefined : VERBS[verb];
+  return spec?.kind === 'request' ? VERBS[spec.response].id : verbId;
 }
 
 /** The ProtocolError a payload that does not fit its verb's declared shape earns (payload-check.ts), or undefined. */

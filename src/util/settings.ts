@@ -79,6 +79,18 @@ export interface Settings {
   internode_max_message_size: number;
   /** Bytes queued towards one peer (waiting for its connection, or unsent on it) before further messages are refused with Overloaded. */
   internode_send_queue_max_bytes: number;
+  /**
+   * Requests from one peer this node may be running at once (all its
+   * connections together); further ones are answered Overloaded at once, which
+   * the peer's coordinator counts as a failed replica, not a timeout.
+   */
+  internode_max_requests_in_flight_per_peer: number;
+  /**
+   * Bytes of responses one inbound internode connection may have waiting to be
+   * sent (the peer is not reading them) before this node stops reading that
+   * connection's requests until the peer catches up.
+   */
+  internode_max_pending_response_bytes: number;
   /** Milliseconds to open an internode connection and complete its handshake. */
   internode_tcp_connect_timeout: number;
   /** Milliseconds before the first reconnection attempt after an internode connection failed; doubles with each further failure. */
@@ -230,6 +242,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   batchlog_replay_interval: 10_000,
   internode_max_message_size: 32 * 1024 * 1024,
   internode_send_queue_max_bytes: 128 * 1024 * 1024,
+  internode_max_requests_in_flight_per_peer: 8192,
+  internode_max_pending_response_bytes: 64 * 1024 * 1024,
   internode_tcp_connect_timeout: 2000,
   internode_reconnect_base_delay: 100,
   internode_reconnect_max_delay: 4000,
