@@ -35,6 +35,8 @@ export interface ChaosResult {
   rf: number;
   staleReadsChecked: boolean;
   operations: Record<'write' | 'read', Record<Outcome, number>>;
+  /** Operations that did not succeed, by outcome and error class, e.g. 'failed UnavailableError'. */
+  errors: Record<string, number>;
   faults: Record<string, number>;
   check: CheckReport;
   replicasIdentical: boolean;
@@ -60,6 +62,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const origin = performance.now();
     const nowMs = () => performance.now() - origin;
     const recorder = new HistoryRecorder(nowMs);
+    let aborted = false;
     const workload = runWorkload({
       seed: options.seed,
       clients,
@@ -69,9 +72,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       readShare: options.readShare,
       opsPerSecond: options.opsPerSecond,
       recorder,
-      done: () => nowMs() >= options.workloadMs,
+      done: () => aborted || nowMs() >= options.workloadMs,
     });
-    const injected = await runNemesis(cluster.fault, plan, 0, nowMs, log);
+    let injected: Map<string, number>;
+    try {
+      injected = await runNemesis(cluster.fault, plan, 0, nowMs, log);
+    } catch (err) {
+      // The nemesis could not break or heal a node: stop the clients before giving up on the run.
+      aborted = true;
+      await workload;
+      throw err;
+    }
     await workload;
     log(`workload done: ${recorder.operations.length} operations; healing`);
     await cluster.heal();
@@ -90,6 +101,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       rf,
       staleReadsChecked,
       operations: countOutcomes(recorder.operations),
+      errors: countErrors(recorder.operations),
       faults,
       check,
       replicasIdentical: replicas.identical,
@@ -108,6 +120,16 @@ function countOutcomes(ops: readonly Operation[]): ChaosResult['operations'] {
   return counts;
 }
 
+function countErrors(ops: readonly Operation[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const op of ops) {
+    if (op.outcome === 'ok') continue;
+    const name = `${op.outcome} ${op.kind} ${op.error?.split(':')[0] ?? 'Error'}`;
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
+}
+
 /** The run's summary, and for each violation (at most `maxViolations`) the shortest history that shows it. */
 export function formatResult(result: ChaosResult, maxViolations = 5): string {
   const ops = result.operations;
@@ -116,6 +138,7 @@ export function formatResult(result: ChaosResult, maxViolations = 5): string {
     `seed: ${result.seed}`,
     `operations: ${total(ops.write) + total(ops.read)} (writes ${total(ops.write)}: ${ops.write.ok} ok, ${ops.write.failed} failed, ${ops.write.unknown} unknown; ` +
       `reads ${total(ops.read)}: ${ops.read.ok} ok, ${ops.read.failed} failed, ${ops.read.unknown} unknown)`,
+    `errors: ${Object.entries(result.errors).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
     `faults injected: ${Object.entries(result.faults).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
     `stale reads: ${result.check.staleReads} of ${result.check.okReads} (${result.check.staleReadPercent.toFixed(2)}%)` +
       (result.staleReadsChecked ? ', must be 0 (W + R > N)' : ', measured only (W + R <= N or a sloppy write level)'),
