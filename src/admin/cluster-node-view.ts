@@ -20,7 +20,7 @@ import type { Partition, ReadCommand } from '../storage/model.js';
 import type { Settings } from '../util/settings.js';
 import { directoryBytes } from './disk-usage.js';
 import type { ProxyMetrics } from './metrics/metered-coordinator.js';
-import type { EndpointStatus, GossipEndpointInfo, HintsView, NodeMetrics, NodeView, ReadRepairStats, RingChangesView, RingMember } from './node-view.js';
+import type { EndpointStatus, GossipEndpointInfo, HintsView, InternodeStats, NodeMetrics, NodeView, ReadRepairStats, RingChangesView, RingMember } from './node-view.js';
 import { RELEASE_VERSION } from './release-version.js';
 
 export interface ClusterNodeViewOptions {
@@ -28,7 +28,7 @@ export interface ClusterNodeViewOptions {
   clock: Clock;
   catalog: SchemaCatalog;
   gossiper: Gossiper;
-  messaging: Pick<MessagingService, 'faults'>;
+  messaging: Pick<MessagingService, 'faults' | 'inboundLoadStats' | 'refusedHandshakes'>;
   ring: () => TokenRing;
   hostId: string;
   generation: number;
@@ -96,6 +96,10 @@ export class ClusterNodeView implements NodeView {
     const counts = this.options.readRepair?.() ?? { attempted: 0, mismatchBlocking: 0 };
     // Every read repair here blocks the read; none is left to the background.
     return { attempted: counts.attempted, mismatchBlocking: counts.mismatchBlocking, mismatchBackground: 0 };
+  }
+
+  internodeStats(): InternodeStats {
+    return { ...this.options.messaging.inboundLoadStats(), refusedHandshakes: this.options.messaging.refusedHandshakes() };
   }
 
   streamingLines(): string[] {

@@ -101,6 +101,20 @@ export interface ReadRepairStats {
   mismatchBackground: number;
 }
 
+/** Internode load on this node: peers' requests and the bounds on them, and refused handshakes (netstats). */
+export interface InternodeStats {
+  /** Peers' requests running on this node now. */
+  requestsInFlight: number;
+  /** Peers' requests answered Overloaded at internode_max_requests_in_flight_per_peer. */
+  overloadedRequests: number;
+  /** Inbound connections not read now because their peer leaves internode_max_pending_response_bytes unread. */
+  connectionsPausedNow: number;
+  /** Times an inbound connection stopped reading for that reason since the node started. */
+  pausesForOutput: number;
+  /** Inbound connections refused or closed before completing their handshake (wrong secret, stall, TLS failure, garbage). */
+  refusedHandshakes: number;
+}
+
 /** One bootstrap, decommission (Unbootstrap) or removenode, as `sibyltool` polls it. */
 export interface RingOperationStatus {
   id: string;
@@ -172,6 +186,8 @@ export interface NodeView {
   /** Hinted handoff on this node; absent where the node keeps no hints. */
   readonly hints?: HintsView;
   readRepairStats?(): ReadRepairStats;
+  /** netstats' internode lines; absent where the node has no messaging. */
+  internodeStats?(): InternodeStats;
   /**
    * netstats' streaming lines (one per session and file being sent or
    * received); empty or absent when nothing streams, which netstats prints as

@@ -1,5 +1,5 @@
-/** `netstats`: the node's mode, streams, read repair counts and hinted handoff, as nodetool netstats shows them. */
-import type { NodeView, ReadRepairStats } from '../node-view.js';
+/** `netstats`: the node's mode, streams, read repair counts, hinted handoff and internode load, as nodetool netstats shows them. */
+import type { InternodeStats, NodeView, ReadRepairStats } from '../node-view.js';
 
 export interface NetstatsAnswer {
   mode: string;
@@ -15,6 +15,7 @@ export interface NetstatsAnswer {
     replayed: number;
     dropped: number;
   };
+  internode?: InternodeStats;
 }
 
 export async function netstats(view: NodeView): Promise<NetstatsAnswer> {
@@ -25,6 +26,7 @@ export async function netstats(view: NodeView): Promise<NetstatsAnswer> {
     mode: view.ringChanges?.mode() ?? 'NORMAL',
     streaming: view.streamingLines?.() ?? [],
     readRepair: view.readRepairStats?.() ?? { attempted: 0, mismatchBlocking: 0, mismatchBackground: 0 },
+    ...(view.internodeStats ? { internode: view.internodeStats() } : {}),
     ...(hints && stats
       ? {
           hints: {
