@@ -13,9 +13,10 @@ export const removenodeCommand: ToolCommand = {
              streams each of its ranges to the replica taking it over from the
              surviving replicas, then marks it LEFT on every node. Returns once
              done, printing progress. Refused for a live node (decommission it).
-  status     print the removal under way on this node, if any
-  force      mark the node removed now, without waiting for the streams; its
-             ranges then need 'sibyltool repair'
+  status     print the removal under way on this node, if any, or the one
+             whose streaming failed and why
+  force      mark the node removed now, whether its streams are running or
+             failed; its ranges then need 'sibyltool repair'
 `,
   async run(ctx, args) {
     const [what, ...extra] = args.positional;
