@@ -43,7 +43,8 @@ async function failure(client: Client, cql: string): Promise<string> {
 }
 
 /** Sends STARTUP then QUERY on a raw connection, without logging in, and returns the two answers' opcodes and bodies. */
-function queryWithoutLogin(node: NodeProcess): Promise<{ o: number; b: { message?: string } }[]> {
+/** Sends STARTUP and then `requests` on a raw socket without ever logging in; resolves with every answer, STARTUP's first. */
+function requestsWithoutLogin(node: NodeProcess, requests: { o: number; b: unknown }[]): Promise<{ o: number; b: { message?: string } }[]> {
   return new Promise((res, rej) => {
     const socket = connect(node.port, node.host);
     const packr = createPackr();
@@ -52,11 +53,11 @@ function queryWithoutLogin(node: NodeProcess): Promise<{ o: number; b: { message
     socket.on('error', rej);
     socket.on('connect', () => {
       socket.write(encodeFrame(packr, { v: PROTOCOL_VERSION, s: 1, o: Opcode.STARTUP, b: { options: {} } }));
-      socket.write(encodeFrame(packr, { v: PROTOCOL_VERSION, s: 2, o: Opcode.QUERY, b: { query: 'SELECT * FROM system.local', consistency: 'ONE' } }));
+      requests.forEach((r, i) => socket.write(encodeFrame(packr, { v: PROTOCOL_VERSION, s: 2 + i, o: r.o, b: r.b })));
     });
     socket.on('data', (chunk: Buffer) => {
       for (const body of decoder.push(chunk)) answers.push(body as { o: number; b: { message?: string } });
-      if (answers.length === 2) {
+      if (answers.length === requests.length + 1) {
         socket.destroy();
         res(answers);
       }
@@ -95,10 +96,16 @@ describe('authentication and authorization on a real node', function () {
     });
 
     it('answers a request sent before logging in with Unauthorized', async () => {
-      const [startup, query] = await queryWithoutLogin(node);
+      const [startup, query] = await requestsWithoutLogin(node, [{ o: Opcode.QUERY, b: { query: 'SELECT * FROM system.local', consistency: 'ONE' } }]);
       expect(startup!.o).to.equal(Opcode.AUTHENTICATE);
       expect(query!.o).to.equal(Opcode.ERROR);
       expect(query!.b.message).to.equal('You have not logged in');
+    });
+
+    it('answers a PREPARE sent before logging in with Unauthorized, though preparing checks no permission', async () => {
+      const [, prepare] = await requestsWithoutLogin(node, [{ o: Opcode.PREPARE, b: { query: 'SELECT * FROM shop.orders WHERE id = ?' } }]);
+      expect(prepare!.o).to.equal(Opcode.ERROR);
+      expect(prepare!.b.message).to.equal('You have not logged in');
     });
 
     it('refuses a wrong password and an unknown role with the same message', async () => {
