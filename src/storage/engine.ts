@@ -543,50 +543,51 @@ export class LevelEngine implements StorageEngine {
 
   private async scanEntriesNow(tableId: string, range: TokenRange, visit: (key: Buffer, value: Buffer) => void): Promise<number> {
     let visited = 0;
+    await this.eachEntryChunk(tableId, range, (chunk) => {
+      for (const [k, v] of chunk) visit(k, v);
+      visited += chunk.length;
+    });
+    return visited;
+  }
+
+  /**
+   * Walks every stored entry of the table over `range`, in ring order, a
+   * chunk at a time. A whole-table pass: large steps, and no evicting what
+   * reads keep hot for data read once. The iterators read from a snapshot.
+   */
+  private async eachEntryChunk(tableId: string, range: TokenRange, onChunk: (chunk: [Buffer, Buffer][]) => void | Promise<void>): Promise<void> {
     for (const segment of scanSegments(tableId, range)) {
-      // A whole-table pass: large steps, and no evicting what reads keep hot for data read once.
       const it = this.level.iterator({ ...segment, highWaterMarkBytes: ENTRIES_CHUNK_BYTES, fillCache: false });
       try {
         for (;;) {
           const chunk = await it.nextv(ENTRIES_CHUNK);
           if (chunk.length === 0) break;
-          for (const [k, v] of chunk) visit(k, v);
-          visited += chunk.length;
+          await onChunk(chunk);
         }
       } finally {
         await it.close();
       }
     }
-    return visited;
   }
 
   async deleteRange(tableId: string, range: TokenRange): Promise<RangeDeletion> {
     await this.writing;
     const removed: RangeDeletion = { partitions: 0, bytes: 0 };
     let lastPrefix: Buffer | undefined;
-    for (const segment of scanSegments(tableId, range)) {
-      const it = this.level.iterator({ ...segment, highWaterMarkBytes: ENTRIES_CHUNK_BYTES, fillCache: false });
-      try {
-        for (;;) {
-          const chunk = await it.nextv(ENTRIES_CHUNK);
-          if (chunk.length === 0) break;
-          // The iterator reads from a snapshot, so deleting what it already returned is safe.
-          const batch = this.level.batch();
-          for (const [k, v] of chunk) {
-            const prefix = k.subarray(0, decodeKeyHead(k).kindOffset);
-            if (!lastPrefix || !prefix.equals(lastPrefix)) {
-              removed.partitions++;
-              lastPrefix = Buffer.from(prefix);
-            }
-            removed.bytes += k.length + v.length;
-            batch.del(k);
-          }
-          await batch.write({ sync: this.options.commitlogSync === 'batch' });
+    // The iterator reads from a snapshot, so deleting what it already returned is safe.
+    await this.eachEntryChunk(tableId, range, async (chunk) => {
+      const batch = this.level.batch();
+      for (const [k, v] of chunk) {
+        const prefix = k.subarray(0, decodeKeyHead(k).kindOffset);
+        if (!lastPrefix || !prefix.equals(lastPrefix)) {
+          removed.partitions++;
+          lastPrefix = Buffer.from(prefix);
         }
-      } finally {
-        await it.close();
+        removed.bytes += k.length + v.length;
+        batch.del(k);
       }
-    }
+      await batch.write({ sync: this.options.commitlogSync === 'batch' });
+    });
     return removed;
   }
 
