@@ -90,43 +90,74 @@ function evenlySpaced(numTokens: number, random: () => number): bigint[] {
 const NEW_NODE = '\u0000new';
 
 /** Where in a range a candidate token may cut it, as fractions of the range. */
-const CUT_POINTS = [1n, 2n, 3n];
-const CUT_PARTS = 4n;
+const CUT_POINTS = [1n, 2n, 3n, 4n, 5n, 6n, 7n];
+const CUT_PARTS = 8n;
+/** Rounds of moving each placed token to its best cut once all are placed. */
+const REFINE_ROUNDS = 4;
 
 /**
- * Greedy placement: each token goes to the candidate cut that leaves the
- * replicated ownership (at `replicationFactor`, walking the ring like
- * SimpleStrategy) most even, measured as the sum of squared shares.
- * Candidates are the quarter points of the largest ranges.
+ * Greedy placement, then refinement: each token goes to the candidate cut
+ * that leaves the replicated ownership (at `replicationFactor`, walking the
+ * ring like SimpleStrategy) most even, measured as the sum of squared
+ * shares. Candidates are the eighth points of the largest ranges. Placing
+ * tokens one at a time is short-sighted (the first ones are placed while the
+ * new node owns almost nothing), so once all are placed each is taken out
+ * and put back at its best cut again, for a few rounds or until none moves.
  */
 function greedyBalanced(local: TokenRing, numTokens: number, replicationFactor: number): bigint[] {
   const tokens = [...local.sortedTokens()];
   const owners = tokens.map((_, i) => local.ownerAt(i));
-  const candidatesMax = Math.max(8, 2 * numTokens);
+  const candidatesMax = Math.max(8, 4 * numTokens);
   const out: bigint[] = [];
   for (let k = 0; k < numTokens; k++) {
-    let best: { token: bigint; at: number; score: number } | undefined;
-    for (const index of largestRanges(tokens, candidatesMax)) {
-      const prev = tokens[(index - 1 + tokens.length) % tokens.length]!;
-      const size = spanBefore(tokens, index);
-      for (const cut of CUT_POINTS) {
-        const token = wrap(prev + (size * cut) / CUT_PARTS);
-        if (token === prev || token === tokens[index]) continue;
-        const at = insertionIndex(tokens, token);
-        tokens.splice(at, 0, token);
-        owners.splice(at, 0, NEW_NODE);
-        const score = imbalance(tokens, owners, replicationFactor);
-        tokens.splice(at, 1);
-        owners.splice(at, 1);
-        if (!best || score < best.score) best = { token, at, score };
-      }
-    }
+    const best = bestCut(tokens, owners, candidatesMax, replicationFactor);
     if (!best) throw new Error(`cannot place ${numTokens} tokens: ranges too small to split`);
     tokens.splice(best.at, 0, best.token);
     owners.splice(best.at, 0, NEW_NODE);
     out.push(best.token);
   }
+  for (let round = 0; round < REFINE_ROUNDS; round++) {
+    let moved = false;
+    for (let k = 0; k < out.length; k++) {
+      const at = tokens.indexOf(out[k]!);
+      const before = imbalance(tokens, owners, replicationFactor);
+      tokens.splice(at, 1);
+      owners.splice(at, 1);
+      const best = bestCut(tokens, owners, candidatesMax, replicationFactor);
+      if (best && best.score < before && best.token !== out[k]) {
+        tokens.splice(best.at, 0, best.token);
+        owners.splice(best.at, 0, NEW_NODE);
+        out[k] = best.token;
+        moved = true;
+      } else {
+        tokens.splice(at, 0, out[k]!);
+        owners.splice(at, 0, NEW_NODE);
+      }
+    }
+    if (!moved) break;
+  }
   return out;
+}
+
+/** The candidate cut (at an eighth point of one of the largest ranges) that leaves ownership most even. */
+function bestCut(tokens: bigint[], owners: EndpointId[], candidatesMax: number, replicationFactor: number): { token: bigint; at: number; score: number } | undefined {
+  let best: { token: bigint; at: number; score: number } | undefined;
+  for (const index of largestRanges(tokens, candidatesMax)) {
+    const prev = tokens[(index - 1 + tokens.length) % tokens.length]!;
+    const size = spanBefore(tokens, index);
+    for (const cut of CUT_POINTS) {
+      const token = wrap(prev + (size * cut) / CUT_PARTS);
+      if (token === prev || token === tokens[index]) continue;
+      const at = insertionIndex(tokens, token);
+      tokens.splice(at, 0, token);
+      owners.splice(at, 0, NEW_NODE);
+      const score = imbalance(tokens, owners, replicationFactor);
+      tokens.splice(at, 1);
+      owners.splice(at, 1);
+      if (!best || score < best.score) best = { token, at, score };
+    }
+  }
+  return best;
 }
 
 /** Indexes of the `count` largest ranges (ties broken by ring order, so the choice is deterministic). */
@@ -151,22 +182,23 @@ function imbalance(tokens: readonly bigint[], owners: readonly EndpointId[], rep
     if (id === undefined) ids.set(o, (id = ids.size));
     return id;
   });
-  const replicated = new Float64Array(ids.size);
-  const primary = new Float64Array(ids.size);
-  const rf = Math.min(replicationFactor, ids.size);
+  const endpoints = ids.size;
+  // replicated[r * endpoints + e]: endpoint e's share of the ring at replication factor r + 1.
+  const replicated = new Float64Array(replicationFactor * endpoints);
   const chosen: number[] = [];
   for (let i = 0; i < n; i++) {
     const share = Number(spanBefore(tokens, i)) / RING_SIZE_NUMBER;
-    primary[owner[i]!]! += share;
     chosen.length = 0;
-    for (let step = 0; step < n && chosen.length < rf; step++) {
+    for (let step = 0; step < n && chosen.length < replicationFactor && chosen.length < endpoints; step++) {
       const o = owner[(i + step) % n]!;
-      if (!chosen.includes(o)) chosen.push(o);
+      if (chosen.includes(o)) continue;
+      chosen.push(o);
+      // Each later replica also replicates the range at every higher factor.
+      for (let r = chosen.length - 1; r < replicationFactor; r++) replicated[r * endpoints + o]! += share;
     }
-    for (const o of chosen) replicated[o]! += share;
   }
   let sum = 0;
-  for (let i = 0; i < ids.size; i++) sum += replicated[i]! * replicated[i]! + primary[i]! * primary[i]!;
+  for (const x of replicated) sum += x * x;
   return sum;
 }
 

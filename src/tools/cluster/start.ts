@@ -1,11 +1,12 @@
 /**
  * `sibyl cluster start [-n 3] [--dir D] [--dcs dc1:2,dc2:1]`: creates the
  * cluster's folders, state file and per-node configs on first use, then
- * starts every node detached and waits until each accepts clients. On a
- * cluster that exists and is stopped it starts the same nodes again.
+ * starts every node detached and waits until each accepts clients (on first
+ * use one at a time after the seed, so their tokens balance). On a cluster
+ * that exists and is stopped it starts the same nodes again, together.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, UsageError } from '../args.js';
 import { parseDurationMs, parsePort, parsePositiveInt } from '../duration.js';
@@ -59,10 +60,14 @@ export async function startCommand(ctx: ClusterContext, argv: string[]): Promise
     toStart = plan.nodes;
   }
 
-  // The seed (node 1) comes up first so the others find it when they gossip.
+  // The seed (node 1) comes up first so the others find it when they gossip. Nodes that already hold their
+  // tokens then start together; a node's first start comes one at a time, so each new node chooses tokens
+  // that balance against those of the nodes before it (nodes joining at once would split the same ranges).
   const seed = plan.nodes[0]!;
   if (toStart.includes(seed)) await startNodes(ctx, [seed], timeoutMs);
-  await startNodes(ctx, toStart.filter((node) => node !== seed), timeoutMs);
+  const others = toStart.filter((node) => node !== seed);
+  await startNodes(ctx, others.filter((node) => !isFirstStart(node)), timeoutMs);
+  for (const node of others.filter(isFirstStart)) await startNodes(ctx, [node], timeoutMs);
 
   const statuses = await nodeStatuses(ctx.clock, plan);
   ctx.out(`Cluster '${plan.clusterName}' in ${plan.dir}: ${statuses.filter((s) => s.up).length} of ${plan.nodes.length} nodes up\n`);
@@ -92,6 +97,11 @@ function createCluster(dir: string, flags: Map<string, string | true>): ClusterP
   }
   writeState(plan);
   return plan;
+}
+
+/** Whether the node has never started: its data directory is still empty, so it has no tokens yet. */
+function isFirstStart(node: NodeSpec): boolean {
+  return !existsSync(node.dataDir) || readdirSync(node.dataDir).length === 0;
 }
 
 /** Spawns the nodes together and waits for each to accept clients. */

@@ -34,21 +34,22 @@ describe('vnode token allocation', () => {
     expect(grow(3, 7).sortedTokens()).not.to.deep.equal(grow(3, 8).sortedTokens());
   });
 
-  // Measured over seeds 1..40 (the spread does not depend on the seed, which only rotates the ring):
-  // primary max/min 1.000 at 2 nodes, 1.048 at 3, 1.108 at 4; replicated (RF 3) 1.550 at 4 nodes.
+  // Measured over seeds 1, 2, 3, 17, 40 (the spread barely depends on the seed, which mostly rotates the ring):
+  // primary max/min 1.000 at 2 nodes, 1.004 at 3, 1.040 at 4; replicated (RF 3) 1.166 at 4 nodes, 1.041 at 6.
   for (const seed of [1, 2, 3, 17, 40]) {
-    it(`keeps primary ownership within 1.05 for 3 nodes and 1.11 for 4 nodes of 16 tokens (seed ${seed})`, () => {
+    it(`keeps primary ownership within 1.01 for 3 nodes and 1.05 for 4 nodes of 16 tokens (seed ${seed})`, () => {
       expect(spread(grow(2, seed).ownership())).to.be.at.most(1.0001);
-      expect(spread(grow(3, seed).ownership())).to.be.at.most(1.05);
-      expect(spread(grow(4, seed).ownership())).to.be.at.most(1.11);
+      expect(spread(grow(3, seed).ownership())).to.be.at.most(1.01);
+      expect(spread(grow(4, seed).ownership())).to.be.at.most(1.05);
     });
   }
 
-  it('keeps RF 3 effective ownership of 4 nodes within 1.56', () => {
-    const ring = grow(4, 5);
-    const own = effectiveOwnership(ring, { class: 'SimpleStrategy', factors: { replication_factor: 3 } });
-    expect(spread(own)).to.be.at.most(1.56);
-    expect([...own.values()].reduce((a, b) => a + b, 0)).to.be.closeTo(3, 1e-9);
+  it('keeps RF 3 effective ownership within 1.17 for 4 nodes and 1.05 for 6', () => {
+    const rf3 = { class: 'SimpleStrategy' as const, factors: { replication_factor: 3 } };
+    const four = effectiveOwnership(grow(4, 5), rf3);
+    expect(spread(four)).to.be.at.most(1.17);
+    expect([...four.values()].reduce((a, b) => a + b, 0)).to.be.closeTo(3, 1e-9);
+    expect(spread(effectiveOwnership(grow(6, 5), rf3))).to.be.at.most(1.05);
   });
 
   it('gives every node num_tokens distinct tokens', () => {
