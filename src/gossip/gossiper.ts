@@ -90,7 +90,20 @@ type Listeners = {
   alive: (ep: EndpointId) => void;
   dead: (ep: EndpointId) => void;
   change: (ep: EndpointId, key: string, value: string) => void;
+  /** Peers gossip that this very node (its host id) left the ring: it was removed or decommissioned. */
+  leftSelf: (reason: string) => void;
 };
+
+/**
+ * Whether a remote state is a node that left the ring (decommissioned or
+ * removed) coming back with its old identity: we hold it LEFT, and the
+ * remote, in a newer generation, carries the same host id but is not LEFT.
+ */
+export function isReturnOfLeftNode(local: EndpointState, remote: EndpointStateWire): boolean {
+  if (local.states['STATUS']?.value !== 'LEFT' || remote.generation <= local.heartbeat.generation) return false;
+  const hostId = local.states['HOST_ID']?.value;
+  return hostId !== undefined && remote.states['HOST_ID']?.value === hostId && remote.states['STATUS']?.value !== 'LEFT';
+}
 
 /** Appends storage_port to a seed given as a bare host, as cassandra.yaml's seeds allow. */
 export function seedEndpoint(seed: string, storagePort: number): EndpointId {
@@ -123,7 +136,11 @@ export class Gossiper {
     alive: new Set(),
     dead: new Set(),
     change: new Set(),
+    leftSelf: new Set(),
   };
+  /** Endpoints that left the ring and came back with their old host id, refused (warned about once). */
+  private readonly refusedReturns = new Set<EndpointId>();
+  private toldLeftSelf = false;
   private version = 0;
   private timer: Timer | undefined;
   private running = false;
@@ -282,6 +299,9 @@ export class Gossiper {
   onChange(fn: Listeners['change']): () => void {
     return this.listen('change', fn);
   }
+  onLeftSelf(fn: Listeners['leftSelf']): () => void {
+    return this.listen('leftSelf', fn);
+  }
 
   // ---- the round ----
 
@@ -356,8 +376,22 @@ export class Gossiper {
   private applyStates(states: Record<EndpointId, EndpointStateWire>): void {
     const nowS = this.clock.nowS();
     for (const [ep, remote] of Object.entries(states)) {
-      if (ep === this.self) continue;
+      if (ep === this.self) {
+        this.checkSelfLeft(remote);
+        continue;
+      }
       const local = this.states.get(ep);
+      if (local && isReturnOfLeftNode(local, remote)) {
+        // Its ranges went to other replicas while it was away, and it missed every write since: taking it back
+        // would hand it reads it cannot answer. A new node at this address comes with a new host id.
+        if (!this.refusedReturns.has(ep)) {
+          this.refusedReturns.add(ep);
+          this.log.warn(`Ignoring ${ep} (host id ${local.states['HOST_ID']?.value}): it left the ring and restarted with its old identity; clear its data_directory to add it as a new node`);
+        }
+        // Its newer generation makes it ask for nothing of its own state, so tell it outright that it left.
+        this.sendQuietly(ep, 'GOSSIP_DIGEST_ACK2', { states: { [ep]: toWire(local) } });
+        continue;
+      }
       switch (classifyRemote(local, remote, nowS)) {
         case 'bad-generation':
           this.log.warn(`Ignoring gossip about ${ep}: generation ${remote.generation} is implausibly far ahead of this node's clock`);
@@ -373,6 +407,17 @@ export class Gossiper {
           break;
       }
     }
+  }
+
+  /** Peers say this node's own host id left the ring (its STATUS LEFT in a generation of theirs): tell the node, once. */
+  private checkSelfLeft(remote: EndpointStateWire): void {
+    if (this.toldLeftSelf || remote.states['STATUS']?.value !== 'LEFT') return;
+    // A node that announced LEFT itself (the end of a decommission) hears its own news echoed.
+    if (this.states.get(this.self)?.states['STATUS']?.value === 'LEFT') return;
+    const own = this.states.get(this.self)?.states['HOST_ID']?.value;
+    if (own === undefined || remote.states['HOST_ID']?.value !== own) return;
+    this.toldLeftSelf = true;
+    this.emit('leftSelf', `peers gossip that this node (host id ${own}) left the ring: it was removed (removenode) or decommissioned`);
   }
 
   /** A new endpoint, or a known one with a newer generation: replace what we knew (Cassandra's handleMajorStateChange). */

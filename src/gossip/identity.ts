@@ -109,15 +109,17 @@ export const BOOTSTRAP_KEY = 'local/bootstrap';
 /**
  * IN_PROGRESS: the node chose its tokens and is streaming; a restart resumes
  * the bootstrap with the same tokens. COMPLETED: it joined. DECOMMISSIONED:
- * it left the ring and refuses to start again on this data. A node that has
+ * it left the ring and refuses to start again on this data. REMOVED: peers
+ * said it had been removed (removenode) while it was down; it refuses to
+ * start again on this data too. A node that has
  * tokens but no state joined before the state was kept, so it counts as
  * COMPLETED.
  */
-export type BootstrapState = 'IN_PROGRESS' | 'COMPLETED' | 'DECOMMISSIONED';
+export type BootstrapState = 'IN_PROGRESS' | 'COMPLETED' | 'DECOMMISSIONED' | 'REMOVED';
 
 export async function loadBootstrapState(store: MetaStore): Promise<BootstrapState | undefined> {
   const stored = (await store.getMeta(BOOTSTRAP_KEY))?.toString('utf8');
-  return stored === 'IN_PROGRESS' || stored === 'COMPLETED' || stored === 'DECOMMISSIONED' ? stored : undefined;
+  return stored === 'IN_PROGRESS' || stored === 'COMPLETED' || stored === 'DECOMMISSIONED' || stored === 'REMOVED' ? stored : undefined;
 }
 
 export async function saveBootstrapState(store: MetaStore, state: BootstrapState): Promise<void> {

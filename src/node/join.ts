@@ -70,6 +70,9 @@ export async function startState(store: MetaStore): Promise<StartState> {
   if (state === 'DECOMMISSIONED') {
     throw new RingJoinError('This node was decommissioned and will not rejoin the ring; to add it again as a new node, clear its data_directory first');
   }
+  if (state === 'REMOVED') {
+    throw new RingJoinError('This node was removed from the ring (removenode) and will not rejoin it; to add it again as a new node, clear its data_directory first');
+  }
   if (tokens.length > 0 && state !== 'IN_PROGRESS') return { tokens, status: 'NORMAL', resumeTokens: [] };
   return { tokens: [], status: 'BOOT', resumeTokens: tokens };
 }

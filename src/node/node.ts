@@ -34,7 +34,7 @@ import { SuperuserSetup } from '../cql/auth/superuser-setup.js';
 import { systemAuthEntries } from '../cql/auth/system-auth-schema.js';
 import { statusOf } from '../gossip/endpoint-state.js';
 import { Gossiper } from '../gossip/gossiper.js';
-import { loadOrCreateHostId } from '../gossip/identity.js';
+import { loadOrCreateHostId, saveBootstrapState } from '../gossip/identity.js';
 import { registerHintHandler } from '../hints/hint-handler.js';
 import { HintStore } from '../hints/hint-store.js';
 import { HintedHandoff } from '../hints/hinted-handoff.js';
@@ -284,6 +284,14 @@ export class SibylNode {
         stopNode: () => stopSelf(),
       });
       forgetLeftNodes(gossip, (id) => handoff.forget(id), log);
+      // A node removed while it was down learns it from its peers when it comes back: it must not serve again.
+      gossip.onLeftSelf((reason) => {
+        log.error(`${reason}; stopping, and refusing to start again: to add it again as a new node, clear its data_directory first`);
+        void saveBootstrapState(engine, 'REMOVED').then(
+          () => stopSelf(),
+          () => stopSelf(),
+        );
+      });
       await gossip.start({
         hostId,
         tokens: start.tokens,

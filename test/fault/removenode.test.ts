@@ -161,4 +161,21 @@ describe('removenode (real processes)', function () {
     }
     expect(wrong).to.deep.equal([]);
   });
+
+  it('refuses a removed node that comes back on its old data: its peers ignore it, and it stops and will not start again', async () => {
+    // Node 4 was removed above while it was down; here it restarts with its old host id, tokens and data.
+    const logStart = cluster.logOf(4).length;
+    await cluster.startNode(4).catch(() => {});
+    await cluster.waitForExit(4, 30_000);
+    const log = cluster.logOf(4).slice(logStart);
+    expect(log).to.match(/peers gossip that this node \(host id [0-9a-f-]+\) left the ring: it was removed \(removenode\) or decommissioned; stopping, and refusing to start again/);
+    for (const observer of [1, 2, 3]) expect((await cluster.statusOf(observer)).some((line) => line.endsWith(` ${cluster.host(4)}`))).to.equal(false);
+    expect(cluster.logOf(1)).to.match(new RegExp(`Ignoring ${cluster.endpoint(4).replace(/\./g, '\\.')} \\(host id [0-9a-f-]+\\): it left the ring and restarted with its old identity`));
+
+    const again = await cluster.startNode(4).then(
+      () => '',
+      (err: Error) => err.message,
+    );
+    expect(again).to.contain('This node was removed from the ring (removenode) and will not rejoin it; to add it again as a new node, clear its data_directory first');
+  });
 });
