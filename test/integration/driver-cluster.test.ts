@@ -34,7 +34,8 @@ describe('the driver against a three-node cluster', function () {
       try {
         await waitFor(`${address(node)} to list two peers`, 20_000, async () => {
           const rows = (await probe.execute('SELECT native_port, tokens FROM system.peers')).rows;
-          return rows.length === 2 && rows.every((r) => typeof r['native_port'] === 'number' && (r['tokens'] as unknown[]).length > 0);
+          // A peer still joining has no tokens yet (null): not ready.
+          return rows.length === 2 && rows.every((r) => typeof r['native_port'] === 'number' && Array.isArray(r['tokens']) && r['tokens'].length > 0);
         });
       } finally {
         await probe.shutdown();
