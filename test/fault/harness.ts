@@ -18,7 +18,7 @@
  * reason; the read timeout stays long enough for a busy 2-CPU machine.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ConsistencyName } from '../../grammar/ast.js';
@@ -125,10 +125,18 @@ export class FaultCluster {
   }
 
   /** Starts the seed (node 1) first, then the others together, each waiting for its start-up line. */
+  /**
+   * Starts the seed, then the others. A node's first start comes one at a
+   * time, as `sibyl cluster start` does, so each new node's tokens balance
+   * against those of the nodes before it; nodes that have run before start
+   * together.
+   */
   async start(): Promise<void> {
     const [seed, ...rest] = this.specs;
     await this.startNode(seed!.index);
-    await Promise.all(rest.map((s) => this.startNode(s.index)));
+    const fresh = rest.filter((s) => !existsSync(join(this.nodeDir(s.index), 'data')));
+    await Promise.all(rest.filter((s) => !fresh.includes(s)).map((s) => this.startNode(s.index)));
+    for (const s of fresh) await this.startNode(s.index);
   }
 
   /** Starts (or restarts, with the same config and data) node `index`, resolving once it serves clients. */

@@ -47,12 +47,14 @@ describe('writes through the driver', function () {
     });
 
     it('expires a cell after its TTL, and a row written by INSERT only when its marker expires too', async () => {
-      await s.client.execute("INSERT INTO t (k, c, v) VALUES (2, 1, 'gone') USING TTL 1");
+      // Expiry counts whole seconds, as Cassandra's does: a TTL of 3 lives more than 2 s and less than 3 s, so the
+      // first read (well within 2 s on a busy machine) sees every row and the one 3.1 s later sees them expired.
+      await s.client.execute("INSERT INTO t (k, c, v) VALUES (2, 1, 'gone') USING TTL 3");
       await s.client.execute('INSERT INTO t (k, c) VALUES (2, 2)');
-      await s.client.execute("UPDATE t USING TTL 1 SET v = 'v' WHERE k = 2 AND c = 2");
-      await s.client.execute("UPDATE t USING TTL 1 SET v = 'u' WHERE k = 2 AND c = 3");
+      await s.client.execute("UPDATE t USING TTL 3 SET v = 'v' WHERE k = 2 AND c = 2");
+      await s.client.execute("UPDATE t USING TTL 3 SET v = 'u' WHERE k = 2 AND c = 3");
       expect(await rows('SELECT c, v FROM t WHERE k = 2')).to.have.length(3);
-      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await new Promise((resolve) => setTimeout(resolve, 3100));
       expect(await rows('SELECT c, v FROM t WHERE k = 2')).to.deep.equal([{ c: 2, v: null }]);
     });
 
