@@ -9,16 +9,11 @@
  * See docs/coordinator.md.
  */
 import type { ConsistencyName } from '../../grammar/ast.js';
-import type { Clock } from '../clock/clock.js';
 import type { MessagingService } from '../net/messaging.js';
-import type { EndpointId } from '../net/payloads.js';
 import { assertReadableLevel, assertWritableLevel } from '../ring/consistency.js';
-import type { TokenRing } from '../ring/token-ring.js';
-import type { KeyspaceMetadata, ReplicationOptions } from '../schema/table.js';
+import type { KeyspaceMetadata } from '../schema/table.js';
 import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
 import { UnavailableError, WriteTimeoutError } from '../util/errors.js';
-import type { Logger } from '../util/log.js';
-import type { Settings } from '../util/settings.js';
 import type { Tracer } from '../util/tracing.js';
 import { writeLoggedBatch } from './batch-path.js';
 import type { Coordinator, RangeReadCommand, WriteType } from './coordinator.js';
@@ -32,24 +27,13 @@ import { executeWrites, planWrites } from './write-path.js';
 
 export type { HintSink } from './context.js';
 
-export interface ClusterCoordinatorOptions {
-  /** This node's internode endpoint, as the ring names it. */
-  self: EndpointId;
-  /** This node's datacenter: LOCAL_* levels count replicas here. */
-  localDc: string;
+/** What a coordinator's context takes from its options as they are. */
+type ContextOptions = Pick<CoordinatorContext, 'self' | 'localDc' | 'ring' | 'pendingReplicas' | 'dcOf' | 'isAlive' | 'settings' | 'clock' | 'log'>;
+
+export interface ClusterCoordinatorOptions extends ContextOptions {
   messaging: MessagingService;
   /** This node's storage, for the local replica fast path and its own batchlog. */
   engine: ReplicaEngine;
-  /** The current ring; read once per request, so a request finishes on the ring it started on. */
-  ring: () => TokenRing;
-  /** Pending replicas of a token while the ring changes; writes go to them too. Absent: none. */
-  pendingReplicas?: (replication: ReplicationOptions, token: bigint) => readonly EndpointId[];
-  dcOf: (endpoint: EndpointId) => string;
-  /** Gossip's verdict; this node itself always counts as alive. */
-  isAlive: (endpoint: EndpointId) => boolean;
-  settings: Settings;
-  clock: Clock;
-  log: Logger;
   /** The hinted-handoff seam; without it, ANY behaves as ONE. */
   onHint?: HintSink;
   /** A table's read_repair option; BLOCKING when not given. */
@@ -64,20 +48,13 @@ export class ClusterCoordinator implements Coordinator {
   private batchSeq = 0;
 
   constructor(options: ClusterCoordinatorOptions) {
-    this.metrics = options.metrics ?? new CoordinatorMetrics();
-    this.readRepairOf = options.readRepairOf ?? (() => 'BLOCKING');
+    const { messaging, engine, onHint, readRepairOf, metrics, ...context } = options;
+    this.metrics = metrics ?? new CoordinatorMetrics();
+    this.readRepairOf = readRepairOf ?? (() => 'BLOCKING');
     this.ctx = {
-      self: options.self,
-      localDc: options.localDc,
-      ring: options.ring,
-      ...(options.pendingReplicas ? { pendingReplicas: options.pendingReplicas } : {}),
-      dcOf: options.dcOf,
-      isAlive: options.isAlive,
-      settings: options.settings,
-      clock: options.clock,
-      log: options.log,
-      replicas: new ReplicaClient(options.self, options.messaging, options.engine),
-      onHint: options.onHint,
+      ...context,
+      replicas: new ReplicaClient(options.self, messaging, engine),
+      onHint,
       readRepair: this.metrics.readRepair,
     };
   }

@@ -24,8 +24,11 @@ import type { ReplicaClient } from './replica-client.js';
 export type HintSink = (target: EndpointId, partition: Partition) => boolean | Promise<boolean>;
 
 export interface CoordinatorContext {
+  /** This node's internode endpoint, as the ring names it. */
   self: EndpointId;
+  /** This node's datacenter: LOCAL_* levels count replicas here. */
   localDc: string;
+  /** The current ring; read once per request, so a request finishes on the ring it started on. */
   ring: () => TokenRing;
   /**
    * The pending replicas of a token while the ring changes (src/ring/pending.ts):
@@ -33,6 +36,7 @@ export interface CoordinatorContext {
    */
   pendingReplicas?: (replication: ReplicationOptions, token: bigint) => readonly EndpointId[];
   dcOf: (endpoint: EndpointId) => string;
+  /** Gossip's verdict; this node itself always counts as alive. */
   isAlive: (endpoint: EndpointId) => boolean;
   settings: Settings;
   clock: Clock;
