@@ -51,6 +51,7 @@ import {
   type VerbPayloads,
 } from './verbs.js';
 import { checkPayload } from './payload-check.js';
+import { PeerAdmission } from './peer-admission.js';
 import { messageBound, Kind, MESSAGING_VERSION, type Envelope, type Hello } from './wire.js';
 
 export interface MessagingServiceOptions {
@@ -115,9 +116,7 @@ export class MessagingService {
   private closed = false;
   private readonly security: InternodeSecurity;
   private refused = 0;
-  /** Requests each peer has running on this node (internode_max_requests_in_flight_per_peer). */
-  private readonly inFlightByPeer = new Map<EndpointId, number>();
-  private overloadedRequests = 0;
+  private readonly admission: PeerAdmission;
   private pausesForOutput = 0;
   /** Peers (claimed endpoint and source address) whose failed handshakes were already logged as warnings; later ones log at debug. */
   private readonly warnedRemotes = new Set<string>();
@@ -131,6 +130,7 @@ export class MessagingService {
     this.selfGiven = options.self !== undefined;
     this.selfId = options.self ?? `${options.settings.listen_address}:${options.settings.storage_port}`;
     this.security = options.security ?? loadInternodeSecurity(options.settings);
+    this.admission = new PeerAdmission(options.settings.internode_max_requests_in_flight_per_peer);
   }
 
   get self(): EndpointId {
@@ -245,11 +245,9 @@ export class MessagingService {
 
   /** What the bounds on peers' requests and unread responses have done. */
   inboundLoadStats(): InboundLoadStats {
-    let requestsInFlight = 0;
-    for (const n of this.inFlightByPeer.values()) requestsInFlight += n;
     let connectionsPausedNow = 0;
     for (const c of this.inbound) if (c.isPausedForOutput()) connectionsPausedNow++;
-    return { requestsInFlight, overloadedRequests: this.overloadedRequests, pausesForOutput: this.pausesForOutput, connectionsPausedNow };
+    return { requestsInFlight: this.admission.inFlight(), overloadedRequests: this.admission.refused(), pausesForOutput: this.pausesForOutput, connectionsPausedNow };
   }
 
   /** Requests still waiting for a response. */
@@ -397,7 +395,7 @@ export class MessagingService {
     const respond = (response: Envelope) => reply(this.encodeResponse(response));
     let done: (() => void) | undefined;
     if (envelope[0] === Kind.Request) {
-      done = this.admit(from);
+      done = this.admission.admit(from);
       if (!done) {
         const limit = this.settings.internode_max_requests_in_flight_per_peer;
         const err = new OverloadedError(`too many internode requests in flight from this peer: internode_max_requests_in_flight_per_peer is ${limit}`);
@@ -407,28 +405,6 @@ export class MessagingService {
     }
     if (decision.action === 'pass') this.dispatch(from, envelope, respond, done);
     else this.later(decision.delayMs, () => this.dispatch(from, envelope, respond, done));
-  }
-
-  /**
-   * Takes one of the peer's in-flight slots; returns the function that gives
-   * it back (once, however often called), or undefined when the peer is at
-   * internode_max_requests_in_flight_per_peer.
-   */
-  private admit(from: EndpointId): (() => void) | undefined {
-    const running = this.inFlightByPeer.get(from) ?? 0;
-    if (running >= this.settings.internode_max_requests_in_flight_per_peer) {
-      this.overloadedRequests++;
-      return undefined;
-    }
-    this.inFlightByPeer.set(from, running + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.inFlightByPeer.get(from) ?? 1) - 1;
-      if (left === 0) this.inFlightByPeer.delete(from);
-      else this.inFlightByPeer.set(from, left);
-    };
   }
 
   /**
