@@ -15,16 +15,8 @@
  * timer forces a sync every commitlogSyncPeriodMs.
  *
  * A write LevelDB fails with an I/O error (a full disk, an unwritable
- * directory) fails its callers with a DiskWriteError naming the data
- * directory and the OS error, and every later write fails the same way until
- * the store has been reopened: LevelDB would accept writes again as soon as
- * space returns, but a write that failed halfway leaves a torn record in its
- * log, and on the next open LevelDB drops the rest of that log block, which
- * would silently lose writes acknowledged after the failure. So before the
- * next write the engine checks that space is back (probeWritable), waits for
- * running reads to finish, and reopens the store, which recovers the log up
- * to the torn record (only unacknowledged writes are there) and starts a new
- * one. Reads keep being served throughout, except for the moment of reopening.
+ * directory) fails with a DiskWriteError, and writes keep failing until the
+ * store could be reopened safely: level-store.ts says why and how.
  */
 import { resolve as resolvePath } from 'node:path';
 import { ClassicLevel } from 'classic-level';
@@ -51,7 +43,7 @@ import {
   tablePrefix,
   type EncodedEntry,
 } from './keys.js';
-import { diskWriteError, logBytes, probeWritable, type DiskWriteError } from './disk-errors.js';
+import { LevelStore } from './level-store.js';
 import { purge } from './partition.js';
 import { compareCells, compareDeletions } from './reconcile.js';
 import { scanSegments, type ScanOptions } from './scan-range.js';
@@ -151,16 +143,14 @@ const ENTRIES_CHUNK = 4096;
 const ENTRIES_CHUNK_BYTES = 1024 * 1024;
 /** Partitions waiting to be written at which a batch starts without waiting for the end of the turn. */
 const GROUP_EAGER_PARTITIONS = 16;
-/** Bytes, beyond the logs LevelDB replays, that must be writable before a store that failed a write is reopened. */
-const REOPEN_HEADROOM_BYTES = 1024 * 1024;
 /** Entries fetched by a read's first step: most partitions read by key are small. */
 const READ_CHUNK_FIRST = 64;
 /** Entries a read walks across between two of its ranges before it seeks instead. */
 const GAP_ENTRIES_MAX = 64;
 
 export class LevelEngine implements StorageEngine {
-  private db: ClassicLevel<Buffer, Buffer> | undefined;
   private readonly path: string;
+  private readonly store: LevelStore;
   private pending: PendingApply[] = [];
   private flushScheduled = false;
   private flushing = false;
@@ -170,17 +160,10 @@ export class LevelEngine implements StorageEngine {
   private writing: Promise<void> = Promise.resolve();
   private syncTimer: Timer | undefined;
   private unsynced = false;
-  /** Set once a write failed with an I/O error; writes fail with it until the store is reopened. */
-  private writeFailure: DiskWriteError | undefined;
-  private recovering: Promise<void> | undefined;
-  /** Set while the store is being reopened: operations wait for it. */
-  private reopening: Promise<void> | undefined;
-  /** Operations using the store now; a reopen waits for them to finish. */
-  private activeOps = 0;
-  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: LevelEngineOptions) {
     this.path = resolvePath(options.path);
+    this.store = new LevelStore(this.path, options.log);
   }
 
   async open(): Promise<void> {
@@ -188,14 +171,13 @@ export class LevelEngine implements StorageEngine {
     openPaths.add(this.path);
     let db: ClassicLevel<Buffer, Buffer>;
     try {
-      db = await this.openLevel();
+      db = await this.store.open();
     } catch (err) {
       openPaths.delete(this.path);
       const cause = (err as { cause?: { code?: string } }).cause;
       if (cause?.code === 'LEVEL_LOCKED') throw new DataLockedError(this.path);
       throw err;
     }
-    this.db = db;
     const mark = db.getSync(HIGHEST_TIMESTAMP_KEY);
     // A store without a mark predates it or is empty; an empty one has nothing to be newer than.
     this.highestTimestampUs = mark ? decodeHighestTimestamp(mark) : (await isEmpty(db)) ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
@@ -205,99 +187,8 @@ export class LevelEngine implements StorageEngine {
     }
   }
 
-  private async openLevel(): Promise<ClassicLevel<Buffer, Buffer>> {
-    const db = new ClassicLevel<Buffer, Buffer>(this.path, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-    await db.open();
-    return db;
-  }
-
-  /**
-   * Runs an operation that reads the store. It waits while the store is
-   * being reopened, and a store left closed by a failed reopen is reopened
-   * first if the disk allows.
-   */
-  private async reading<T>(op: () => Promise<T>): Promise<T> {
-    while (this.reopening) await this.reopening;
-    if (!this.db && this.writeFailure) await this.recover().catch(() => {});
-    this.activeOps++;
-    try {
-      return await op();
-    } finally {
-      this.opDone();
-    }
-  }
-
-  /**
-   * Runs an operation that writes the store: refused with the last disk
-   * failure unless the store could be reopened, and an I/O error it fails
-   * with becomes that failure.
-   */
-  private async writingOp<T>(op: () => Promise<T>): Promise<T> {
-    await this.writable();
-    this.activeOps++;
-    try {
-      return await op();
-    } catch (err) {
-      throw this.failedWrite(err);
-    } finally {
-      this.opDone();
-    }
-  }
-
-  private async writable(): Promise<void> {
-    while (this.reopening) await this.reopening;
-    if (this.writeFailure) await this.recover();
-  }
-
-  /** Records an I/O failure of a write, which then fails every write until a reopen; returns what to throw. */
-  private failedWrite(err: unknown): unknown {
-    const failure = diskWriteError(this.path, err);
-    if (!failure) return err;
-    if (!this.writeFailure) this.options.log?.('error', `${failure.message}; writes fail until it is writable again (${failure.detail})`);
-    this.writeFailure = failure;
-    return failure;
-  }
-
-  private opDone(): void {
-    if (--this.activeOps === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
-  }
-
-  /** Reopens the store after a failed write, if the disk takes writes again; throws the failure otherwise. */
-  private recover(): Promise<void> {
-    this.recovering ??= this.reopen().finally(() => (this.recovering = undefined));
-    return this.recovering;
-  }
-
-  private async reopen(): Promise<void> {
-    const failure = this.writeFailure!;
-    if (!(await probeWritable(this.path, (await logBytes(this.path)) + REOPEN_HEADROOM_BYTES))) throw failure;
-    let done!: () => void;
-    this.reopening = new Promise((resolve) => (done = resolve));
-    try {
-      if (this.activeOps > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-      const old = this.db;
-      this.db = undefined;
-      await old?.close().catch(() => {});
-      this.db = await this.openLevel();
-      this.writeFailure = undefined;
-      this.options.log?.('info', `data_directory ${this.path} is writable again; reopened the store and accepting writes`);
-    } catch (err) {
-      this.writeFailure = diskWriteError(this.path, err) ?? failure;
-      this.options.log?.('error', `reopening the store after a failed write failed: ${(err as Error).message}`);
-      throw this.writeFailure;
-    } finally {
-      this.reopening = undefined;
-      done();
-    }
-  }
-
   private get level(): ClassicLevel<Buffer, Buffer> {
-    if (!this.db) throw new Error(`storage at ${this.path} is not open`);
-    return this.db;
+    return this.store.level;
   }
 
   private layout(tableId: string): TableLayout {
@@ -307,7 +198,7 @@ export class LevelEngine implements StorageEngine {
   }
 
   apply(partitions: Partition[]): Promise<void> {
-    if (!this.writeFailure) this.level; // Fails fast when closed (a store closed by a failed reopen answers with its failure instead).
+    if (!this.store.failure()) this.level; // Fails fast when closed (a store closed by a failed reopen answers with its failure instead).
     let entries: EncodedEntry[];
     try {
       entries = this.encode(partitions);
@@ -350,7 +241,7 @@ export class LevelEngine implements StorageEngine {
           this.pending = [];
           this.pendingPartitions = 0;
           try {
-            await this.writingOp(() => this.writeGroup(group));
+            await this.store.writing(() => this.writeGroup(group));
             for (const g of group) g.resolve();
           } catch (err) {
             for (const g of group) g.reject(err);
@@ -420,13 +311,13 @@ export class LevelEngine implements StorageEngine {
 
   /** Forces every write so far to disk: a synced write of a marker key flushes LevelDB's log. */
   private async syncNow(): Promise<void> {
-    if (!this.unsynced || !this.db || this.writeFailure) return;
+    if (!this.unsynced || !this.store.isOpen() || this.store.failure()) return;
     this.unsynced = false;
-    await this.writingOp(() => this.level.put(SYNC_MARKER_KEY, Buffer.from([0]), { sync: true }));
+    await this.store.writing(() => this.level.put(SYNC_MARKER_KEY, Buffer.from([0]), { sync: true }));
   }
 
   read(cmd: ReadCommand): Promise<Partition | undefined> {
-    return this.reading(() => this.readNow(cmd));
+    return this.store.reading(() => this.readNow(cmd));
   }
 
   private async readNow(cmd: ReadCommand): Promise<Partition | undefined> {
@@ -534,11 +425,11 @@ export class LevelEngine implements StorageEngine {
 
   async scan(tableId: string, range: TokenRange, options: ScanOptions): Promise<Partition[]> {
     if (options.limitPartitions <= 0) return [];
-    return this.reading(async () => (await this.scanRaw(tableId, range, options)).map((r) => r.partition));
+    return this.store.reading(async () => (await this.scanRaw(tableId, range, options)).map((r) => r.partition));
   }
 
   scanEntries(tableId: string, range: TokenRange, visit: (key: Buffer, value: Buffer) => void): Promise<number> {
-    return this.reading(() => this.scanEntriesNow(tableId, range, visit));
+    return this.store.reading(() => this.scanEntriesNow(tableId, range, visit));
   }
 
   private async scanEntriesNow(tableId: string, range: TokenRange, visit: (key: Buffer, value: Buffer) => void): Promise<number> {
@@ -593,7 +484,7 @@ export class LevelEngine implements StorageEngine {
 
   async truncate(tableId: string): Promise<void> {
     await this.writing;
-    await this.writingOp(() => this.level.clear({ gte: tablePrefix(tableId), lt: tableEnd(tableId) }));
+    await this.store.writing(() => this.level.clear({ gte: tablePrefix(tableId), lt: tableEnd(tableId) }));
   }
 
   async dropTable(tableId: string): Promise<void> {
@@ -602,7 +493,7 @@ export class LevelEngine implements StorageEngine {
 
   async purgeTable(tableId: string): Promise<number> {
     await this.writing;
-    return this.writingOp(() => this.purgeNow(tableId));
+    return this.store.writing(() => this.purgeNow(tableId));
   }
 
   private async purgeNow(tableId: string): Promise<number> {
@@ -627,19 +518,19 @@ export class LevelEngine implements StorageEngine {
   }
 
   getMeta(key: string): Promise<Buffer | undefined> {
-    return this.reading(() => this.level.get(metaKey(key)));
+    return this.store.reading(() => this.level.get(metaKey(key)));
   }
 
   putMeta(key: string, value: Buffer): Promise<void> {
-    return this.writingOp(() => this.level.put(metaKey(key), value, { sync: true }));
+    return this.store.writing(() => this.level.put(metaKey(key), value, { sync: true }));
   }
 
   deleteMeta(key: string): Promise<void> {
-    return this.writingOp(() => this.level.del(metaKey(key), { sync: true }));
+    return this.store.writing(() => this.level.del(metaKey(key), { sync: true }));
   }
 
   listMeta(prefix: string, limit?: number, after?: string): Promise<[string, Buffer][]> {
-    return this.reading(() => this.listMetaNow(prefix, limit, after));
+    return this.store.reading(() => this.listMetaNow(prefix, limit, after));
   }
 
   private async listMetaNow(prefix: string, limit?: number, after?: string): Promise<[string, Buffer][]> {
@@ -656,7 +547,7 @@ export class LevelEngine implements StorageEngine {
 
   async batchMeta(puts: readonly [string, Buffer][], deletes: readonly string[]): Promise<void> {
     if (puts.length === 0 && deletes.length === 0) return;
-    await this.writingOp(async () => {
+    await this.store.writing(async () => {
       const batch = this.level.batch();
       for (const [key, value] of puts) batch.put(metaKey(key), value);
       for (const key of deletes) batch.del(metaKey(key));
@@ -665,9 +556,9 @@ export class LevelEngine implements StorageEngine {
   }
 
   async close(): Promise<void> {
-    if (!this.db) {
+    if (!this.store.isOpen()) {
       // A store a failed reopen left closed has nothing to flush.
-      if (this.writeFailure) {
+      if (this.store.failure()) {
         this.syncTimer?.cancel();
         openPaths.delete(this.path);
       }
@@ -677,10 +568,7 @@ export class LevelEngine implements StorageEngine {
     await this.startFlush();
     await this.writing.catch(() => {});
     await this.syncNow().catch(() => {});
-    while (this.reopening) await this.reopening;
-    if (!this.db) return this.close();
-    await this.db.close();
-    this.db = undefined;
+    await this.store.close();
     openPaths.delete(this.path);
   }
 }
