@@ -2,19 +2,22 @@
  * `sibyl cluster start [-n 3] [--dir D] [--dcs dc1:2,dc2:1]`: creates the
  * cluster's folders, state file and per-node configs on first use, then
  * starts every node detached and waits until each accepts clients (on first
- * use one at a time after the seed, so their tokens balance). On a cluster
+ * use one at a time after the seed, so their tokens balance) and sees every
+ * other up. On a cluster
  * that exists and is stopped it starts the same nodes again, together.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StatusAnswer } from '../../admin/commands/status.js';
+import { Client } from '../../client/index.js';
 import { parseArgs, UsageError } from '../args.js';
 import { parseDurationMs, parsePort, parsePositiveInt } from '../duration.js';
 import { flag, START_TIMEOUT_MS, type ClusterContext } from './context.js';
 import { nodeConfigYaml } from './node-config.js';
 import { formatStatusTable, nodeStatuses, runningNodes } from './node-status.js';
 import { DEFAULT_CLUSTER_DIR, parseDcs, planCluster, type ClusterPlan, type NodeSpec } from './plan.js';
-import { spawnNode, waitForStartup } from './processes.js';
+import { sleep, spawnNode, waitForStartup } from './processes.js';
 import { ClusterError, readState, stateExists, writeState } from './state.js';
 import { nodeList } from './table.js';
 
@@ -68,6 +71,7 @@ export async function startCommand(ctx: ClusterContext, argv: string[]): Promise
   const others = toStart.filter((node) => node !== seed);
   await startNodes(ctx, others.filter((node) => !isFirstStart(node)), timeoutMs);
   for (const node of others.filter(isFirstStart)) await startNodes(ctx, [node], timeoutMs);
+  if (toStart.length > 0) await awaitEveryoneUp(ctx, runningNodes(plan).map((r) => r.node), timeoutMs);
 
   const statuses = await nodeStatuses(ctx.clock, plan);
   ctx.out(`Cluster '${plan.clusterName}' in ${plan.dir}: ${statuses.filter((s) => s.up).length} of ${plan.nodes.length} nodes up\n`);
@@ -97,6 +101,34 @@ function createCluster(dir: string, flags: Map<string, string | true>): ClusterP
   }
   writeState(plan);
   return plan;
+}
+
+/**
+ * Waits until every running node sees every other one up (`UN` in its
+ * `sibyltool status`), as ccm's wait_other_notice does: nodes that restart
+ * together serve clients before gossip has marked each other up again, and
+ * a request in that moment would find its replicas unavailable.
+ */
+async function awaitEveryoneUp(ctx: ClusterContext, nodes: readonly NodeSpec[], timeoutMs: number): Promise<void> {
+  const deadline = ctx.clock.nowMs() + timeoutMs;
+  const expected = nodes.map((n) => n.address);
+  for (const node of nodes) {
+    const client = new Client({ contactPoints: [`${node.address}:${node.nativePort}`], discoverNodes: false });
+    try {
+      await client.connect();
+      for (;;) {
+        const answer = (await client.admin('status')) as StatusAnswer;
+        const up = new Set(answer.endpoints.filter((e) => e.status === 'UN').map((e) => e.endpoint.slice(0, e.endpoint.lastIndexOf(':'))));
+        if (expected.every((address) => up.has(address))) break;
+        if (ctx.clock.nowMs() >= deadline) {
+          throw new ClusterError(`node ${node.index} did not see every node up within ${timeoutMs} ms (it sees ${[...up].join(', ') || 'none'} up)`);
+        }
+        await sleep(ctx.clock, 100);
+      }
+    } finally {
+      await client.shutdown();
+    }
+  }
 }
 
 /** Whether the node has never started: its data directory is still empty, so it has no tokens yet. */
