@@ -3,7 +3,7 @@
  * validated against. Plain data (it is persisted and, in a cluster, gossiped
  * between nodes); helpers below derive what other layers need from it.
  */
-import type { CqlType } from './cql-type.js';
+import { isMultiCell, type CqlType } from './cql-type.js';
 import type { TableLayout } from '../storage/model.js';
 
 export type ColumnKind = 'partition_key' | 'clustering' | 'regular' | 'static';
@@ -80,9 +80,15 @@ export function column(table: TableMetadata, name: string): ColumnMetadata | und
   return table.columns.find((c) => c.name === name);
 }
 
+/** Layouts by table version: metadata is replaced, never changed in place, so a version's layout never goes stale. */
+const layouts = new WeakMap<TableMetadata, TableLayout>();
+
+/** What storage needs of a table (cached per metadata version: reads and writes ask for it on every request). */
 export function tableLayout(table: TableMetadata): TableLayout {
+  const cached = layouts.get(table);
+  if (cached) return cached;
   const clustering = clusteringColumns(table);
-  return {
+  const layout: TableLayout = {
     id: table.id,
     name: `${table.keyspace}.${table.name}`,
     partitionKeyTypes: partitionKeyColumns(table).map((c) => c.type),
@@ -90,6 +96,21 @@ export function tableLayout(table: TableMetadata): TableLayout {
     clusteringOrder: clustering.map((c) => c.order ?? 'ASC'),
     gcGraceSeconds: table.options.gc_grace_seconds,
   };
+  const cellColumns = clustering.length === 0 ? singleCellColumns(table) : undefined;
+  if (cellColumns) layout.cellColumns = cellColumns;
+  layouts.set(table, layout);
+  return layout;
+}
+
+/** Every regular column the table has or dropped, if none is a non-frozen collection (stored as one cell per element). */
+function singleCellColumns(table: TableMetadata): string[] | undefined {
+  const names = new Set<string>();
+  for (const c of [...table.columns, ...(table.dropped ?? [])]) {
+    if (c.kind !== 'regular') continue;
+    if (isMultiCell(c.type)) return undefined;
+    names.add(c.name);
+  }
+  return [...names];
 }
 
 /**

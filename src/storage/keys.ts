@@ -280,6 +280,30 @@ export function encodeEntries(layout: TableLayout, p: Partition): EncodedEntry[]
   return out;
 }
 
+/** Per layout, the key suffixes (after the partition prefix) a partition of a `cellColumns` table can hold, in key order. */
+const pointSuffixes = new WeakMap<TableLayout, Buffer[]>();
+
+/**
+ * Every key a partition of a table with `cellColumns` can hold, in key
+ * order: its partition deletion, and its one row's marker, deletion and
+ * cells (such a table has no range tombstones, static rows or collection
+ * elements).
+ */
+export function pointKeys(layout: TableLayout & { cellColumns: readonly string[] }, prefix: Buffer): Buffer[] {
+  let suffixes = pointSuffixes.get(layout);
+  if (!suffixes) {
+    const head = Buffer.from([KIND_ROW, 0x01]);
+    suffixes = [
+      Buffer.from([KIND_PARTITION_DELETION]),
+      Buffer.concat([head, Buffer.from([ENTRY_MARKER])]),
+      Buffer.concat([head, Buffer.from([ENTRY_ROW_DELETION])]),
+      ...layout.cellColumns.map((c) => Buffer.concat([head, columnPart(ENTRY_CELL, c), NO_PATH])),
+    ].sort(Buffer.compare);
+    pointSuffixes.set(layout, suffixes);
+  }
+  return suffixes.map((s) => Buffer.concat([prefix, s], prefix.length + s.length));
+}
+
 /*
  * Values have a fixed binary layout (the stored bytes depend only on the
  * value, and a write encodes one per cell, so it must be cheap):

@@ -139,4 +139,13 @@ export interface TableLayout {
   clusteringOrder: ('ASC' | 'DESC')[];
   /** Tombstones younger than this are never purged. */
   gcGraceSeconds: number;
+  /**
+   * Set only for a table whose partitions hold one row of single-cell
+   * columns (no clustering columns, no non-frozen collections, including
+   * among the columns it ever dropped): the names of every regular column it
+   * has or dropped. A partition of such a table can hold only a known set of
+   * keys, so LevelEngine reads it with one multi-key lookup instead of an
+   * iterator.
+   */
+  cellColumns?: readonly string[];
 }
