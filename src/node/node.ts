@@ -152,7 +152,7 @@ export class SibylNode {
       const ringView = new RingView(gossip, { dc: settings.dc, rack: settings.rack }, log);
 
       registerReplicaHandlers(messaging, { engine, layouts, clock });
-      registerRepairHandlers(messaging, { engine, layouts });
+      registerRepairHandlers(messaging, { engine, layouts, buildParallelism: settings.repair_merkle_build_parallelism });
       const repair = new RepairService({
         self,
         messaging,

@@ -240,8 +240,13 @@ export class MerkleTreeBuilder {
   }
 
   build(): MerkleTree {
+    return new MerkleTree(this.range, this.depth, this.finish());
+  }
+
+  /** Closes the open leaf and returns every non-empty leaf so far: the part of a tree one of several builders of disjoint leaf spans made. */
+  finish(): MerkleLeaf[] {
     this.closeLeaf();
-    return new MerkleTree(this.range, this.depth, this.leaves);
+    return this.leaves;
   }
 
   private flush(): void {

@@ -13,13 +13,15 @@ import type { StorageEngine } from '../storage/engine.js';
 import { MAX_TOKEN, MIN_TOKEN, type Partition, type TableLayout, type TokenRange } from '../storage/model.js';
 import { InvalidRequestError } from '../util/errors.js';
 import { LeafHasher } from './leaf-hasher.js';
-import { MerkleTreeBuilder, type MerkleTree } from './merkle.js';
+import { MerkleTree, MerkleTreeBuilder, type MerkleLeaf } from './merkle.js';
 
 export type RepairEngine = Pick<StorageEngine, 'scan' | 'scanEntries' | 'read' | 'apply'>;
 
 export interface RepairReplicaOptions {
   engine: RepairEngine;
   layouts: (tableId: string) => TableLayout | undefined;
+  /** repair_merkle_build_parallelism; 1 without it. */
+  buildParallelism?: number;
 }
 
 export interface BuiltTree {
@@ -31,29 +33,71 @@ export interface BuiltTree {
 /**
  * Hashes every stored entry of the table over `range` into a tree of
  * `depth`, straight from the storage iterator (see leaf-hasher.ts), holding
- * no more than one iterator chunk at a time.
+ * no more than one iterator chunk per span at a time.
+ *
+ * With `parallelism` above 1 the tree's leaves are cut into that many spans
+ * of adjacent leaves, each read by its own iterator and hashed by its own
+ * builder at the same time: LevelDB steps each iterator on the thread pool,
+ * so one span's reads overlap another's hashing. Each leaf lies in exactly
+ * one span and is hashed over the same bytes in the same order as in one
+ * pass, so the tree is the same whatever the parallelism.
  */
-export async function buildMerkleTree(engine: RepairEngine, layout: TableLayout, range: TokenRange, depth: number, asOfS: number): Promise<BuiltTree> {
+export async function buildMerkleTree(
+  engine: RepairEngine,
+  layout: TableLayout,
+  range: TokenRange,
+  depth: number,
+  asOfS: number,
+  parallelism = 1,
+): Promise<BuiltTree> {
+  const shape = new MerkleTree(range, depth, []);
+  const spans = Math.max(1, Math.min(Math.floor(parallelism), shape.leafCount));
+  const parts = await Promise.all(
+    Array.from({ length: spans }, (_, i) => {
+      if (spans === 1) return hashSpan(engine, layout, range, depth, range, asOfS);
+      const first = Math.floor((shape.leafCount * i) / spans);
+      const last = Math.floor((shape.leafCount * (i + 1)) / spans) - 1;
+      return hashSpan(engine, layout, range, depth, { start: shape.leafRange(first).start, end: shape.leafRange(last).end }, asOfS);
+    }),
+  );
+  return { tree: new MerkleTree(range, depth, parts.flatMap((p) => p.leaves)), cells: parts.reduce((n, p) => n + p.cells, 0) };
+}
+
+/** The leaves of a tree over `range` that fall in `span`, a run of its adjacent leaves (or the whole range). */
+async function hashSpan(
+  engine: RepairEngine,
+  layout: TableLayout,
+  range: TokenRange,
+  depth: number,
+  span: TokenRange,
+  asOfS: number,
+): Promise<{ leaves: MerkleLeaf[]; cells: number }> {
   const builder = new MerkleTreeBuilder(range, depth);
   const hasher = new LeafHasher(builder, layout.id, asOfS);
   let cells = 0;
-  for (const piece of ringOrderPieces(range)) cells += await engine.scanEntries(layout.id, piece, hasher.visit);
-  return { tree: builder.build(), cells };
+  for (const piece of ringOrderPieces(span)) cells += await engine.scanEntries(layout.id, piece, hasher.visit);
+  return { leaves: builder.finish(), cells };
 }
 
 /**
  * A range as ranges a scan returns in ring order from the range's start. A
- * wrapping range already scans that way; a whole-ring range (start === end)
- * scans from the smallest token, so unless it starts there it is split at
- * its start: (start, MAX] first, then (MIN, start].
+ * wrapping range already scans that way. A whole-ring range (start ===
+ * end) would scan from the smallest token, so it is split at its start:
+ * (start, MAX] first, then (MAX, start], which wraps and so takes MIN
+ * itself too, where the tree puts it: last in a ring from MIN, first in a
+ * ring from MAX.
  */
 export function ringOrderPieces(range: TokenRange): TokenRange[] {
-  if (range.start !== range.end || range.start === MIN_TOKEN || range.start === MAX_TOKEN) {
-    return range.start === range.end ? [{ start: MIN_TOKEN, end: MAX_TOKEN }] : [range];
+  if (range.start !== range.end) return [range];
+  if (range.start === MAX_TOKEN) {
+    return [
+      { start: MAX_TOKEN, end: MIN_TOKEN },
+      { start: MIN_TOKEN, end: MAX_TOKEN },
+    ];
   }
   return [
     { start: range.start, end: MAX_TOKEN },
-    { start: MIN_TOKEN, end: range.start },
+    { start: MAX_TOKEN, end: range.start },
   ];
 }
 
@@ -79,7 +123,7 @@ export async function listDigests(engine: RepairEngine, layout: TableLayout, req
 
 /** Registers REPAIR_MERKLE_TREE, REPAIR_DIGESTS, REPAIR_FETCH and REPAIR_STREAM. */
 export function registerRepairHandlers(messaging: MessagingService, options: RepairReplicaOptions): void {
-  const { engine, layouts } = options;
+  const { engine, layouts, buildParallelism = 1 } = options;
   const layoutOf = (tableId: string): TableLayout => {
     const layout = layouts(tableId);
     if (!layout) throw new InvalidRequestError(`unknown table id ${tableId} on this replica`);
@@ -87,7 +131,7 @@ export function registerRepairHandlers(messaging: MessagingService, options: Rep
   };
 
   messaging.handle('REPAIR_MERKLE_TREE', async ({ tableId, range, depth, asOfS }) => {
-    const { tree } = await buildMerkleTree(engine, layoutOf(tableId), range, depth, asOfS);
+    const { tree } = await buildMerkleTree(engine, layoutOf(tableId), range, depth, asOfS, buildParallelism);
     return tree.toWire();
   });
 

@@ -181,7 +181,7 @@ export class RepairService {
    * same root, which is how tests and operators check that repair converged.
    */
   async merkleRoot(table: TableMetadata, range: TokenRange, asOfS: number, depth = this.options.settings.repair_merkle_depth): Promise<MerkleRootAnswer> {
-    const { tree, cells } = await buildMerkleTree(this.options.engine, tableLayout(table), range, depth, asOfS);
+    const { tree, cells } = await buildMerkleTree(this.options.engine, tableLayout(table), range, depth, asOfS, this.options.settings.repair_merkle_build_parallelism);
     return { root: tree.root().toString('hex'), partitions: tree.partitionCount(), cells, depth, asOfS };
   }
 

@@ -119,6 +119,8 @@ export interface Settings {
   hints_replay_interval: number;
   /** Depth of the Merkle tree repair builds per token range (2^depth leaves); at most 20. */
   repair_merkle_depth: number;
+  /** Storage iterators one Merkle tree build reads with at once, each over its own span of adjacent leaves (1 reads the range in one pass). */
+  repair_merkle_build_parallelism: number;
   /** Milliseconds a repair request (building a Merkle tree, listing, fetching or applying a sub-range) may wait for a replica. */
   repair_request_timeout: number;
   /** Partitions one repair message lists, fetches or streams at most. */
@@ -258,6 +260,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   hinted_handoff_throttle: 1024,
   hints_replay_interval: 10_000,
   repair_merkle_depth: 15,
+  repair_merkle_build_parallelism: 4,
   repair_request_timeout: 60_000,
   repair_stream_batch_partitions: 500,
   compaction_interval: 3_600_000,

@@ -97,4 +97,33 @@ describe('Merkle tree build from stored entries', () => {
       expect(differing).to.deep.equal([a.leafOf(40n)]);
     });
   });
+  it('builds the same tree whatever the parallelism, partitions on the boundaries between spans included', async () => {
+    await withEngines(async (level, memory) => {
+      // Tokens on every leaf boundary of a depth-6 whole-ring tree (multiples of 2^58), and pseudo-random ones in between.
+      const partitions: Partition[] = [];
+      for (let k = -32; k < 32; k++) partitions.push(partition(1000 + k, { token: BigInt(k) << 58n, rows: [row(ck(k, 'b'), { cells: [{ column: 'v', cell: live(`b${k}`, 10) }] })] }));
+      let x = 0x2545f4914f6cdd1dn;
+      for (let i = 0; i < 300; i++) {
+        x = (x * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
+        partitions.push(partition(2000 + i, { token: BigInt.asIntN(64, x), rows: [row(ck(i, 'r'), { marker: live('', 5), cells: [{ column: 'v', cell: live(`r${i}`, 6) }] })] }));
+      }
+      for (const ut of [level, memory]) await ut.engine.apply(partitions);
+      const ranges: TokenRange[] = [WHOLE_RING, { start: MIN_TOKEN, end: MIN_TOKEN }, { start: MAX_TOKEN, end: MAX_TOKEN }, { start: 1n << 62n, end: -(1n << 62n) }, { start: MIN_TOKEN, end: MAX_TOKEN }, { start: -5n << 58n, end: 7n << 58n }];
+      for (const ut of [level, memory]) {
+        for (const range of ranges) {
+          for (const depth of [0, 1, 6]) {
+            const one = await buildMerkleTree(ut.engine, LAYOUT, range, depth, AS_OF_S);
+            expect(one.tree.partitionCount()).to.be.greaterThan(0);
+            for (const parallelism of [2, 3, 5, 64]) {
+              const many = await buildMerkleTree(ut.engine, LAYOUT, range, depth, AS_OF_S, parallelism);
+              expect(many.tree.leaves(), `range (${range.start}, ${range.end}] depth ${depth} parallelism ${parallelism}`).to.deep.equal(one.tree.leaves());
+              expect(many.cells).to.equal(one.cells);
+            }
+          }
+        }
+      }
+      // Every partition is in the tree, the one at MIN_TOKEN too.
+      for (const parallelism of [1, 4]) expect((await buildMerkleTree(level.engine, LAYOUT, WHOLE_RING, 6, AS_OF_S, parallelism)).tree.partitionCount()).to.equal(364);
+    });
+  });
 });
