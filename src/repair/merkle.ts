@@ -17,7 +17,7 @@
  * whose hashes differ, which `leafRanges` turns into the token sub-ranges to
  * synchronize.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
 import { MIN_TOKEN, type TokenRange } from '../storage/model.js';
 
 export const HASH_BYTES = 32;
@@ -184,7 +184,8 @@ export class MerkleTreeBuilder {
   private readonly shape: MerkleTree;
   private readonly leaves: MerkleLeaf[] = [];
   private lastOffset = 0n;
-  private current: { index: number; endOffset: bigint; hash: Hash; partitions: number } | undefined;
+  /** The open leaf; its incremental hash exists only once its bytes outgrew the buffer, otherwise they are hashed in one call when it closes. */
+  private current: { index: number; endOffset: bigint; hash: Hash | undefined; partitions: number } | undefined;
   private readonly buffer = Buffer.allocUnsafe(BUILD_BUFFER_BYTES);
   private buffered = 0;
 
@@ -211,7 +212,7 @@ export class MerkleTreeBuilder {
         if (index < this.current.index) throw new RangeError(`partition token ${token} arrived out of ring order`);
         this.closeLeaf();
       }
-      this.current ??= { index, endOffset: this.shape.leafEndOffset(index), hash: createHash('sha256'), partitions: 0 };
+      this.current ??= { index, endOffset: this.shape.leafEndOffset(index), hash: undefined, partitions: 0 };
     }
     this.lastOffset = offset;
     this.current.partitions++;
@@ -223,7 +224,7 @@ export class MerkleTreeBuilder {
     if (this.buffered + bytes.length > BUILD_BUFFER_BYTES) {
       this.flush();
       if (bytes.length > BUILD_BUFFER_BYTES) {
-        this.current.hash.update(bytes);
+        this.current.hash!.update(bytes);
         return;
       }
     }
@@ -249,16 +250,28 @@ export class MerkleTreeBuilder {
     return this.leaves;
   }
 
+  /** Hands the buffered bytes to the open leaf's incremental hash, starting it if need be. */
   private flush(): void {
+    const current = this.current!;
+    current.hash ??= createHash('sha256');
     if (this.buffered === 0) return;
-    this.current!.hash.update(this.buffer.subarray(0, this.buffered));
+    current.hash.update(this.buffer.subarray(0, this.buffered));
     this.buffered = 0;
   }
 
   private closeLeaf(): void {
-    if (!this.current) return;
-    this.flush();
-    this.leaves.push({ index: this.current.index, hash: this.current.hash.digest(), partitions: this.current.partitions });
+    const current = this.current;
+    if (!current) return;
+    let hash: Buffer;
+    if (current.hash) {
+      this.flush();
+      hash = current.hash.digest();
+    } else {
+      // A leaf that fit in the buffer, the usual case: one call, far cheaper than creating, updating and finishing a Hash.
+      hash = hashOnce('sha256', this.buffer.subarray(0, this.buffered), 'buffer');
+      this.buffered = 0;
+    }
+    this.leaves.push({ index: current.index, hash, partitions: current.partitions });
     this.current = undefined;
   }
 }

@@ -453,7 +453,11 @@ export class LevelEngine implements StorageEngine {
   private async scanEntriesNow(tableId: string, range: TokenRange, visit: (key: Buffer, value: Buffer) => void): Promise<number> {
     let visited = 0;
     await this.eachEntryChunk(tableId, range, (chunk) => {
-      for (const [k, v] of chunk) visit(k, v);
+      // Indexed: this loop runs once per stored entry of a whole-table pass, and destructuring each pair through the iterator protocol costs more than the visit.
+      for (let i = 0; i < chunk.length; i++) {
+        const entry = chunk[i]!;
+        visit(entry[0], entry[1]);
+      }
       visited += chunk.length;
     });
     return visited;

@@ -148,6 +148,25 @@ describe('Merkle tree comparison', () => {
     expect(back.partitionCount()).to.equal(3);
   });
 
+  it('hashes a leaf as SHA-256 over its partitions\' bytes, whether they fit the build buffer or not', () => {
+    const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+    const small = [Buffer.from('a'), Buffer.from('bc')];
+    // 100 KiB in 1 KiB appends outgrows the 64 KiB buffer midway; one 200 KiB append bypasses it.
+    const many = Array.from({ length: 100 }, (_, i) => Buffer.alloc(1024, i));
+    const huge = Buffer.alloc(200 * 1024, 7);
+    const builder = new MerkleTreeBuilder({ start: 0n, end: 100n }, 2);
+    for (const b of small) builder.add(10n, b);
+    for (const b of many) builder.add(30n, b);
+    builder.add(60n, Buffer.from('x'));
+    builder.add(61n, huge);
+    builder.add(90n, Buffer.from('y'));
+    const leaves = builder.build().leaves();
+    expect(leaves.map((l) => l.index)).to.deep.equal([0, 1, 2, 3]);
+    expect(leaves.map((l) => l.hash.toString('hex'))).to.deep.equal(
+      [sha(...small), sha(...many), sha(Buffer.from('x'), huge), sha(Buffer.from('y'))].map((h) => h.toString('hex')),
+    );
+  });
+
   it('refuses partitions fed out of ring order', () => {
     const builder = new MerkleTreeBuilder({ start: 0n, end: 100n }, 2);
     builder.add(80n, digestOf('a'));
