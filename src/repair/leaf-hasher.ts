@@ -24,8 +24,9 @@ const LOCAL_DELETION_OFFSET = 13;
 
 export class LeafHasher {
   private readonly tablePrefixBytes: number;
-  /** The partition prefix of the entries being hashed, to notice where the next partition starts. */
-  private partition: Buffer | undefined;
+  /** The partition prefix of the entries being hashed (its first partitionBytes bytes), to notice where the next partition starts. */
+  private partition = Buffer.alloc(256);
+  private partitionBytes = 0;
   private readonly tombstone = Buffer.alloc(CELL_HEADER_BYTES);
 
   constructor(
@@ -39,9 +40,10 @@ export class LeafHasher {
   /** Hashes one stored entry; entries must come in ring order (StorageEngine.scanEntries). */
   readonly visit = (key: Buffer, value: Buffer): void => {
     const prefixBytes = partitionPrefixBytes(key, this.tablePrefixBytes);
-    const current = this.partition;
-    if (current === undefined || current.length !== prefixBytes || key.compare(current, 0, prefixBytes, 0, prefixBytes) !== 0) {
-      this.partition = Buffer.from(key.subarray(0, prefixBytes));
+    if (!this.samePartition(key, prefixBytes)) {
+      if (prefixBytes > this.partition.length) this.partition = Buffer.alloc(2 * prefixBytes);
+      key.copy(this.partition, 0, 0, prefixBytes);
+      this.partitionBytes = prefixBytes;
       this.builder.beginPartition(keyToken(key, this.tablePrefixBytes));
     }
     this.builder.appendU32(key.length);
@@ -58,6 +60,19 @@ export class LeafHasher {
     this.builder.appendU32(value.length);
     this.builder.append(value);
   };
+
+  /**
+   * Whether `key` belongs to the partition being hashed. Compared in place,
+   * token and key bytes only (every entry of a pass has the same table
+   * prefix): this runs once per entry, where a native compare or a copy
+   * costs more than the dozen bytes it looks at.
+   */
+  private samePartition(key: Buffer, prefixBytes: number): boolean {
+    if (prefixBytes !== this.partitionBytes) return false;
+    const current = this.partition;
+    for (let i = this.tablePrefixBytes; i < prefixBytes; i++) if (key[i] !== current[i]) return false;
+    return true;
+  }
 
   /** A live cell with a TTL whose expiry (its localDeletionTimeS) is at or before asOfS: reconcile.ts isExpired on the header. */
   private expired(value: Buffer): boolean {
