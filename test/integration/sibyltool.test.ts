@@ -187,6 +187,28 @@ describe('sibyltool against a real node', function () {
     });
   });
 
+  it('refuses arguments a command does not take, naming them as nodetool does, instead of ignoring them', async () => {
+    for (const [args, extra] of [
+      [['status', 'shop', 'extra'], 'extra'],
+      [['ring', 'shop', 'x'], 'x'],
+      [['version', 'x'], 'x'],
+      [['describecluster', 'a', 'b'], 'a, b'],
+      [['info', 'x'], 'x'],
+      [['tpstats', 'x'], 'x'],
+      [['netstats', 'x'], 'x'],
+      [['statushandoff', 'x'], 'x'],
+      [['getendpoints', 'shop', 'orders', 'acme:7', 'x'], 'x'],
+      [['truncatehints', '127.0.0.1', 'x'], 'x'],
+    ] as [string[], string][]) {
+      const r = await tool(...args);
+      expect(r.code, args.join(' ')).to.equal(1);
+      expect(r.stdout).to.equal('');
+      const lines = r.stderr.split('\n');
+      expect(lines.slice(0, 2)).to.deep.equal([`sibyltool ${args[0]}: Found unexpected parameters: [${extra}]`, '']);
+      expect(lines[2]).to.match(new RegExp(`^Usage: sibyltool \\[global options\\] ${args[0]}\\b`));
+    }
+  });
+
   it('refuses an unknown command with the usage, and exits 1', async () => {
     const r = await tool('nodes');
     expect(r.code).to.equal(1);

@@ -26,5 +26,10 @@ export interface ToolCommand {
   /** Options taking a value, and bare ones. */
   valued?: readonly string[];
   bare?: readonly string[];
+  /**
+   * How many positional arguments the command takes at most (none when left
+   * out); main refuses more, as nodetool does, rather than ignoring them.
+   */
+  maxArguments?: number;
   run(ctx: ToolContext, args: ParsedArgs): Promise<string>;
 }

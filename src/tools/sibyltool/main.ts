@@ -184,6 +184,9 @@ export async function main(argv: string[], out: Output = processOutput): Promise
   };
   try {
     const args = parseArgs(inv.rest, command.valued ?? [], command.bare ?? []);
+    // An argument a command does not take is a mistake to point out, not something to ignore (`status ks1 ks2`).
+    const unexpected = args.positional.slice(command.maxArguments ?? 0);
+    if (unexpected.length > 0) throw new UsageError(`Found unexpected parameters: [${unexpected.join(', ')}]`);
     out.stdout(await command.run(ctx, args));
     return 0;
   } catch (err) {

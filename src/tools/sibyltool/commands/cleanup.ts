@@ -22,6 +22,7 @@ Refuses while any node is joining, leaving or being removed ("Node is involved i
 membership changes. Not safe to run cleanup."), and on a node that has not
 joined the ring. Run it on one node at a time.
 `,
+  maxArguments: Infinity,
   async run(ctx, args) {
     const [keyspace, ...tables] = args.positional;
     const report = (await ctx.call('cleanup', { keyspace, tables })) as CleanupReport;

@@ -18,6 +18,7 @@ seconds); tombstones show their 'deletion_info'. The key is written as in
 getendpoints: a value of the key's type without quotes, the parts of a
 composite key separated by ':'. Prints [] when the node holds nothing.
 `,
+  maxArguments: 3,
   async run(ctx, args) {
     const parts = args.positional;
     let keyspace: string | undefined;

@@ -20,6 +20,7 @@ ENDPOINT is host or host:port (the storage_port by default).
 'list' prints the rules with how many messages each matched; 'clear' removes
 one rule by id, or all of them.
 `,
+  maxArguments: Infinity,
   async run(ctx, args) {
     const [action, ...rest] = args.positional;
     switch (action) {

@@ -13,6 +13,7 @@ Prints the replicas of the partition with that key, one address per line.
 The key is written as a value of the partition key's type, without quotes;
 the parts of a composite key are separated by ':' (acme:2026-11-22).
 `,
+  maxArguments: 3,
   async run(ctx, args) {
     const [keyspace, table, key, ...extra] = args.positional;
     if (key === undefined || extra.length > 0) throw new UsageError('getendpoints needs exactly <keyspace> <table> <key>');

@@ -14,6 +14,7 @@ holding the same data print the same root when asked with the same --as-of
 (seconds since the epoch; expired cells hash as of then). Default: now.
 `,
   valued: ['--as-of', '-st', '-et'],
+  maxArguments: 2,
   async run(ctx, args) {
     const [keyspace, table, ...extra] = args.positional;
     if (table === undefined || extra.length > 0) throw new UsageError('merkleroot needs exactly <keyspace> <table>');

@@ -18,6 +18,7 @@ export const removenodeCommand: ToolCommand = {
   force      mark the node removed now, whether its streams are running or
              failed; its ranges then need 'sibyltool repair'
 `,
+  maxArguments: 1,
   async run(ctx, args) {
     const [what, ...extra] = args.positional;
     if (what === undefined || extra.length > 0) throw new UsageError('removenode takes one argument: a host id, status or force');

@@ -41,6 +41,7 @@ is accepted for nodetool's sake.
 `,
   valued: ['-st', '--start-token', '-et', '--end-token'],
   bare: ['--full', '-full', '-pr', '--partitioner-range', '--preview', '-prv', '--history', '-inc'],
+  maxArguments: Infinity,
   async run(ctx, args) {
     if (args.flags.has('--history')) {
       const { runs } = (await ctx.call('repairhistory')) as { runs: RepairRecord[] };

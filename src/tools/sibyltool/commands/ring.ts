@@ -12,6 +12,7 @@ Prints, per datacenter, every token in ring order with the node owning it:
 address, rack, status, state, load and ownership (effective for the
 keyspace, or for the user keyspaces when they share one replication).
 `,
+  maxArguments: 1,
   async run(ctx, args) {
     const answer = (await ctx.call('ring', { keyspace: args.positional[0] })) as RingAnswer;
     return formatRing(answer, ctx.printPort);

@@ -13,6 +13,7 @@ address, load, token count, ownership (effective for the keyspace, or for
 the user keyspaces when they share one replication), host id, rack and how
 far the node's clock is from this node's.
 `,
+  maxArguments: 1,
   async run(ctx, args) {
     const answer = (await ctx.call('status', { keyspace: args.positional[0] })) as StatusAnswer;
     return formatStatus(answer, ctx.printPort);

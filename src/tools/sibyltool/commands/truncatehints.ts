@@ -12,6 +12,7 @@ or a host id), or for every target when none is given. The writes they
 carried never reach that target: they count as dropped hints, and its
 ranges need repair. Prints nothing.
 `,
+  maxArguments: 1,
   async run(ctx, args) {
     const [host, ...extra] = args.positional;
     if (extra.length > 0) throw new UsageError('truncatehints takes at most one host');
