@@ -40,7 +40,8 @@ export type ReadAction<P> =
   | { digestMismatch: EndpointId[] }
   | { readRepair: { endpoints: EndpointId[]; merged: P } };
 
-type Response<P> = { kind: 'data'; value: P; digest: Uint8Array } | { kind: 'digest'; digest: Uint8Array };
+/** A data answer's digest is computed when first compared: a read that counts one answer (ONE, or RF 1) never needs it. */
+type Response<P> = { kind: 'data'; value: P; digest?: Uint8Array } | { kind: 'digest'; digest: Uint8Array };
 
 export class ReadTracker<P> {
   readonly level: ConsistencyName;
@@ -60,7 +61,7 @@ export class ReadTracker<P> {
 
   /** A full answer from `endpoint`; it replaces a digest the same endpoint sent earlier. */
   data(endpoint: EndpointId, value: P): void {
-    this.responses.set(endpoint, { kind: 'data', value, digest: this.options.digest(value) });
+    this.responses.set(endpoint, { kind: 'data', value });
   }
 
   /** A digest-only answer; ignored when the endpoint already sent data. */
@@ -103,15 +104,17 @@ export class ReadTracker<P> {
   finalAction(): ReadAction<P> {
     if (!this.enough()) return 'pending';
     const counted = [...this.responses].filter(([e]) => this.counts(e));
-    const first = counted.find(([, r]) => r.kind === 'data')![1].digest;
-    if (counted.every(([, r]) => sameBytes(r.digest, first))) return 'respond';
+    // enough() holds, so one counted answer is data, and alone it agrees with itself.
+    if (counted.length === 1) return 'respond';
+    const first = this.digestOf(counted.find(([, r]) => r.kind === 'data')![1]);
+    if (counted.every(([, r]) => sameBytes(this.digestOf(r), first))) return 'respond';
     // A digest equal to some data answer needs no full read: its content is known.
-    const known = counted.filter(([, r]) => r.kind === 'data').map(([, r]) => r.digest);
+    const known = counted.filter(([, r]) => r.kind === 'data').map(([, r]) => this.digestOf(r));
     const unknown = counted.filter(([, r]) => r.kind === 'digest' && !known.some((d) => sameBytes(d, r.digest))).map(([e]) => e);
     if (unknown.length > 0) return { digestMismatch: unknown };
     const merged = this.mergeAll(counted);
     const mergedDigest = this.options.digest(merged);
-    const stale = counted.filter(([, r]) => !sameBytes(r.digest, mergedDigest)).map(([e]) => e);
+    const stale = counted.filter(([, r]) => !sameBytes(this.digestOf(r), mergedDigest)).map(([e]) => e);
     return { readRepair: { endpoints: stale, merged } };
   }
 
@@ -120,6 +123,11 @@ export class ReadTracker<P> {
     const counted = [...this.responses].filter(([e, r]) => this.counts(e) && r.kind === 'data');
     if (counted.length === 0) throw new Error('ReadTracker.result() called before any data arrived');
     return this.mergeAll(counted);
+  }
+
+  private digestOf(r: Response<P>): Uint8Array {
+    if (r.kind === 'data') r.digest ??= this.options.digest(r.value);
+    return r.digest!;
   }
 
   private mergeAll(responses: [EndpointId, Response<P>][]): P {
