@@ -31,10 +31,11 @@ export function tempDir(prefix = 'sibyl-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startNode(options: { dataDir?: string; host?: string; args?: string[]; timeoutMs?: number } = {}): Promise<NodeProcess> {
+/** `nodeArgs` go to the Node.js runtime of the node process (a benchmark's `--cpu-prof`), `args` to `sibyl node`. */
+export async function startNode(options: { dataDir?: string; host?: string; args?: string[]; nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<NodeProcess> {
   const dataDir = options.dataDir ?? tempDir();
   const host = options.host ?? '127.0.0.1';
-  const child = spawn(process.execPath, [SIBYL_BIN, 'node', '--data', dataDir, '--listen', host, '--port', '0', '--storage-port', '0', ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SIBYL_BIN, 'node', '--data', dataDir, '--listen', host, '--port', '0', '--storage-port', '0', ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
