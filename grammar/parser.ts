@@ -6,6 +6,7 @@
 import { tokenMatcher, type IToken } from 'chevrotain';
 import type {
   AlterTableAction,
+  Assignment,
   Batch,
   ColumnDefinition,
   Delete,
@@ -317,7 +318,15 @@ export class CqlParser extends AuthParser {
     this.OPTION(() => (using = this.SUBRULE(this.usingClause, { ARGS: [['TTL', 'TIMESTAMP', 'CONSISTENCY']] })));
     this.CONSUME(K.SET);
     const assignments: Update['assignments'] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => assignments.push(this.SUBRULE(this.assignment)) });
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const columnToken = this.LA(1);
+        const assignment = this.SUBRULE(this.assignment);
+        this.ACTION(() => checkCompatibleSetting(columnToken, assignment, assignments));
+        assignments.push(assignment);
+      },
+    });
     this.CONSUME(K.WHERE);
     const where = this.SUBRULE(this.relations);
     const ifExists = this.SUBRULE(this.ifExists);
@@ -471,6 +480,17 @@ export class CqlParser extends AuthParser {
 
 function distinctIsColumn(next: IToken): boolean {
   return tokenMatcher(next, K.FROM) || tokenMatcher(next, T.Comma) || tokenMatcher(next, K.AS);
+}
+
+/**
+ * Two SET items on one column must be able to apply together, as in
+ * Cassandra: a plain `c = v` goes with nothing else on c (which of two
+ * values would win would look random), while additions, removals and
+ * element updates combine.
+ */
+function checkCompatibleSetting(columnToken: IToken, assignment: Assignment, earlier: readonly Assignment[]): void {
+  const clash = earlier.some((e) => e.column === assignment.column && (e.kind === 'set' || assignment.kind === 'set'));
+  if (clash) throw errorAtToken(columnToken, `Multiple incompatible setting of column ${assignment.column}`, []);
 }
 
 /** Exactly one PRIMARY KEY, written on a column or as its own clause. */

@@ -27,6 +27,7 @@ describe('bad input through the driver', function () {
       ['SELECT * FROM er.t WHERE', "line 1:24 no viable alternative at input '<EOF>'"],
       ['DELETE FROM er.t', "line 1:16 mismatched input '<EOF>' expecting WHERE"],
       ['SELECT *\nFROM er.t\nWHERE k = = 1', "line 3:10 no viable alternative at input '='"],
+      ["UPDATE er.one SET v = 'a', v = 'b' WHERE k = 1", 'line 1:27 Multiple incompatible setting of column v'],
     ];
     for (const [cql, message] of cases) {
       it(JSON.stringify(cql), () => expectFailure(s.client.execute(cql), CqlSyntaxError, message));

@@ -134,6 +134,16 @@ describe('grammar: errors beyond token order', () => {
     );
   });
 
+  it('rejects a plain assignment combined with any other SET item on the same column, as Cassandra does', () => {
+    expect(syntaxError('UPDATE t SET v = 1, v = 2 WHERE k = 1').message).to.equal('line 1:20 Multiple incompatible setting of column v');
+    expect(syntaxError('UPDATE t SET l = l + [1], w = 0, l = [2] WHERE k = 1').message).to.equal(
+      'line 1:33 Multiple incompatible setting of column l',
+    );
+    expect(syntaxError('UPDATE t SET l[0] = 1, l = [2] WHERE k = 1').message).to.equal('line 1:23 Multiple incompatible setting of column l');
+    const combined = parseStatement('UPDATE t SET l = l + [1], l = l - [2], l[0] = 3, l = [4] + l WHERE k = 1').statement;
+    expect(combined.kind === 'update' && combined.assignments.map((a) => a.kind)).to.deep.equal(['append', 'remove', 'setElement', 'prepend']);
+  });
+
   it('rejects collection arithmetic on another column', () => {
     expect(syntaxError('UPDATE t SET a = b + 1 WHERE k = 1').message).to.equal(
       'line 1:17 only expressions of the form a = a + <value> or a = <value> + a are supported',
