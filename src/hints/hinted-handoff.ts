@@ -19,6 +19,7 @@
 import type { Clock, Timer } from '../clock/clock.js';
 import type { EndpointId, HintRequest } from '../net/payloads.js';
 import type { Partition } from '../storage/model.js';
+import { InvalidRequestError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 import type { HintStore, StoredHint, TargetHints } from './hint-store.js';
@@ -277,9 +278,20 @@ export class HintedHandoff {
     await this.options.store.remove(chunk).catch((err: unknown) => this.options.log.warn(`deleting delivered hints for ${endpoint} failed: ${String(err)}`));
   }
 
+  /**
+   * The host id `truncatehints` names: an endpoint's, or a host id this node
+   * knows (a member, or a target it holds hints for). Anything else is
+   * refused, as Cassandra refuses an unknown address, so a mistyped target
+   * is not taken for a successful truncation.
+   */
   private resolveHostId(target: string): string {
-    const byEndpoint = this.options.membership.hostIdOf(target) ?? this.options.membership.hostIdOf(withDefaultPort(target, this.options.settings.storage_port));
-    return byEndpoint ?? target;
+    const { membership, settings, store } = this.options;
+    const endpoint = withDefaultPort(target, settings.storage_port);
+    const byEndpoint = membership.hostIdOf(target) ?? membership.hostIdOf(endpoint);
+    if (byEndpoint !== undefined) return byEndpoint;
+    if (membership.endpointOf(target) !== undefined || store.totalsOf(target) !== undefined) return target;
+    if (HOST_ID.test(target)) throw new InvalidRequestError(`Can't delete hints for unknown host id ${target}`);
+    throw new InvalidRequestError(`Can't delete hints for unknown address /${endpoint}`);
   }
 
   private async drop(hostId: string, reason: string): Promise<false> {
@@ -307,6 +319,8 @@ export function chunksOf(hints: readonly StoredHint[], bytesMax: number, hintsMa
   if (current.length > 0) chunks.push(current);
   return chunks;
 }
+
+const HOST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function withDefaultPort(host: string, port: number): string {
   return host.includes(':') ? host : `${host}:${port}`;

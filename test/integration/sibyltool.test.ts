@@ -209,6 +209,22 @@ describe('sibyltool against a real node', function () {
     }
   });
 
+  it('truncatehints deletes the hints of a known target and refuses an address or host id it does not know', async () => {
+    // The test node's storage_port is 0 (ephemeral), so its endpoint is named with the port it bound.
+    expect(await tool('truncatehints', `127.0.0.1:${internodePort()}`)).to.deep.equal({ code: 0, stdout: '', stderr: '' });
+    expect(await tool('truncatehints')).to.deep.equal({ code: 0, stdout: '', stderr: '' });
+    expect(await tool('truncatehints', '10.9.9.9:7000')).to.deep.equal({
+      code: 1,
+      stdout: '',
+      stderr: "sibyltool: Can't delete hints for unknown address /10.9.9.9:7000\n",
+    });
+    expect(await tool('truncatehints', '00000000-0000-0000-0000-000000000000')).to.deep.equal({
+      code: 1,
+      stdout: '',
+      stderr: "sibyltool: Can't delete hints for unknown host id 00000000-0000-0000-0000-000000000000\n",
+    });
+  });
+
   it('refuses an unknown command with the usage, and exits 1', async () => {
     const r = await tool('nodes');
     expect(r.code).to.equal(1);
