@@ -58,6 +58,7 @@ export function bindMarkerSpecs(statement: Statement, tables: TableSource): Colu
           if (!sel.element) continue;
           const type = columnType(table, sel.column);
           if (type.kind === 'map') termSpecs(specs, table, sel.element, `key(${sel.column})`, type.key);
+          else if (type.kind === 'set') termSpecs(specs, table, sel.element, `value(${sel.column})`, type.element);
           else termSpecs(specs, table, sel.element, `idx(${sel.column})`, INT);
         }
         usingSpecs(specs, table, s.using);

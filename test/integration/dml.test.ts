@@ -143,6 +143,16 @@ describe('writes through the driver', function () {
       expect(await read('st')).to.deep.equal([0, 3, 7, 9]);
     });
 
+    it('deletes one set element with DELETE s[e], as Cassandra does, with a literal or a bind value', async () => {
+      await s.client.execute(`UPDATE coll SET st = {1, 2, 3, 4} ${where}`);
+      await s.client.execute(`DELETE st[2] FROM coll ${where}`);
+      await s.client.execute(`DELETE st[?] FROM coll ${where}`, [4]);
+      await s.client.execute(`DELETE st[99] FROM coll ${where}`);
+      expect(await read('st')).to.deep.equal([1, 3]);
+      await expectFailure(s.client.execute(`DELETE st[null] FROM coll ${where}`), InvalidRequestError, 'Invalid null set element');
+      await expectFailure(s.client.execute(`DELETE st['a'] FROM coll ${where}`), InvalidRequestError, 'Invalid STRING constant (a) for "st" of type int');
+    });
+
     it('puts map entries by key and with +, removes them with - and DELETE m[k]', async () => {
       await s.client.execute(`UPDATE coll SET m = {'z': 1, 'a': 2} ${where}`);
       await s.client.execute(`UPDATE coll SET m['q'] = 5, m = m + {'r': 6} ${where}`);
@@ -165,6 +175,8 @@ describe('writes through the driver', function () {
       await expectFailure(s.client.execute(`UPDATE coll SET s = s + 'x' WHERE k = 2`), InvalidRequestError,
         /^Invalid operation \(s = s \+ .*\) for non counter column s$/);
       await expectFailure(s.client.execute(`UPDATE coll SET m[null] = 1 ${where}`), InvalidRequestError, 'Invalid null map key');
+      await expectFailure(s.client.execute(`DELETE fs[1] FROM coll ${where}`), InvalidRequestError, 'Invalid deletion operation for frozen collection column fs');
+      await expectFailure(s.client.execute(`DELETE s['x'] FROM coll WHERE k = 2`), InvalidRequestError, 'Invalid deletion operation for non collection column s');
     });
   });
 

@@ -53,11 +53,13 @@ export async function buildDelete(table: TableMetadata, stmt: Delete, ctx: Mutat
           continue;
         }
         const type = col.type;
-        if (type.kind === 'map' && !type.frozen) {
+        if (type.kind === 'native') throw new InvalidRequestError(`Invalid deletion operation for non collection column ${col.name}`);
+        if (type.frozen) throw new InvalidRequestError(`Invalid deletion operation for frozen collection column ${col.name}`);
+        if (type.kind === 'map') {
           const key = bindTerm(s.element, type.key, col.name, ctx.term);
           if (key === null || key === undefined) throw new InvalidRequestError('Invalid null map key');
           row.addCell(col.name, tombstoneCell(params), key);
-        } else if (type.kind === 'list' && !type.frozen) {
+        } else if (type.kind === 'list') {
           const index = listIndex(s.element, col, ctx);
           const elements = await readList(table, target, clustering, col, ctx);
           if (elements.length === 0) throw new InvalidRequestError('Attempted to delete an element from a list which is null');
@@ -65,7 +67,10 @@ export async function buildDelete(table: TableMetadata, stmt: Delete, ctx: Mutat
           if (!element || index < 0) throw new InvalidRequestError(`List index ${index} out of bound, list has size ${elements.length}`);
           row.addCell(col.name, tombstoneCell(params), element.path);
         } else {
-          throw new InvalidRequestError(`Invalid deletion operation for column ${col.name} of type ${type.kind === 'native' ? type.name : type.kind}: only non-frozen maps and lists have addressable elements`);
+          // A set element is its own cell path, so `DELETE s[e]` is `s = s - {e}`.
+          const element = bindTerm(s.element, type.element, col.name, ctx.term);
+          if (element === null || element === undefined) throw new InvalidRequestError('Invalid null set element');
+          row.addCell(col.name, tombstoneCell(params), element);
         }
       }
     }
