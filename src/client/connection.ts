@@ -45,6 +45,8 @@ interface Pending {
   /** Clock milliseconds after which the request has timed out; Infinity for none. */
   deadlineMs: number;
   timeoutMs: number;
+  /** The driver option that set timeoutMs, named by the timeout error. */
+  timeoutOption: string;
   /** Timed out and answered with an error; the stream id stays reserved until the late answer arrives. */
   expired: boolean;
 }
@@ -90,7 +92,12 @@ export class Connection extends EventEmitter {
       const socket = opts.tls ? connectTls(opts, opts.tls) : connect(opts.port, opts.host);
       const timer = opts.clock.setTimeout(() => {
         socket.destroy();
-        reject(new DriverError(`Connecting to ${opts.host}:${opts.port} timed out after ${opts.connectTimeoutMs} ms`, 'ERR_SIBYL_CONNECT_TIMEOUT'));
+        reject(
+          new DriverError(
+            `Connecting to ${opts.host}:${opts.port} timed out after ${opts.connectTimeoutMs} ms (the driver option connectTimeoutMs)`,
+            'ERR_SIBYL_CONNECT_TIMEOUT',
+          ),
+        );
       }, opts.connectTimeoutMs);
       socket.once('error', (err) => {
         timer.cancel();
@@ -101,7 +108,7 @@ export class Connection extends EventEmitter {
         const connection = new Connection(socket, opts);
         const options = { keyspace: opts.keyspace, driver: 'sibyl-nodejs-driver' };
         connection
-          .send(Opcode.STARTUP, { options }, opts.connectTimeoutMs)
+          .send(Opcode.STARTUP, { options }, opts.connectTimeoutMs, 'connectTimeoutMs')
           .then((answer) => (answer.opcode === Opcode.AUTHENTICATE ? connection.login(answer.body) : undefined))
           .then(
           () => {
@@ -127,7 +134,7 @@ export class Connection extends EventEmitter {
       );
     }
     const token = Buffer.from(`\u0000${credentials.username}\u0000${credentials.password}`, 'utf8');
-    await this.send(Opcode.AUTH_RESPONSE, { token }, this.opts.connectTimeoutMs);
+    await this.send(Opcode.AUTH_RESPONSE, { token }, this.opts.connectTimeoutMs, 'connectTimeoutMs');
   }
 
   isOpen(): boolean {
@@ -140,9 +147,10 @@ export class Connection extends EventEmitter {
 
   /**
    * Sends one request; resolves with the answer, rejects with the server's
-   * error, an OperationTimedOutError, or a ConnectionClosedError.
+   * error, an OperationTimedOutError naming `timeoutOption`, or a
+   * ConnectionClosedError.
    */
-  send(opcode: number, body: unknown, timeoutMs: number): Promise<Answer> {
+  send(opcode: number, body: unknown, timeoutMs: number, timeoutOption = 'requestTimeoutMs'): Promise<Answer> {
     if (this.closeReason) return Promise.reject(new ConnectionClosedError(this.address, this.closeReason.message));
     let stream: number;
     try {
@@ -153,7 +161,7 @@ export class Connection extends EventEmitter {
     const frame = encodeFrame(this.packr, { v: PROTOCOL_VERSION, s: stream, o: opcode, b: body } satisfies Envelope);
     return new Promise<Answer>((resolve, reject) => {
       const deadlineMs = timeoutMs > 0 ? this.opts.clock.nowMs() + timeoutMs : Number.POSITIVE_INFINITY;
-      this.pending.set(stream, { resolve, reject, deadlineMs, timeoutMs, expired: false });
+      this.pending.set(stream, { resolve, reject, deadlineMs, timeoutMs, timeoutOption, expired: false });
       if (timeoutMs > 0) this.startSweeper(timeoutMs);
       this.writer.write(frame);
     });
@@ -174,7 +182,7 @@ export class Connection extends EventEmitter {
       if (entry.expired) continue;
       if (nowMs >= entry.deadlineMs) {
         entry.expired = true;
-        entry.reject(new OperationTimedOutError(this.address, entry.timeoutMs));
+        entry.reject(new OperationTimedOutError(this.address, entry.timeoutMs, entry.timeoutOption));
       } else if (entry.deadlineMs !== Number.POSITIVE_INFINITY) {
         waiting++;
       }

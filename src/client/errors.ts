@@ -15,14 +15,20 @@ export class DriverError extends Error {
   }
 }
 
-/** The server did not answer within requestTimeoutMs. The request may still have been applied. */
+/**
+ * The server did not answer within the bound named by `option`
+ * (requestTimeoutMs for requests, connectTimeoutMs while connecting). The
+ * request may still have been applied.
+ */
 export class OperationTimedOutError extends DriverError {
   override readonly name = 'OperationTimedOutError';
   constructor(
     readonly host: string,
     readonly timeoutMs: number,
+    /** The driver option that set the bound, so the message says what to raise. */
+    readonly option: string = 'requestTimeoutMs',
   ) {
-    super(`The host ${host} did not reply before timeout ${timeoutMs} ms`, 'ERR_SIBYL_TIMEOUT');
+    super(`The host ${host} did not reply before timeout ${timeoutMs} ms (the driver option ${option})`, 'ERR_SIBYL_TIMEOUT');
   }
 }
 

@@ -197,7 +197,7 @@ describe('Client', () => {
     try {
       const err = await quick.execute('wait late').then(() => null, (e: unknown) => e);
       expect(err).to.be.instanceOf(OperationTimedOutError);
-      expect((err as Error).message).to.equal(`The host ${s.address} did not reply before timeout 50 ms`);
+      expect((err as Error).message).to.equal(`The host ${s.address} did not reply before timeout 50 ms (the driver option requestTimeoutMs)`);
       s.processor.release('late');
       expect((await quick.execute('echo after')).rows).to.deep.equal([{ word: 'after' }]);
       expect(quick.getState().hosts).to.deep.equal([
