@@ -139,7 +139,10 @@ export class Client extends EventEmitter {
       discoverNodes: this.options.discoverNodes,
       refreshDelayMs: REFRESH_DELAY_MS,
     });
-    this.control.on('schemaChange', (change: SchemaChange) => this.emit('schemaChange', change));
+    this.control.on('schemaChange', (change: SchemaChange) => {
+      this.forgetPrepared(change);
+      this.emit('schemaChange', change);
+    });
     this.control.on('hostAdd', (address: string) => this.emit('hostAdd', address));
     this.control.on('hostRemove', (address: string) => this.emit('hostRemove', address));
   }
@@ -213,7 +216,10 @@ export class Client extends EventEmitter {
       const routing = routingKey(prepared, values);
       const replicas = routing ? this.metadata.replicas(routing.keyspace, routing.key) : undefined;
       body = await this.run({ ...route, ...(replicas ? { replicas } : {}) }, (connection) =>
-        this.withPrepared(connection, [cql], ([p]) => this.request(connection, Opcode.EXECUTE, { id: p!.id, values, ...common })),
+        // A statement prepared again (the node had forgotten it) binds with its fresh types.
+        this.withPrepared(connection, [cql], ([p]) =>
+          this.request(connection, Opcode.EXECUTE, { id: p!.id, values: p === prepared ? values : encodeParams(p!.params, params, this.types), ...common }),
+        ),
       );
     }
     return this.resultSet(body, consistency, await this.afterSchemaChange(body));
@@ -409,6 +415,18 @@ export class Client extends EventEmitter {
     }
   }
 
+  /**
+   * A table or keyspace altered or dropped may leave prepared statements
+   * with stale bind types (a table created again with other column types),
+   * so every statement is prepared again on its next use. Creations change
+   * nothing already prepared.
+   */
+  private forgetPrepared(change: SchemaChange): void {
+    if (change.change === 'CREATED') return;
+    this.prepared.clear();
+    this.preparedDone.clear();
+  }
+
   private prepareCached(connection: Connection, query: string): Promise<Prepared> {
     const keyspace = this.currentKeyspace ?? '';
     let byQuery = this.prepared.get(keyspace);
@@ -464,6 +482,7 @@ export class Client extends EventEmitter {
    */
   private async afterSchemaChange(body: ResultBody): Promise<boolean> {
     if (body.result.kind !== 'schemaChange') return true;
+    this.forgetPrepared(body.result.schemaChange);
     const agreed =
       this.options.maxSchemaAgreementWaitMs > 0 &&
       (await waitForSchemaAgreement({

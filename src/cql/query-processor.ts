@@ -58,6 +58,8 @@ interface PreparedEntry {
   /** The session keyspace when prepared: unqualified tables resolve against it, as in Cassandra. */
   keyspace: string | undefined;
   prepared: Prepared;
+  /** The schema version the metadata was derived under; a DDL statement since may have changed its types. */
+  schemaVersion: string;
 }
 
 const VOID: ResultEnvelope = { result: { kind: 'void' }, warnings: [] };
@@ -95,7 +97,9 @@ export class CqlQueryProcessor implements QueryProcessor {
   async prepare(session: Session, cql: string): Promise<Prepared> {
     const idHex = preparedId(session.keyspace, cql);
     const cached = this.preparedCache.get(idHex);
-    if (cached) return cached.prepared;
+    // After DDL (a table dropped and created again with other types) the
+    // metadata is derived again, so a client preparing anew binds the new types.
+    if (cached && cached.schemaVersion === this.deps.catalog.version) return cached.prepared;
     const parsed = this.parse(cql);
     const stmt = parsed.statement;
     const tableOf = (name: QualifiedName) => this.table(name, session.keyspace);
@@ -109,7 +113,7 @@ export class CqlQueryProcessor implements QueryProcessor {
       const pkIndexes = partitionKeyIndexes(stmt, tableOf(stmt.table));
       if (pkIndexes) prepared.pkIndexes = pkIndexes;
     }
-    this.preparedCache.set(idHex, { parsed, keyspace: session.keyspace, prepared });
+    this.preparedCache.set(idHex, { parsed, keyspace: session.keyspace, prepared, schemaVersion: this.deps.catalog.version });
     return prepared;
   }
 
