@@ -293,15 +293,17 @@ export class Client extends EventEmitter {
   /**
    * Calls rowCallback(n, row) for each row, then endCallback(err, lastResultSet).
    * With `autoPage` it runs through every page; otherwise the first page only
-   * (the result's pageState then continues).
+   * (the result's pageState then continues). As in the DataStax driver,
+   * params and options may be left out (`eachRow(cql, rowCallback)`,
+   * `eachRow(cql, params, rowCallback, endCallback)`), and without an
+   * endCallback an error goes to the client's 'error' listeners, if it has
+   * any, rather than crashing the process as an unheard 'error' event would.
    */
-  eachRow(
-    cql: string,
-    params: Params | null | undefined,
-    options: ExecuteOptions,
-    rowCallback: (n: number, row: Row) => void,
-    endCallback?: (err: Error | null, result?: ResultSet) => void,
-  ): void {
+  eachRow(cql: string, rowCallback: RowCallback): void;
+  eachRow(cql: string, params: Params | null | undefined, rowCallback: RowCallback, endCallback?: EndCallback): void;
+  eachRow(cql: string, params: Params | null | undefined, options: ExecuteOptions, rowCallback: RowCallback, endCallback?: EndCallback): void;
+  eachRow(cql: string, ...rest: unknown[]): void {
+    const { params, options, rowCallback, endCallback } = eachRowArguments(rest);
     const run = async (): Promise<ResultSet> => {
       let n = 0;
       let pageState = options.pageState;
@@ -314,7 +316,10 @@ export class Client extends EventEmitter {
     };
     run().then(
       (rs) => endCallback?.(null, rs),
-      (err: Error) => (endCallback ? endCallback(err) : this.emit('error', err)),
+      (err: Error) => {
+        if (endCallback) endCallback(err);
+        else if (this.listenerCount('error') > 0) this.emit('error', err);
+      },
     );
   }
 
@@ -331,6 +336,19 @@ export class Client extends EventEmitter {
     const results = await Promise.allSettled(this.pool.hosts.map((h) => h.connect()));
     if (!results.some((r) => r.status === 'fulfilled')) throw this.noHostAvailable({});
     await this.control.init();
+    if (this.options.keyspace !== undefined) await this.checkKeyspace(this.options.keyspace);
+  }
+
+  /**
+   * Fails connect() with the server's "Keyspace 'x' does not exist" when
+   * the keyspace option names no keyspace, as the DataStax driver does,
+   * instead of connecting and leaving every later statement to fail.
+   * STARTUP takes any name, so one USE on a live connection asks.
+   */
+  private async checkKeyspace(keyspace: string): Promise<void> {
+    const connection = this.pool.queryPlan({ localDc: this.localDataCenter })[0]?.connection;
+    if (!connection?.isOpen()) return;
+    await this.request(connection, Opcode.QUERY, { query: useStatement(keyspace), consistency: this.options.consistency });
   }
 
   /**
@@ -387,7 +405,7 @@ export class Client extends EventEmitter {
   private async useKeyspace(connection: Connection): Promise<void> {
     const keyspace = this.currentKeyspace;
     if (keyspace === undefined || connection.keyspace === keyspace) return;
-    await this.request(connection, Opcode.QUERY, { query: `USE "${keyspace.replace(/"/g, '""')}"`, consistency: this.options.consistency });
+    await this.request(connection, Opcode.QUERY, { query: useStatement(keyspace), consistency: this.options.consistency });
   }
 
   /** The statement's Prepared from the cache, or prepared on the first host of a plan. */
@@ -516,6 +534,31 @@ export class Client extends EventEmitter {
     if (!Number.isSafeInteger(timestamp)) throw new ArgumentError(`timestamp must be an integer number of microseconds; got ${timestamp}`);
     return timestamp;
   }
+}
+
+export type RowCallback = (n: number, row: Row) => void;
+export type EndCallback = (err: Error | null, result?: ResultSet) => void;
+
+/**
+ * eachRow's arguments after the query, in any of the DataStax driver's
+ * shapes: (rowCallback), (params, rowCallback[, endCallback]) or
+ * (params, options, rowCallback[, endCallback]).
+ */
+function eachRowArguments(rest: unknown[]): { params: Params | null | undefined; options: ExecuteOptions; rowCallback: RowCallback; endCallback: EndCallback | undefined } {
+  const firstFunction = rest.findIndex((a) => typeof a === 'function');
+  if (firstFunction < 0) throw new ArgumentError('eachRow needs a rowCallback function');
+  const before = rest.slice(0, firstFunction);
+  if (before.length > 2) throw new ArgumentError('eachRow takes (query, [params], [options], rowCallback, [endCallback])');
+  const [params, options] = before as [Params | null | undefined, ExecuteOptions | null | undefined];
+  if (options !== undefined && options !== null && typeof options !== 'object') throw new ArgumentError('eachRow options must be an object');
+  const endCallback = rest[firstFunction + 1];
+  if (endCallback !== undefined && typeof endCallback !== 'function') throw new ArgumentError('eachRow endCallback must be a function');
+  return { params, options: options ?? {}, rowCallback: rest[firstFunction] as RowCallback, endCallback: endCallback as EndCallback | undefined };
+}
+
+/** USE of a keyspace named exactly (quoted, so its case is kept). */
+function useStatement(keyspace: string): string {
+  return `USE "${keyspace.replace(/"/g, '""')}"`;
 }
 
 /** The timestamp field of a request body; left out entirely when the coordinator is to assign one. */

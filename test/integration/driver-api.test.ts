@@ -1,0 +1,140 @@
+/**
+ * The driver against one real `sibyl node`, used as a DataStax Node.js
+ * driver user would use it: timeouts that name the option to raise, a
+ * keyspace option naming no keyspace, prepared statements across a table
+ * dropped and created again, and eachRow's overloads.
+ */
+import { expect } from 'chai';
+import { Client, InvalidRequestError, NoHostAvailableError, OperationTimedOutError, type Row, type SchemaChange } from '../../src/client/index.js';
+import { removeDir, startNode, type NodeProcess } from './harness.js';
+
+async function waitFor(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('the driver against one node, as a DataStax driver user uses it', function () {
+  this.timeout(60_000);
+  let node: NodeProcess;
+  let address: string;
+  const clients: Client[] = [];
+  const client = (options: Partial<ConstructorParameters<typeof Client>[0]> = {}): Client => {
+    const c = new Client({ contactPoints: [address], ...options });
+    clients.push(c);
+    return c;
+  };
+
+  before(async () => {
+    node = await startNode();
+    address = `${node.host}:${node.port}`;
+    const setup = client();
+    await setup.execute(`CREATE KEYSPACE drv WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+    await setup.execute('CREATE TABLE drv.t (k int, c int, v text, PRIMARY KEY (k, c))');
+    for (let c = 0; c < 5; c++) await setup.execute('INSERT INTO drv.t (k, c, v) VALUES (?, ?, ?)', [1, c, `v${c}`]);
+  });
+
+  afterEach(async () => {
+    // A test that stopped the node must not leave it stopped for the next one.
+    node.child.kill('SIGCONT');
+  });
+
+  after(async () => {
+    for (const c of clients) await c.shutdown();
+    await node?.stop('SIGKILL');
+    if (node) removeDir(node.dataDir);
+  });
+
+  it('names requestTimeoutMs when a stopped node does not answer, and connectTimeoutMs when it cannot finish connecting', async () => {
+    const connected = client({ requestTimeoutMs: 500 });
+    await connected.connect();
+    node.child.kill('SIGSTOP');
+    const timedOut = await connected.execute('SELECT * FROM drv.t WHERE k = 1').then(() => null, (e: unknown) => e);
+    expect(timedOut).to.be.instanceOf(OperationTimedOutError);
+    expect((timedOut as Error).message).to.equal(`The host ${address} did not reply before timeout 500 ms (the driver option requestTimeoutMs)`);
+    expect((timedOut as OperationTimedOutError).option).to.equal('requestTimeoutMs');
+
+    // The kernel still accepts the socket; the STARTUP answer never comes.
+    const fresh = client({ connectTimeoutMs: 500 });
+    const refused = await fresh.connect().then(() => null, (e: unknown) => e);
+    expect(refused).to.be.instanceOf(NoHostAvailableError);
+    const inner = (refused as NoHostAvailableError).innerErrors[address];
+    expect(inner).to.be.instanceOf(OperationTimedOutError);
+    expect(inner!.message).to.equal(`The host ${address} did not reply before timeout 500 ms (the driver option connectTimeoutMs)`);
+
+    node.child.kill('SIGCONT');
+    expect((await connected.execute('SELECT v FROM drv.t WHERE k = 1 AND c = 0')).first()).to.deep.equal({ v: 'v0' });
+  });
+
+  it("rejects connect() with the server's InvalidRequest when the keyspace option names no keyspace", async () => {
+    const wrong = client({ keyspace: 'nosuchks' });
+    const err = await wrong.connect().then(() => null, (e: unknown) => e);
+    expect(err).to.be.instanceOf(InvalidRequestError);
+    expect((err as Error).message).to.equal("Keyspace 'nosuchks' does not exist");
+    // So does every request that would have connected first.
+    const again = await wrong.execute('SELECT * FROM system.local').then(() => null, (e: unknown) => e);
+    expect((again as Error).message).to.equal("Keyspace 'nosuchks' does not exist");
+
+    const right = client({ keyspace: 'drv' });
+    await right.connect();
+    expect(right.keyspace).to.equal('drv');
+    expect((await right.execute('SELECT v FROM t WHERE k = ? AND c = ?', [1, 2])).first()).to.deep.equal({ v: 'v2' });
+  });
+
+  it('binds the new column types once another client drops a table and creates it again with other types', async () => {
+    const user = client({ keyspace: 'drv' });
+    const admin = client({ keyspace: 'drv' });
+    await user.execute('CREATE TABLE recreated (k int PRIMARY KEY, v int)');
+    await user.execute('INSERT INTO recreated (k, v) VALUES (?, ?)', [1, 10]);
+    expect((await user.execute('SELECT * FROM recreated WHERE k = ?', [1])).rows).to.deep.equal([{ k: 1, v: 10 }]);
+
+    const heard: SchemaChange[] = [];
+    user.on('schemaChange', (change: SchemaChange) => heard.push(change));
+    await admin.execute('DROP TABLE recreated');
+    await admin.execute('CREATE TABLE recreated (k text PRIMARY KEY, v text)');
+    await waitFor('the user client to hear both schema changes', 10_000, () => heard.length >= 2);
+
+    await user.execute('INSERT INTO recreated (k, v) VALUES (?, ?)', ['a', 'b']);
+    expect((await user.execute('SELECT * FROM recreated WHERE k = ?', ['a'])).rows).to.deep.equal([{ k: 'a', v: 'b' }]);
+    const stale = await user.execute('SELECT * FROM recreated WHERE k = ?', [1]).then(() => null, (e: unknown) => e);
+    expect((stale as Error).message).to.equal('Invalid value for column "k": expected text (string), got number 1');
+  });
+
+  it("accepts eachRow's DataStax overloads, and an error without endCallback does not crash the process", async () => {
+    const c = client();
+    const run = (...args: unknown[]) =>
+      new Promise<{ rows: string[]; err: Error | null; rowLength: number | undefined }>((resolve) => {
+        const rows: string[] = [];
+        const onRow = (n: number, row: Row) => rows.push(`${n}:${String(row['v'])}`);
+        const onEnd = (err: Error | null, rs?: { rowLength: number }) => resolve({ rows, err, rowLength: rs?.rowLength });
+        (c.eachRow as (...a: unknown[]) => void)(...args.map((a) => (a === 'ROW' ? onRow : a === 'END' ? onEnd : a)));
+      });
+    const all = ['0:v0', '1:v1', '2:v2', '3:v3', '4:v4'];
+    expect(await run('SELECT v FROM drv.t WHERE k = ?', [1], 'ROW', 'END')).to.deep.equal({ rows: all, err: null, rowLength: 5 });
+    expect(await run('SELECT v FROM drv.t WHERE k = ?', [1], { fetchSize: 2, autoPage: true }, 'ROW', 'END')).to.deep.equal({ rows: all, err: null, rowLength: 1 });
+    expect(await run('SELECT v FROM drv.t WHERE k = 1', null, { fetchSize: 2 }, 'ROW', 'END')).to.deep.equal({ rows: all.slice(0, 2), err: null, rowLength: 2 });
+
+    const firstRow = await new Promise<Row>((resolve) => c.eachRow('SELECT v FROM drv.t WHERE k = 1 AND c = 3', (_n: number, row: Row) => resolve(row)));
+    expect(firstRow).to.deep.equal({ v: 'v3' });
+
+    const failed = await run('SELECT v FROM drv.nosuch', [], 'ROW', 'END');
+    expect(failed.err).to.be.instanceOf(InvalidRequestError);
+    expect(failed.err!.message).to.equal('unconfigured table nosuch');
+
+    // No endCallback and no 'error' listener: the failure must not become an
+    // unhandled 'error' event, which would end the process. A request sent
+    // after it on the same connection returns after it.
+    c.eachRow('SELECT v FROM drv.nosuch', [], {}, () => {});
+    expect(await run('SELECT v FROM drv.t WHERE k = 1 AND c = 4', 'ROW', 'END')).to.deep.equal({ rows: ['0:v4'], err: null, rowLength: 1 });
+
+    // With a listener, the failure goes to it.
+    const listened = client();
+    const heard: Error[] = [];
+    listened.on('error', (err: Error) => heard.push(err));
+    listened.eachRow('SELECT v FROM drv.nosuch', () => {});
+    await waitFor("the client's 'error' listener to hear the failure", 10_000, () => heard.length > 0);
+    expect(heard.map((e) => e.message)).to.deep.equal(['unconfigured table nosuch']);
+  });
+});
