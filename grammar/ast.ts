@@ -136,14 +136,18 @@ export interface CreateTable {
 }
 
 export type AlterTableAction =
-  | { kind: 'add'; columns: ColumnDefinition[] }
-  | { kind: 'drop'; columns: string[] }
+  /** `ADD [IF NOT EXISTS] …`: with ifNotExists, a column that already exists is skipped instead of refused. */
+  | { kind: 'add'; columns: ColumnDefinition[]; ifNotExists?: boolean }
+  /** `DROP [IF EXISTS] …`: with ifExists, a column that does not exist is skipped instead of refused. */
+  | { kind: 'drop'; columns: string[]; ifExists?: boolean }
   | { kind: 'with'; properties: Property[] };
 
 export interface AlterTable {
   kind: 'alterTable';
   table: QualifiedName;
   action: AlterTableAction;
+  /** `ALTER TABLE IF EXISTS`: a missing table makes the statement do nothing. */
+  ifExists?: boolean;
 }
 
 export interface DropTable {

@@ -204,9 +204,10 @@ export class CqlParser extends AuthParser {
       {
         ALT: () => {
           this.SUBRULE(this.tableWord);
+          const ifExists = this.SUBRULE(this.ifExists);
           const table = this.SUBRULE(this.qualifiedName);
           const action = this.SUBRULE(this.alterTableAction);
-          return { kind: 'alterTable', table, action } as Statement;
+          return (ifExists ? { kind: 'alterTable', table, action, ifExists } : { kind: 'alterTable', table, action }) as Statement;
         },
       },
       { ALT: () => this.SUBRULE(this.alterRoleTail) },
@@ -218,6 +219,7 @@ export class CqlParser extends AuthParser {
       {
         ALT: () => {
           this.CONSUME(K.ADD);
+          const ifNotExists = this.SUBRULE(this.ifNotExists);
           const columns: ColumnDefinition[] = [];
           this.OR2([
             {
@@ -229,12 +231,13 @@ export class CqlParser extends AuthParser {
             },
             { ALT: () => columns.push(this.SUBRULE2(this.columnDefinition)) },
           ]);
-          return { kind: 'add', columns } as AlterTableAction;
+          return (ifNotExists ? { kind: 'add', columns, ifNotExists } : { kind: 'add', columns }) as AlterTableAction;
         },
       },
       {
         ALT: () => {
           this.CONSUME(K.DROP);
+          const ifExists = this.SUBRULE(this.ifExists);
           const columns = this.OR3([
             {
               ALT: () => {
@@ -246,7 +249,7 @@ export class CqlParser extends AuthParser {
             },
             { ALT: () => [this.SUBRULE(this.ident)] },
           ]);
-          return { kind: 'drop', columns } as AlterTableAction;
+          return (ifExists ? { kind: 'drop', columns, ifExists } : { kind: 'drop', columns }) as AlterTableAction;
         },
       },
       {

@@ -149,10 +149,16 @@ export class SchemaCatalog {
     return this.single(await this.apply([{ kind: 'table', keyspace, name: table.name, timestampUs: this.nextTimestampUs(), table }]));
   }
 
-  /** `nowUs` (the statement's time) stamps a dropped column; see TableMetadata.dropped. */
-  async alterTable(keyspace: string, stmt: AlterTable, nowUs: number): Promise<SchemaChange> {
+  /**
+   * `nowUs` (the statement's time) stamps a dropped column; see
+   * TableMetadata.dropped. Resolves undefined when nothing changed: IF EXISTS
+   * on a missing table, or IF [NOT] EXISTS skipping every column.
+   */
+  async alterTable(keyspace: string, stmt: AlterTable, nowUs: number): Promise<SchemaChange | undefined> {
     this.assertUserKeyspace(keyspace);
+    if (stmt.ifExists && !this.table(keyspace, stmt.table.name)) return undefined;
     const table = alterTable(this.requireTable(keyspace, stmt.table.name), stmt, nowUs);
+    if (!table) return undefined;
     return this.single(await this.apply([{ kind: 'table', keyspace, name: table.name, timestampUs: this.nextTimestampUs(), table }]));
   }
 

@@ -79,6 +79,21 @@ describe('schema statements through the driver', function () {
     await expectFailure(s.client.execute('ALTER TABLE ddl.alt DROP k'), InvalidRequestError, 'Cannot drop PRIMARY KEY part k');
   });
 
+  it('skips what IF EXISTS / IF NOT EXISTS name on ALTER TABLE, as Cassandra 4.1 and later do', async () => {
+    await s.client.execute('ALTER TABLE IF EXISTS ddl.missing ADD x int');
+    await s.client.execute('ALTER TABLE IF EXISTS ddl.missing DROP x');
+    await expectFailure(s.client.execute('SELECT * FROM ddl.missing'), InvalidRequestError, 'unconfigured table missing');
+    await s.client.execute('CREATE TABLE ddl.ifx (k int PRIMARY KEY, v text)');
+    await s.client.execute('ALTER TABLE ddl.ifx ADD IF NOT EXISTS (v int, w int)');
+    await s.client.execute('ALTER TABLE IF EXISTS ddl.ifx ADD IF NOT EXISTS v blob');
+    await s.client.execute("INSERT INTO ddl.ifx (k, v, w) VALUES (1, 'still text', 2)");
+    expect(await rows('SELECT * FROM ddl.ifx')).to.deep.equal([{ k: 1, v: 'still text', w: 2 }]);
+    await s.client.execute('ALTER TABLE ddl.ifx DROP IF EXISTS (nope, w)');
+    await s.client.execute('ALTER TABLE ddl.ifx DROP IF EXISTS w');
+    expect(await rows('SELECT * FROM ddl.ifx')).to.deep.equal([{ k: 1, v: 'still text' }]);
+    await expectFailure(s.client.execute('ALTER TABLE ddl.ifx DROP nope'), InvalidRequestError, 'Column nope was not found in table ifx');
+  });
+
   it('changes table options with ALTER TABLE WITH', async () => {
     await s.client.execute('CREATE TABLE ddl.opt (k int PRIMARY KEY, v text)');
     await s.client.execute('ALTER TABLE ddl.opt WITH default_time_to_live = 1000');

@@ -144,10 +144,12 @@ export function tableOptions(base: TableOptions, properties: Property[]): TableO
 }
 
 /**
- * ALTER TABLE ADD / DROP / WITH, returning the new metadata (the id stays).
- * `nowUs` stamps a DROP, so the dropped column's old cells never come back.
+ * ALTER TABLE ADD / DROP / WITH, returning the new metadata (the id stays),
+ * or undefined when ADD IF NOT EXISTS / DROP IF EXISTS skipped every column
+ * and so changed nothing. `nowUs` stamps a DROP, so the dropped column's old
+ * cells never come back.
  */
-export function alterTable(old: TableMetadata, stmt: AlterTable, nowUs: number): TableMetadata {
+export function alterTable(old: TableMetadata, stmt: AlterTable, nowUs: number): TableMetadata | undefined {
   const action = stmt.action;
   switch (action.kind) {
     case 'add': {
@@ -155,6 +157,7 @@ export function alterTable(old: TableMetadata, stmt: AlterTable, nowUs: number):
       const hasClustering = old.columns.some((c) => c.kind === 'clustering');
       for (const def of action.columns) {
         if (columns.some((c) => c.name === def.name)) {
+          if (action.ifNotExists) continue;
           throw new InvalidRequestError(`Column with name '${def.name}' already exists`);
         }
         const column = otherColumn(def, hasClustering);
@@ -171,13 +174,14 @@ export function alterTable(old: TableMetadata, stmt: AlterTable, nowUs: number):
         }
         columns.push(column);
       }
-      return { ...old, columns };
+      return columns.length === old.columns.length ? undefined : { ...old, columns };
     }
     case 'drop': {
       let columns = [...old.columns];
       const dropped = [...(old.dropped ?? [])];
       for (const name of action.columns) {
         const col = columns.find((c) => c.name === name);
+        if (!col && action.ifExists) continue;
         if (!col) throw new InvalidRequestError(`Column ${name} was not found in table ${old.name}`);
         if (col.kind === 'partition_key' || col.kind === 'clustering') {
           throw new InvalidRequestError(`Cannot drop PRIMARY KEY part ${name}`);
@@ -188,7 +192,7 @@ export function alterTable(old: TableMetadata, stmt: AlterTable, nowUs: number):
         if (at >= 0) dropped[at] = record;
         else dropped.push(record);
       }
-      return { ...old, columns, dropped };
+      return columns.length === old.columns.length ? undefined : { ...old, columns, dropped };
     }
     case 'with':
       return { ...old, options: tableOptions(old.options, action.properties) };

@@ -192,6 +192,20 @@ describe('grammar: ALTER, DROP and TRUNCATE TABLE', () => {
     });
   });
 
+  it('parses IF EXISTS on ALTER TABLE and its DROP, IF NOT EXISTS on its ADD', () => {
+    expect(stmt('ALTER TABLE IF EXISTS ks.t ADD IF NOT EXISTS (a int)')).to.deep.equal({
+      kind: 'alterTable',
+      table: { keyspace: 'ks', name: 't' },
+      action: { kind: 'add', columns: [{ name: 'a', type: { kind: 'native', name: 'int' }, isStatic: false }], ifNotExists: true },
+      ifExists: true,
+    });
+    expect(stmt('ALTER TABLE t DROP IF EXISTS a')).to.deep.equal({
+      kind: 'alterTable',
+      table: { name: 't' },
+      action: { kind: 'drop', columns: ['a'], ifExists: true },
+    });
+  });
+
   it('parses ALTER TABLE DROP of one column and of a list, and ALTER TABLE WITH', () => {
     expect(stmt('ALTER TABLE t DROP a')).to.deep.equal({
       kind: 'alterTable',
