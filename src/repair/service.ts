@@ -132,6 +132,10 @@ export class RepairService {
     if ((request.startToken === undefined) !== (request.endToken === undefined)) {
       throw new InvalidRequestError('repair: -st and -et must be given together');
     }
+    // (t, t] would be read as the whole ring; Cassandra refuses it rather than repair everything.
+    if (request.startToken !== undefined && request.startToken === request.endToken) {
+      throw new InvalidRequestError('Start and end tokens must be different.');
+    }
     const plans = this.plan(request);
     const job: Job = {
       id: this.nextJob++,
@@ -217,6 +221,8 @@ export class RepairService {
         primaryRange: request.primaryRange ?? false,
         ...(subRange ? { subRange } : {}),
       });
+      // A range this node does not replicate would otherwise "complete successfully" having compared nothing.
+      if (subRange && ranges.length === 0) throw new InvalidRequestError(`Nothing to repair for ${formatRange(subRange)} in ${keyspace.name} - aborting`);
       return { keyspace, tables, ranges };
     });
   }

@@ -103,6 +103,32 @@ describe('repair (real processes)', function () {
     expect(history.stdout.split('\n').filter((l) => /\brepairks\b/.test(l)).map((l) => l.split(/\s+/)[3])).to.deep.equal(['PREVIEW', 'SUCCESS', 'PREVIEW']);
   });
 
+  it('refuses -st equal to -et, and a token range this node does not replicate, instead of reporting a repair that compared nothing', async () => {
+    await (await c(1)).execute(`CREATE KEYSPACE repairone WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+    await (await c(1)).execute('CREATE TABLE repairone.kv (k int PRIMARY KEY, v text)');
+    await cluster.awaitSchemaAgreement();
+    // A range (previous token, token] whose token node 2 owns: at RF 1 node 2 alone replicates it.
+    const ring = (await cluster.tool(1, 'ring')).stdout.split('\n');
+    const tokens = ring.map((l) => /^(127\.0\.0\.\d)\s.*\s(-?\d+)\s*$/.exec(l)).filter((m) => m !== null);
+    const at = tokens.findIndex((m, i) => i > 0 && m[1] === '127.0.0.2');
+    const [start, end] = [tokens[at - 1]![2]!, tokens[at]![2]!];
+
+    expect(await cluster.tool(1, 'repair', '-st', end, '-et', end, 'repairone')).to.deep.equal({
+      code: 1,
+      stdout: '',
+      stderr: 'sibyltool: Start and end tokens must be different.\n',
+    });
+    expect(await cluster.tool(1, 'repair', '-st', start, '-et', end, 'repairone')).to.deep.equal({
+      code: 1,
+      stdout: '',
+      stderr: `sibyltool: Nothing to repair for (${start},${end}] in repairone - aborting\n`,
+    });
+    const onOwner = await cluster.tool(2, 'repair', '-st', start, '-et', end, 'repairone');
+    expect(onOwner.code).to.equal(0);
+    expect(onOwner.stdout).to.include(`Repair session`);
+    expect(onOwner.stdout).to.include('Repair completed successfully');
+  });
+
   it('fails with a clear message, without hanging, when a replica dies mid-repair', async () => {
     // Hold node 1's tree request to node 3 long enough to kill node 3 while the session waits for it.
     expect((await cluster.tool(1, 'faults', 'delay', 'REPAIR_MERKLE_TREE', '3s', 'to', '127.0.0.3')).code).to.equal(0);
