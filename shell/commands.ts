@@ -133,7 +133,7 @@ async function source(shell: Shell, arg: string): Promise<void> {
     throw new ShellCommandError(`Could not open '${path}': ${(err as Error).message}`);
   }
   // Errors inside the file are printed by the script run itself; a pipe or -f stops at the first.
-  const ok = await shell.runScript(text, path, !shell.interactive);
+  const ok = await shell.runScript(text, path, !shell.interactive, shell.running);
   if (!ok && !shell.interactive) throw new ReportedError(`SOURCE '${path}' failed`);
 }
 

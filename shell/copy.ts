@@ -168,7 +168,9 @@ class Progress {
 
 export async function runCopy(shell: Shell, arg: string): Promise<void> {
   const command = parseCopy(shell, arg);
+  const token = shell.running;
   const schema = await loadSchema(shell.client);
+  shell.checkRunning(token);
   const table = schema.find((k) => k.name === command.keyspace)?.tables.find((t) => t.name === command.table);
   if (!table) throw new ShellCommandError(`Table '${command.keyspace}.${command.table}' not found`);
   // Columns in DESCRIBE's order: partition key, clustering, then the rest by name.
@@ -193,6 +195,7 @@ export async function runCopy(shell: Shell, arg: string): Promise<void> {
     let pageState: string | undefined;
     do {
       const rs = await shell.client.execute(`SELECT ${columnList} FROM ${qualified}`, null, { consistency: shell.consistency, fetchSize: 1000, pageState });
+      shell.checkRunning(token);
       for (const row of rs.rows) lines.push(formatCsvRow(names.map((n, i) => fieldText(types[i]!, row[n])), command.dialect));
       progress.rows += rs.rows.length;
       progress.tick();
@@ -224,8 +227,11 @@ export async function runCopy(shell: Shell, arg: string): Promise<void> {
       try {
         await shell.client.execute(`${insert}(${values})`, null, { consistency: shell.consistency });
       } catch (err) {
+        shell.checkRunning(token);
         throw new ShellCommandError(`Failed to import row ${index + 1} (${formatType(types[0]!)} key ${row[0]}): ${(err as Error).message}`);
       }
+      // An abandoned import stops sending rows: Ctrl-C means stop, not finish quietly.
+      shell.checkRunning(token);
       progress.rows++;
       progress.tick();
     }

@@ -83,15 +83,18 @@ export async function runDescribe(shell: Shell, arg: string): Promise<void> {
   const m = /^(\w+)\s*(.*)$/s.exec(arg.trim());
   const what = m?.[1]?.toUpperCase() ?? '';
   const rest = m?.[2]?.trim() ?? '';
+  const token = shell.running;
   const out = (lines: string[]) => {
     for (const line of ['', ...lines]) shell.writeResult(line);
   };
   if (what === 'CLUSTER' && rest === '') {
     const info = await serverInfo(shell);
+    shell.checkRunning(token);
     out([`Cluster: ${info.cluster}`, 'Partitioner: Murmur3Partitioner', '']);
     return;
   }
   const schema = await loadSchema(shell.client);
+  shell.checkRunning(token);
   const keyspace = (name: string): ShellKeyspace => {
     const ks = schema.find((k) => k.name === name);
     if (!ks) throw new ShellCommandError(`Keyspace '${name}' not found`);

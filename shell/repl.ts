@@ -1,9 +1,9 @@
 /**
  * The interactive loop at a terminal: readline with the keyspace prompt and
  * a continuation prompt, history kept in ~/.sibyl/sibylsh_history across
- * sessions, tab completion, Ctrl-C to drop a half-typed statement and
- * Ctrl-D (or EXIT) to leave. Lines typed while a statement runs wait their
- * turn, so statements always run in order.
+ * sessions, tab completion, Ctrl-C to drop a half-typed statement or to
+ * abandon a running one, and Ctrl-D (or EXIT) to leave. Lines typed while a
+ * statement runs wait their turn, so statements always run in order.
  */
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -57,6 +57,13 @@ class LineQueue {
     }
   }
 
+  /** Ends a wait for a line without one (Ctrl-C at `---MORE---`); the waiter sees null. */
+  cancelWait(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.(null);
+  }
+
   next(): Promise<string | null> {
     const line = this.lines.shift();
     if (line !== undefined) return Promise.resolve(line);
@@ -89,9 +96,17 @@ export async function runRepl(shell: Shell, input: NodeJS.ReadableStream, output
     rl.prompt();
     await queue.next();
   };
+  /** Set while a statement runs: Ctrl-C then abandons it instead of editing the line. */
+  let interruptRunning: (() => void) | undefined;
   rl.on('SIGINT', () => {
+    if (interruptRunning) {
+      interruptRunning();
+      return;
+    }
     splitter.reset();
     output.write('\n');
+    // readline keeps the half-typed line after Ctrl-C; drop it as GNU readline does for cqlsh, or the next line typed would be appended to it.
+    Object.assign(rl, { line: '', cursor: 0 });
     rl.setPrompt(shell.prompt);
     rl.prompt();
   });
@@ -113,8 +128,19 @@ export async function runRepl(shell: Shell, input: NodeJS.ReadableStream, output
       }
     }
     for (const statement of splitter.feed(line)) {
-      await shell.run(statement.text);
+      // Ctrl-C while a statement runs does what cqlsh's does: the prompt comes back at once and the
+      // statement's answer, whenever it arrives, is not printed. The node may still apply a write.
+      const interrupted = new Promise<true>((resolve) => (interruptRunning = () => resolve(true)));
+      const abandoned = await Promise.race([shell.run(statement.text).then(() => false), interrupted]);
+      interruptRunning = undefined;
       if (statement.text.trim() !== '' && !/^\s*(select|describe|desc)\b/i.test(statement.text)) completer.invalidate();
+      if (abandoned) {
+        shell.abandonRunning();
+        queue.cancelWait();
+        splitter.reset();
+        output.write('\n');
+        break;
+      }
       if (shell.exited) break;
     }
     if (shell.exited) break;

@@ -36,6 +36,18 @@ export interface ShellOptions {
 
 export const DEFAULT_PAGE_SIZE = 100;
 
+/**
+ * One top-level statement's run. Ctrl-C while it runs abandons it, as in
+ * cqlsh: the prompt comes back at once, and whatever the statement would
+ * still print when its answer arrives is dropped.
+ */
+export class RunToken {
+  abandoned = false;
+}
+
+/** Thrown inside an abandoned run at its next step, so it stops quietly. */
+export class Abandoned extends Error {}
+
 /** Rows per request when paging is off: every page is still fetched, just in bigger steps. */
 const UNPAGED_FETCH_SIZE = 5000;
 
@@ -53,6 +65,7 @@ export class Shell {
   /** Set by EXIT / QUIT. */
   exited = false;
   private capture: { path: string; fd: number } | undefined;
+  private current = new RunToken();
   private readonly types = new Map<string, CqlType>();
 
   constructor(options: ShellOptions) {
@@ -65,6 +78,21 @@ export class Shell {
 
   get keyspace(): string | undefined {
     return this.client.keyspace;
+  }
+
+  /** The token of the top-level statement running now (or that ran last). */
+  get running(): RunToken {
+    return this.current;
+  }
+
+  /** Ctrl-C while a statement runs: stop waiting for it; it prints nothing more. */
+  abandonRunning(): void {
+    this.current.abandoned = true;
+  }
+
+  /** Throws Abandoned once `token`'s statement was abandoned; called after every wait. */
+  checkRunning(token: RunToken): void {
+    if (token.abandoned) throw new Abandoned('abandoned');
   }
 
   get prompt(): string {
@@ -110,7 +138,7 @@ export class Shell {
    * failure ends the script; errors carry `name:line:` as cqlsh prints them
    * for files. Returns false when any statement failed.
    */
-  async runScript(text: string, name: string, stopOnError: boolean): Promise<boolean> {
+  async runScript(text: string, name: string, stopOnError: boolean, parent?: RunToken): Promise<boolean> {
     const splitter = new StatementSplitter();
     let ok = true;
     const statements: Statement[] = [];
@@ -118,8 +146,8 @@ export class Shell {
     const rest = splitter.finish();
     if (rest) statements.push(rest);
     for (const statement of statements) {
-      if (this.exited) break;
-      const success = await this.run(statement.text, `${name}:${statement.lastLine}:`);
+      if (this.exited || parent?.abandoned) break;
+      const success = await this.run(statement.text, `${name}:${statement.lastLine}:`, parent);
       ok &&= success;
       if (!success && stopOnError) return false;
     }
@@ -127,25 +155,28 @@ export class Shell {
   }
 
   /** Runs one statement (CQL or a shell command); prints its output or error. Returns false on error. */
-  async run(text: string, where?: string): Promise<boolean> {
+  async run(text: string, where?: string, parent?: RunToken): Promise<boolean> {
+    // A SOURCE'd file's statements run under the SOURCE's own token, so one Ctrl-C abandons the whole file.
+    const token = parent ?? (this.current = new RunToken());
     try {
       if (isShellCommand(text)) await runShellCommand(this, text);
-      else await this.execute(text);
+      else await this.execute(text, token);
       return true;
     } catch (err) {
-      if (err instanceof ReportedError) return false;
+      if (err instanceof ReportedError || err instanceof Abandoned || token.abandoned) return false;
       this.printError(errorLines(err, text), where);
       return false;
     }
   }
 
   /** Sends one CQL statement and prints its result the way cqlsh does. */
-  async execute(cql: string): Promise<void> {
+  async execute(cql: string, token: RunToken = this.current): Promise<void> {
     const fetchSize = this.paging ? this.pageSize : UNPAGED_FETCH_SIZE;
     // Each page is its own request, so with TRACING ON each brings its own trace, printed in order as cqlsh does.
     const traces: TraceInfo[] = [];
     const options = { consistency: this.consistency, fetchSize, ...(this.tracing ? { traceQuery: true } : {}) };
     let rs = await this.client.execute(cql, null, options);
+    this.checkRunning(token);
     if (rs.info.trace) traces.push(rs.info.trace);
     if (rs.columns.length > 0) {
       this.writeResult('');
@@ -160,8 +191,12 @@ export class Shell {
           if (!this.interactive) this.writeResult('');
           break;
         }
-        if (this.interactive && this.paging && !this.capture && this.io.more) await this.io.more();
+        if (this.interactive && this.paging && !this.capture && this.io.more) {
+          await this.io.more();
+          this.checkRunning(token);
+        }
         rs = await this.client.execute(cql, null, { ...options, pageState: rs.pageState });
+        this.checkRunning(token);
         if (rs.info.trace) traces.push(rs.info.trace);
         first = false;
       }

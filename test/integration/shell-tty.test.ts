@@ -1,7 +1,8 @@
 /**
  * sibylsh at a real terminal, driven through tmux: a statement typed over
  * several lines with the continuation prompt, tab completion of a keyword and
- * of a table name from the live schema, and history kept across sessions.
+ * of a table name from the live schema, history kept across sessions, and
+ * Ctrl-C dropping a typed line or abandoning a running statement.
  */
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -21,7 +22,11 @@ describe('sibylsh at a terminal (tmux)', function () {
   let node: NodeProcess;
   let home: string;
   const session = `sibylsh-test-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+  // Each shell gets a tmux server of its own: a new session on a server that the previous session's end is shutting down can die with it.
+  let socket = '';
+  let starts = 0;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  const alive = () => spawnSync('tmux', ['-L', socket, 'has-session', '-t', session]).status === 0;
   const screen = () => tmux('capture-pane', '-p', '-t', session);
 
   /** Waits until the pane shows `text` (the shell answers asynchronously). */
@@ -35,6 +40,7 @@ describe('sibylsh at a terminal (tmux)', function () {
   }
 
   function startShell(): void {
+    socket = `sibylsh-test-${process.pid}-${++starts}`;
     tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-e', `HOME=${home}`, '-e', 'NO_COLOR=1', process.execPath, SIBYLSH_BIN, node.host, String(node.port));
   }
 
@@ -49,7 +55,7 @@ INSERT INTO term.readings (sensor, value) VALUES ('s1', 42);`);
   });
 
   after(async () => {
-    if (HAS_TMUX) spawnSync('tmux', ['kill-session', '-t', session]);
+    if (HAS_TMUX && socket !== '') spawnSync('tmux', ['-L', socket, 'kill-server']);
     if (node) {
       await node.stop();
       removeDir(node.dataDir);
@@ -74,7 +80,7 @@ INSERT INTO term.readings (sensor, value) VALUES ('s1', 42);`);
     const shown = await waitFor('(1 rows)');
     expect(shown).to.contain(' value\n-------\n    42\n\n(1 rows)');
     tmux('send-keys', '-t', session, 'EXIT\\;', 'Enter');
-    for (let i = 0; i < 50 && spawnSync('tmux', ['has-session', '-t', session]).status === 0; i++) await sleep(100);
+    for (let i = 0; i < 50 && alive(); i++) await sleep(100);
 
     const history = readFileSync(join(home, '.sibyl', 'sibylsh_history'), 'utf8');
     expect(history).to.equal("USE term;\nSELECT value\nFROM readings WHERE sensor = 's1';\nEXIT;\n");
@@ -84,5 +90,35 @@ INSERT INTO term.readings (sensor, value) VALUES ('s1', 42);`);
     await waitFor('sibylsh>');
     tmux('send-keys', '-t', session, 'Up', 'Up');
     await waitFor("sibylsh> FROM readings WHERE sensor = 's1';");
+    // Ctrl-C drops the recalled line, so EXIT typed next is a line of its own and ends the shell.
+    tmux('send-keys', '-t', session, 'C-c');
+    tmux('send-keys', '-t', session, 'EXIT', 'Enter');
+    for (let i = 0; i < 100 && alive(); i++) await sleep(100);
+    expect(alive()).to.equal(false);
+  });
+
+  it('abandons a running statement on Ctrl-C: the prompt returns and its late answer is never printed', async () => {
+    startShell();
+    await waitFor('sibylsh>');
+    tmux('send-keys', '-t', session, 'clear', 'Enter');
+    // A stopped node never answers, so the SELECT is still running when Ctrl-C arrives.
+    node.child.kill('SIGSTOP');
+    try {
+      tmux('send-keys', '-t', session, "SELECT value FROM term.readings WHERE sensor = 's1'\\;", 'Enter');
+      await waitFor("sibylsh> SELECT value FROM term.readings WHERE sensor = 's1';");
+      tmux('send-keys', '-t', session, 'C-c');
+      await waitFor(/sensor = 's1';\n+sibylsh> *$/m);
+    } finally {
+      node.child.kill('SIGCONT');
+    }
+    // The next statement runs at once and alone: the abandoned SELECT's rows never appear.
+    tmux('send-keys', '-t', session, 'CONSISTENCY', 'Enter');
+    const shown = await waitFor('Current consistency level is ONE.');
+    tmux('send-keys', '-t', session, "SELECT sensor FROM term.readings WHERE sensor = 's1'\\;", 'Enter');
+    await waitFor(/ sensor\n-+\n +s1\n/);
+    const after = screen();
+    expect(shown).to.not.contain('(1 rows)');
+    expect(after).to.not.match(/^ value$/m);
+    expect(after.match(/\(1 rows\)/g)).to.have.length(1);
   });
 });
