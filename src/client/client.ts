@@ -46,6 +46,8 @@ export interface ExecuteOptions {
    * marked idempotent is never retried, since it may have been applied.
    */
   idempotent?: boolean;
+  /** DataStax's driver's name for `idempotent`, which wins when both are given. */
+  isIdempotent?: boolean;
   /** eachRow only: fetch every page (default false: the first page only). */
   autoPage?: boolean;
   /** Trace the request on every node it touches; the trace arrives as `result.info.trace`. */
@@ -58,6 +60,8 @@ export interface BatchOptions {
   consistency?: ConsistencyName;
   timestamp?: number | bigint;
   idempotent?: boolean;
+  /** DataStax's driver's name for `idempotent`, which wins when both are given. */
+  isIdempotent?: boolean;
   /** Trace the batch; the trace arrives as `result.info.trace`. */
   traceQuery?: boolean;
 }
@@ -206,7 +210,7 @@ export class Client extends EventEmitter {
       ...(options.traceQuery === true ? { tracing: true } : {}),
     };
     const prepare = hasParams(params) || options.prepare === true;
-    const route: Route = { idempotent: options.idempotent === true, consistency };
+    const route: Route = { idempotent: isIdempotent(options), consistency };
     let body: ResultBody & { host: string };
     if (!prepare) {
       body = await this.run(route, (connection) => this.request(connection, Opcode.QUERY, { query: cql, ...common }));
@@ -232,7 +236,7 @@ export class Client extends EventEmitter {
     const timestamp = this.timestampFor(options.timestamp);
     const type = options.logged === false ? 'UNLOGGED' : 'LOGGED';
     const toPrepare = entries.filter((e) => hasParams(e.params)).map((e) => e.query);
-    const body = await this.run({ idempotent: options.idempotent === true, consistency }, (connection) =>
+    const body = await this.run({ idempotent: isIdempotent(options), consistency }, (connection) =>
       this.withPrepared(connection, toPrepare, async (prepared) => {
         let next = 0;
         const wireEntries = entries.map((e): WireBatchEntry => {
@@ -554,6 +558,14 @@ function eachRowArguments(rest: unknown[]): { params: Params | null | undefined;
   const endCallback = rest[firstFunction + 1];
   if (endCallback !== undefined && typeof endCallback !== 'function') throw new ArgumentError('eachRow endCallback must be a function');
   return { params, options: options ?? {}, rowCallback: rest[firstFunction] as RowCallback, endCallback: endCallback as EndCallback | undefined };
+}
+
+/**
+ * Whether a statement may be retried: `idempotent`, or DataStax's
+ * `isIdempotent`, so a DataStax habit does not silently turn retries off.
+ */
+function isIdempotent(options: { idempotent?: boolean; isIdempotent?: boolean }): boolean {
+  return (options.idempotent ?? options.isIdempotent) === true;
 }
 
 /** USE of a keyspace named exactly (quoted, so its case is kept). */

@@ -47,7 +47,7 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     if (node) removeDir(node.dataDir);
   });
 
-  it('names requestTimeoutMs when a stopped node does not answer, and connectTimeoutMs when it cannot finish connecting', async () => {
+  it('names requestTimeoutMs when a stopped node does not answer, retries only a statement marked idempotent or isIdempotent, and names connectTimeoutMs when it cannot finish connecting', async () => {
     const connected = client({ requestTimeoutMs: 500 });
     await connected.connect();
     node.child.kill('SIGSTOP');
@@ -55,6 +55,13 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     expect(timedOut).to.be.instanceOf(OperationTimedOutError);
     expect((timedOut as Error).message).to.equal(`The host ${address} did not reply before timeout 500 ms (the driver option requestTimeoutMs)`);
     expect((timedOut as OperationTimedOutError).option).to.equal('requestTimeoutMs');
+    // DataStax's isIdempotent lets the read be retried: with the only host
+    // tried, the plan runs out and says so, where the statement above failed as is.
+    for (const options of [{ idempotent: true }, { isIdempotent: true }]) {
+      const retried = await connected.execute('SELECT * FROM drv.t WHERE k = 1', [], options).then(() => null, (e: unknown) => e);
+      expect(retried, JSON.stringify(options)).to.be.instanceOf(NoHostAvailableError);
+      expect((retried as NoHostAvailableError).innerErrors[address]).to.be.instanceOf(OperationTimedOutError);
+    }
 
     // The kernel still accepts the socket; the STARTUP answer never comes.
     const fresh = client({ connectTimeoutMs: 500 });
