@@ -149,13 +149,19 @@ export class ClusterNodeView implements NodeView {
     return members;
   }
 
+  /** Live members by schema version, then, as Cassandra lists them, the members that are down under `UNREACHABLE`. */
   schemaVersions(): Map<string, string[]> {
     const versions = new Map<string, string[]>();
+    const unreachable: string[] = [];
     for (const [endpoint, state] of this.options.gossiper.endpoints()) {
-      if (!this.options.gossiper.isAlive(endpoint)) continue;
+      if (!this.options.gossiper.isAlive(endpoint)) {
+        if (statusOf(state) !== 'LEFT') unreachable.push(endpoint);
+        continue;
+      }
       const version = endpoint === this.endpoint ? this.catalog.version : (state.states['SCHEMA']?.value ?? 'UNKNOWN');
       versions.set(version, [...(versions.get(version) ?? []), endpoint]);
     }
+    if (unreachable.length > 0) versions.set('UNREACHABLE', unreachable);
     return versions;
   }
 

@@ -171,7 +171,7 @@ export interface NodeView {
   load(): Promise<number>;
   /** Every endpoint known, this node included. */
   ring(): Promise<RingMember[]>;
-  /** Schema version → the endpoints holding it. */
+  /** Schema version → the live endpoints holding it; the endpoints that are down under 'UNREACHABLE', as Cassandra lists them. */
   schemaVersions(): Map<string, string[]>;
   gossipInfo(): GossipEndpointInfo[];
   /**

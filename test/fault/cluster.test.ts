@@ -204,6 +204,9 @@ describe('a three-node cluster under faults (real processes)', function () {
   it('with one of three nodes killed, QUORUM writes and reads work while ALL is Unavailable (required 3, alive 2)', async () => {
     await cluster.kill(3);
     await waitFor('node 1 to convict node 3', 10_000, async () => (await cluster.statusOf(1)).includes('DN 127.0.0.3'));
+    // describecluster lists the dead node as UNREACHABLE, as nodetool does, rather than leaving it out.
+    const described = (await cluster.tool(1, 'describecluster')).stdout;
+    expect(described).to.match(/\tSchema versions:\n\t\t[0-9a-f-]{36}: \[127\.0\.0\.1, 127\.0\.0\.2\]\n\n\t\tUNREACHABLE: \[127\.0\.0\.3\]\n\nStats for all nodes:\n/);
     const client = await c(1);
     await client.execute(`INSERT INTO fault.kv (k, v) VALUES (3, 'two of three')`, null, { consistency: 'QUORUM' });
     const read = await (await c(2)).execute('SELECT v FROM fault.kv WHERE k = 3', null, { consistency: 'QUORUM' });

@@ -22,8 +22,9 @@ export function formatDescribeCluster(a: DescribeClusterAnswer, printPort: boole
   const list = (endpoints: string[]) => `[${endpoints.map((e) => address(e, printPort)).join(', ')}]`;
   let out = 'Cluster Information:\n';
   out += `\tName: ${a.name}\n\tSnitch: ${a.snitch}\n\tPartitioner: ${a.partitioner}\n\tSchema versions:\n`;
-  for (const v of a.schemaVersions) out += `\t\t${v.version}: ${list(v.endpoints)}\n`;
-  out += '\nStats for all nodes:\n';
+  // nodetool's "\t\t%s: %s%n%n": a blank line after each version, the unreachable nodes' included.
+  for (const v of a.schemaVersions) out += `\t\t${v.version}: ${list(v.endpoints)}\n\n`;
+  out += 'Stats for all nodes:\n';
   out += `\tLive: ${a.stats.live}\n\tJoining: ${a.stats.joining}\n\tMoving: ${a.stats.moving}\n\tLeaving: ${a.stats.leaving}\n\tUnreachable: ${a.stats.unreachable}\n`;
   out += '\nData Centers: \n';
   for (const dc of a.datacenters) out += `\t${dc.name} #Nodes: ${dc.nodes} #Down: ${dc.down}\n`;
