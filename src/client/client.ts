@@ -21,7 +21,7 @@ import { Opcode } from '../transport/protocol.js';
 import { ProtocolError, UnpreparedError } from '../util/errors.js';
 import type { Connection } from './connection.js';
 import { ControlConnection } from './control-connection.js';
-import { ArgumentError, ClientShutdownError, NoHostAvailableError } from './errors.js';
+import { ArgumentError, ClientShutdownError, ConnectionClosedError, NoHostAvailableError } from './errors.js';
 import { HostPool, type Host, type HostState } from './host-pool.js';
 import { ClusterMetadata, routingKey } from './metadata.js';
 import { retryDecision } from './retry.js';
@@ -384,7 +384,8 @@ export class Client extends EventEmitter {
         if (this.currentKeyspace !== undefined && connection.keyspace !== this.currentKeyspace) await this.useKeyspace(connection);
         return await attempt(connection, host);
       } catch (err) {
-        if (this.shutDown) throw err;
+        // shutdown() closed the connection under the request: say so, rather than blame the node.
+        if (this.shutDown) throw err instanceof ConnectionClosedError ? new ClientShutdownError(true) : err;
         const decision = retryDecision(err, route.idempotent, retries);
         // The caller sees the last error itself; NoHostAvailableError means the plan ran out of hosts.
         if (decision.action === 'rethrow') throw err;

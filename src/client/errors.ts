@@ -54,11 +54,14 @@ export class NoHostAvailableError extends DriverError {
   }
 }
 
-/** A request made after shutdown(), or cut short by it. */
+/** A request made after shutdown(), or cut short by it (`inFlight`: it may then have been applied). */
 export class ClientShutdownError extends DriverError {
   override readonly name = 'ClientShutdownError';
-  constructor() {
-    super('The client has been shut down', 'ERR_SIBYL_SHUTDOWN');
+  constructor(readonly inFlight = false) {
+    super(
+      inFlight ? 'The client was shut down while the request was in flight; it may have been applied' : 'The client has been shut down',
+      'ERR_SIBYL_SHUTDOWN',
+    );
   }
 }
 

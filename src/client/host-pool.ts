@@ -143,7 +143,8 @@ export class Host {
     const wasUp = !this.reportedDown;
     this.connection = undefined;
     this.lastError = reason;
-    if (wasUp) this.pool.emit('down', this);
+    // shutdown() closing the connections says nothing about the node, so it is not reported down.
+    if (wasUp && !this.pool.isStopped()) this.pool.emit('down', this);
     this.scheduleReconnect();
   }
 

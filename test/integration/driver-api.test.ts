@@ -5,7 +5,7 @@
  * dropped and created again, and eachRow's overloads.
  */
 import { expect } from 'chai';
-import { Client, InvalidRequestError, NoHostAvailableError, OperationTimedOutError, type Row, type SchemaChange } from '../../src/client/index.js';
+import { Client, ClientShutdownError, InvalidRequestError, NoHostAvailableError, OperationTimedOutError, type Row, type SchemaChange } from '../../src/client/index.js';
 import { removeDir, startNode, type NodeProcess } from './harness.js';
 
 async function waitFor(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
@@ -73,6 +73,24 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
 
     node.child.kill('SIGCONT');
     expect((await connected.execute('SELECT v FROM drv.t WHERE k = 1 AND c = 0')).first()).to.deep.equal({ v: 'v0' });
+  });
+
+  it("does not report the node down when the client itself shuts down, and fails a request cut short by it", async () => {
+    const c = client();
+    await c.connect();
+    const downs: string[] = [];
+    c.on('hostDown', (host: string) => downs.push(host));
+    node.child.kill('SIGSTOP');
+    const cut = c.execute('SELECT * FROM drv.t WHERE k = 1').then(() => null, (e: unknown) => e);
+    await waitFor('the request to be in flight', 10_000, () => c.getState().hosts[0]!.inFlight === 1);
+    await c.shutdown();
+    const err = await cut;
+    expect(err).to.be.instanceOf(ClientShutdownError);
+    expect((err as Error).message).to.equal('The client was shut down while the request was in flight; it may have been applied');
+    node.child.kill('SIGCONT');
+    expect(downs).to.deep.equal([]);
+    const after = await c.execute('SELECT * FROM drv.t WHERE k = 1').then(() => null, (e: unknown) => e);
+    expect(after).to.be.instanceOf(ClientShutdownError);
   });
 
   it("rejects connect() with the server's InvalidRequest when the keyspace option names no keyspace", async () => {
