@@ -12,6 +12,7 @@ import { decodeTokens, statusOf, type EndpointState } from '../gossip/endpoint-s
 import type { Gossiper } from '../gossip/gossiper.js';
 import type { FaultFilter } from '../net/faults.js';
 import type { MessagingService } from '../net/messaging.js';
+import { VERBS } from '../net/verbs.js';
 import { murmur3Token } from '../ring/murmur3.js';
 import { effectiveOwnership, naturalReplicas } from '../ring/replication.js';
 import type { TokenRing } from '../ring/token-ring.js';
@@ -196,9 +197,10 @@ export class ClusterNodeView implements NodeView {
     };
   }
 
-  /** Messages the fault rules dropped, per verb. */
+  /** Messages the fault rules dropped, per verb: every request and one-way verb, 0 when none was, as nodetool lists them. */
   private droppedByVerb(): Record<string, number> {
     const dropped: Record<string, number> = {};
+    for (const [verb, spec] of Object.entries(VERBS)) if (spec.kind !== 'response') dropped[verb] = 0;
     for (const rule of this.faults.list()) {
       if (rule.action === 'drop') dropped[rule.verb] = (dropped[rule.verb] ?? 0) + rule.matched;
     }

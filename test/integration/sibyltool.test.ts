@@ -147,6 +147,17 @@ describe('sibyltool against a real node', function () {
     expect(lines[3]).to.match(/^50% {6} +[1-9]\d*\.00 +[1-9]\d*\.00 +0\.00$/);
   });
 
+  it('tpstats lists every request verb under its dropped messages, 0 when none was dropped, as nodetool does', async () => {
+    const r = await tool('tpstats');
+    expect(r.code).to.equal(0);
+    const [pools, dropped] = r.stdout.split('\n\n');
+    expect(pools!.split('\n').map((l) => l.split(/\s+/)[0])).to.deep.equal(['Pool', 'MutationStage', 'ReadStage']);
+    const verbs = ['MUTATION', 'READ', 'READ_DIGEST', 'RANGE_READ', 'READ_REPAIR', 'TRUNCATE', 'BATCHLOG_STORE', 'BATCHLOG_REMOVE', 'HINT'];
+    verbs.push('GOSSIP_DIGEST_SYN', 'GOSSIP_DIGEST_ACK', 'GOSSIP_DIGEST_ACK2', 'ECHO', 'SCHEMA_PUSH', 'SCHEMA_PULL');
+    verbs.push('REPAIR_MERKLE_TREE', 'REPAIR_DIGESTS', 'REPAIR_FETCH', 'REPAIR_STREAM');
+    expect(dropped).to.equal(['Message type           Dropped', ...verbs.map((v) => v.padEnd(20) + '0'.padStart(10))].join('\n') + '\n');
+  });
+
   it('faults adds, lists and clears rules', async () => {
     expect(await tool('faults', 'list')).to.deep.equal({ code: 0, stdout: 'No fault rules.\n', stderr: '' });
     expect(await tool('faults', 'drop', 'MUTATION', 'to', '127.0.0.2')).to.deep.equal({
