@@ -14,14 +14,15 @@ import { fileArgument, ShellCommandError } from './commands.js';
 import { DEFAULT_DIALECT, formatCsvRow, parseCsv, type CsvDialect } from './csv.js';
 import { quoteName } from './describe.js';
 import { loadSchema } from './schema.js';
-import type { Shell } from './shell.js';
+import type { RunToken, Shell } from './shell.js';
 
 interface CopyCommand {
   keyspace: string;
   table: string;
   columns: string[] | undefined;
   direction: 'TO' | 'FROM';
-  file: string;
+  /** undefined for `TO STDOUT`. */
+  file: string | undefined;
   header: boolean;
   dialect: CsvDialect;
   requestsInFlightMax: number;
@@ -45,7 +46,7 @@ function parseCopy(shell: Shell, arg: string): CopyCommand {
     table: nameParts[nameParts.length - 1]!,
     columns: m[2] === undefined ? undefined : m[2].split(',').map(unquoteName),
     direction: m[3]!.toUpperCase() as 'TO' | 'FROM',
-    file: fileArgument(m[4]!, 'COPY'),
+    file: copyFile(m[3]!.toUpperCase(), m[4]!),
     header: false,
     dialect: { ...DEFAULT_DIALECT },
     requestsInFlightMax: 32,
@@ -82,6 +83,18 @@ function parseCopy(shell: Shell, arg: string): CopyCommand {
   return command;
 }
 
+/**
+ * The file a COPY names. As in cqlsh, an unquoted STDOUT is the terminal, not
+ * a file of that name ('STDOUT' quoted is one). Reading rows typed after the
+ * command (cqlsh's FROM STDIN) is not supported, and says so.
+ */
+function copyFile(direction: string, arg: string): string | undefined {
+  const word = arg.toUpperCase();
+  if (direction === 'TO' && word === 'STDOUT') return undefined;
+  if (direction === 'FROM' && word === 'STDIN') throw new ShellCommandError("COPY FROM STDIN is not supported: name a file, e.g. COPY ks.t FROM 'rows.csv'");
+  return fileArgument(arg, 'COPY');
+}
+
 /** Shortest decimal text that reads back as the same 32-bit float. */
 function float32Text(value: number): string {
   if (!Number.isFinite(value)) return String(value);
@@ -116,9 +129,33 @@ function fieldText(type: CqlType, value: unknown): string | null {
   return formatCql(type, value);
 }
 
+const INTEGER = /^-?\d+$/;
+const FLOATING = /^-?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|NaN|Infinity)$/;
+
+/** The shape a field of an unquoted native type must have to be one CQL literal of that type. */
+const LITERAL_SHAPES: Record<string, RegExp> = {
+  int: INTEGER,
+  bigint: INTEGER,
+  smallint: INTEGER,
+  tinyint: INTEGER,
+  varint: INTEGER,
+  counter: INTEGER,
+  decimal: FLOATING,
+  float: FLOATING,
+  double: FLOATING,
+  boolean: /^(?:true|false)$/i,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  timeuuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  blob: /^0x[0-9a-f]*$/i,
+};
+
 /** A CSV field as a CQL literal of `type` (the inverse of fieldText). */
-function literal(type: CqlType, text: string | null): string {
+function literal(type: CqlType, text: string | null, column: string): string {
   if (text === null) return 'null';
+  // Checked here so that a bad field is named as cqlsh names it, not as the parse error of the INSERT it would make.
+  if (type.kind === 'native' && LITERAL_SHAPES[type.name]?.test(text.trim()) === false) {
+    throw new Error(`ParseError - Failed to parse ${text} : invalid ${type.name} value for column ${column}`);
+  }
   if (type.kind === 'native') {
     switch (type.name) {
       case 'ascii':
@@ -187,9 +224,10 @@ export async function runCopy(shell: Shell, arg: string): Promise<void> {
   });
   const qualified = `${quoteName(command.keyspace)}.${quoteName(command.table)}`;
   const columnList = names.map(quoteName).join(', ');
+  if (command.direction === 'TO' && command.file === undefined) return copyToStdout(shell, command, names, types, `SELECT ${columnList} FROM ${qualified}`, token);
   shell.print(`Starting copy of ${command.keyspace}.${command.table} with columns [${names.join(', ')}].`);
   const progress = new Progress(shell);
-  if (command.direction === 'TO') {
+  if (command.direction === 'TO' && command.file !== undefined) {
     const lines: string[] = [];
     if (command.header) lines.push(formatCsvRow(names, command.dialect));
     let pageState: string | undefined;
@@ -208,7 +246,7 @@ export async function runCopy(shell: Shell, arg: string): Promise<void> {
   }
   let text: string;
   try {
-    text = readFileSync(command.file, 'utf8');
+    text = readFileSync(command.file!, 'utf8');
   } catch (err) {
     throw new ShellCommandError(`Can't open '${command.file}' for reading: ${(err as Error).message}`);
   }
@@ -223,7 +261,12 @@ export async function runCopy(shell: Shell, arg: string): Promise<void> {
       if (row.length !== names.length) {
         throw new ShellCommandError(`Failed to import row ${index + 1}: expected ${names.length} fields, got ${row.length}`);
       }
-      const values = row.map((field, i) => literal(types[i]!, field)).join(', ');
+      let values: string;
+      try {
+        values = row.map((field, i) => literal(types[i]!, field, names[i]!)).join(', ');
+      } catch (err) {
+        throw new ShellCommandError(`Failed to import row ${index + 1} (${formatType(types[0]!)} key ${row[0]}): ${(err as Error).message}`);
+      }
       try {
         await shell.client.execute(`${insert}(${values})`, null, { consistency: shell.consistency });
       } catch (err) {
@@ -239,4 +282,16 @@ export async function runCopy(shell: Shell, arg: string): Promise<void> {
   await Promise.all(Array.from({ length: Math.min(command.requestsInFlightMax, Math.max(1, rows.length)) }, worker));
   const seconds = progress.finish();
   shell.print(`${progress.rows} rows imported from 1 files in ${seconds} seconds (0 skipped).`);
+}
+
+/** COPY TO STDOUT: the CSV lines alone, as cqlsh prints them, without the progress and summary lines a file gets. */
+async function copyToStdout(shell: Shell, command: CopyCommand, names: string[], types: CqlType[], select: string, token: RunToken): Promise<void> {
+  if (command.header) shell.print(formatCsvRow(names, command.dialect));
+  let pageState: string | undefined;
+  do {
+    const rs = await shell.client.execute(select, null, { consistency: shell.consistency, fetchSize: 1000, pageState });
+    shell.checkRunning(token);
+    for (const row of rs.rows) shell.print(formatCsvRow(names.map((n, i) => fieldText(types[i]!, row[n])), command.dialect));
+    pageState = rs.pageState ?? undefined;
+  } while (pageState);
 }

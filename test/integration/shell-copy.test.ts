@@ -4,7 +4,7 @@
  * strings), nulls, extreme numbers, NaN and infinities, collections.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '../../src/client/index.js';
 import { removeDir, startNode, tempDir, type NodeProcess } from './harness.js';
@@ -114,5 +114,27 @@ describe('sibylsh COPY', function () {
         typeof v === 'bigint' ? `${v}n` : typeof v === 'number' ? (Object.is(v, -0) ? '-0' : String(v)) : v instanceof Map ? [...v] : v,
       );
     expect(canon(dst)).to.equal(canon(src));
+  });
+
+  it('prints COPY TO STDOUT as CSV lines alone instead of writing a file named STDOUT', async () => {
+    await client.execute('CREATE TABLE io.small (k int PRIMARY KEY, t text, l list<int>)');
+    await client.execute("INSERT INTO io.small (k, t, l) VALUES (1, 'a,b', [1, 2])");
+    await client.execute('INSERT INTO io.small (k) VALUES (2)');
+    const run = await runShell([node.host, String(node.port), '-e', "COPY io.small (k, t, l) TO STDOUT WITH HEADER = true AND NULL = 'N'"], '', {}, dir);
+    expect(run.stderr).to.equal('');
+    expect(run.code).to.equal(0);
+    expect(run.stdout.split('\n').sort()).to.deep.equal(['', '1,"a,b","[1, 2]"', '2,N,N', 'k,t,l']);
+    expect(existsSync(join(dir, 'STDOUT'))).to.equal(false);
+    const stdin = await runShell([node.host, String(node.port), '-e', 'COPY io.small FROM STDIN']);
+    expect(stdin.code).to.equal(1);
+    expect(stdin.stderr).to.equal("<stdin>:1:COPY FROM STDIN is not supported: name a file, e.g. COPY ks.t FROM 'rows.csv'\n");
+  });
+
+  it('names the row, the field and the column of a field that is not a value of its type', async () => {
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, 'k,t\n7,fine\nseven,bad\n');
+    const run = await runShell([node.host, String(node.port), '-e', `COPY io.small (k, t) FROM '${file}' WITH HEADER = true AND MAXREQUESTS = 1`]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.equal('<stdin>:1:Failed to import row 2 (int key seven): ParseError - Failed to parse seven : invalid int value for column k\n');
   });
 });

@@ -12,9 +12,10 @@ export interface ShellRun {
   stderr: string;
 }
 
-export function runShell(args: string[], stdin = '', env: Record<string, string> = {}): Promise<ShellRun> {
+/** `cwd` is where relative file names (COPY, CAPTURE, SOURCE) resolve; the test process's own by default. */
+export function runShell(args: string[], stdin = '', env: Record<string, string> = {}, cwd?: string): Promise<ShellRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [SIBYLSH_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [SIBYLSH_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...(cwd !== undefined ? { cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
