@@ -18,6 +18,8 @@ export interface ShellArgs {
   /** Connect with TLS (cqlsh's --ssl); certificates come from SSL_CERTFILE and friends. */
   ssl: boolean;
   help: boolean;
+  /** --version / -v: print the shell's version and exit, as cqlsh does. */
+  version: boolean;
 }
 
 export const USAGE = `Usage: sibylsh [host [port]] [options]
@@ -33,6 +35,7 @@ Options:
   --no-color                 never use colour (NO_COLOR in the environment does the same)
   --ssl                      connect with TLS; SSL_CERTFILE names the certificate to trust,
                              SSL_VALIDATE=false skips checking it
+  -v, --version              print the shell's version and exit
   -h, --help                 show this help
 `;
 
@@ -46,6 +49,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     colour: undefined,
     ssl: false,
     help: false,
+    version: false,
   };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -95,6 +99,10 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       case '-h':
       case '--help':
         args.help = true;
+        break;
+      case '-v':
+      case '--version':
+        args.version = true;
         break;
       default:
         if (arg.startsWith('-')) throw new ArgsError(`unknown option ${arg}`);

@@ -34,6 +34,10 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
     io.stdout.write(USAGE);
     return 0;
   }
+  if (args.version) {
+    io.stdout.write(`sibylsh ${SHELL_VERSION}\n`);
+    return 0;
+  }
   const interactive = args.execute === undefined && args.file === undefined && io.stdin.isTTY === true;
   const noColour = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
   const colour = args.colour ?? (io.stdout.isTTY === true && !noColour);

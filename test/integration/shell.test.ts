@@ -119,6 +119,14 @@ INSERT INTO items (k, c) VALUES (2, 'longer text');
     );
   });
 
+  it('prints its version for --version and -v and exits 0 without connecting, as cqlsh does', async () => {
+    for (const flag of ['--version', '-v']) {
+      // Port 1 refuses connections: the version is printed before any connection is tried.
+      const run = await runShell(['127.0.0.1', '1', flag]);
+      expect(run).to.deep.equal({ code: 0, stdout: 'sibylsh 0.1.0\n', stderr: '' });
+    }
+  });
+
   it('stops at the first failed statement of -f, prints the error with file and line to stderr, and exits 1', async () => {
     const file = join(dir, 'script.cql');
     writeFileSync(file, "SELECT id FROM shop.simple WHERE id = 'x';\nSELECT * FROM shop.nope;\nSELECT * FROM shop.simple;\n");
