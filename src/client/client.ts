@@ -340,7 +340,21 @@ export class Client extends EventEmitter {
     const results = await Promise.allSettled(this.pool.hosts.map((h) => h.connect()));
     if (!results.some((r) => r.status === 'fulfilled')) throw this.noHostAvailable({});
     await this.control.init();
+    this.checkLocalDataCenter();
     if (this.options.keyspace !== undefined) await this.checkKeyspace(this.options.keyspace);
+  }
+
+  /**
+   * Fails connect() when localDataCenter names no datacenter of the
+   * cluster, with DataStax's message listing the ones there are: such a
+   * client would otherwise treat every node as remote, and find no host at
+   * all for LOCAL_ONE or LOCAL_QUORUM.
+   */
+  private checkLocalDataCenter(): void {
+    const wanted = this.options.localDataCenter;
+    const found = this.control.dataCenters;
+    if (wanted === undefined || found.size === 0 || found.has(wanted)) return;
+    throw new ArgumentError(`localDataCenter was configured as '${wanted}', but only found hosts in data centers: [${[...found].join(', ')}]`);
   }
 
   /**

@@ -46,6 +46,8 @@ export class ControlConnection extends EventEmitter {
   private connecting: Promise<unknown>[] | undefined;
   /** The datacenter of the host the control connection first described: the driver's local one unless set. */
   localDc: string | undefined;
+  /** Every datacenter of the nodes the cluster described when last read; empty before (or without system tables). */
+  dataCenters: ReadonlySet<string> = new Set();
 
   constructor(private readonly opts: ControlConnectionOptions) {
     super();
@@ -156,6 +158,7 @@ export class ControlConnection extends EventEmitter {
       nodes.push(describe(formatAddress(peer['native_address'], peer['native_port']), peer));
     }
     this.localDc ??= nodes[0]!.dc;
+    this.dataCenters = new Set(nodes.map((n) => n.dc));
     this.updateHosts(nodes);
     this.opts.metadata.setNodes(nodes);
     this.opts.metadata.setKeyspaces(keyspaces as { keyspace_name: unknown; replication: unknown }[]);

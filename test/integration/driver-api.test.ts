@@ -5,7 +5,7 @@
  * dropped and created again, and eachRow's overloads.
  */
 import { expect } from 'chai';
-import { Client, ClientShutdownError, InvalidRequestError, NoHostAvailableError, OperationTimedOutError, type Row, type SchemaChange } from '../../src/client/index.js';
+import { ArgumentError, Client, ClientShutdownError, InvalidRequestError, NoHostAvailableError, OperationTimedOutError, type Row, type SchemaChange } from '../../src/client/index.js';
 import { removeDir, startNode, type NodeProcess } from './harness.js';
 
 async function waitFor(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
@@ -106,6 +106,16 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     await right.connect();
     expect(right.keyspace).to.equal('drv');
     expect((await right.execute('SELECT v FROM t WHERE k = ? AND c = ?', [1, 2])).first()).to.deep.equal({ v: 'v2' });
+  });
+
+  it('rejects connect() when localDataCenter names no datacenter of the cluster, listing the ones there are', async () => {
+    const typo = client({ localDataCenter: 'datacenter2' });
+    const err = await typo.connect().then(() => null, (e: unknown) => e);
+    expect(err).to.be.instanceOf(ArgumentError);
+    expect((err as Error).message).to.equal("localDataCenter was configured as 'datacenter2', but only found hosts in data centers: [datacenter1]");
+
+    const right = client({ localDataCenter: 'datacenter1' });
+    expect((await right.execute('SELECT v FROM drv.t WHERE k = 1 AND c = 1', [], { consistency: 'LOCAL_ONE' })).first()).to.deep.equal({ v: 'v1' });
   });
 
   it('binds the new column types once another client drops a table and creates it again with other types', async () => {
