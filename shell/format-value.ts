@@ -1,9 +1,10 @@
 /**
  * Values as cqlsh prints them: text bare at the top level and quoted inside
  * collections, blobs as 0x…, timestamps as `2026-01-02 03:04:05.678000+0000`,
- * booleans as True/False, floats with cqlsh's precision rules (5 significant
- * digits for float, 12 for double), null as `null`. Each value comes back as
- * plain text plus its colour, so widths are measured on the text alone.
+ * booleans as True/False, floats and doubles with cqlsh's precision rule (5
+ * significant digits, more for the digits left of the point), null as
+ * `null`. Each value comes back as plain text plus its colour, so widths are
+ * measured on the text alone.
  */
 import type { CqlType } from '../src/schema/cql-type.js';
 
@@ -27,8 +28,9 @@ export const ANSI: Record<Colour | 'header' | 'error' | 'reset', string> = {
   reset: '\x1b[0m',
 };
 
+/** cqlsh's display precisions (cqlshrc's float_precision and double_precision): 5 for both by default. */
 export const FLOAT_PRECISION = 5;
-export const DOUBLE_PRECISION = 12;
+export const DOUBLE_PRECISION = 5;
 
 function paint(text: string, colour: Colour): Formatted {
   return { text, coloured: `${ANSI[colour]}${text}${ANSI.reset}` };

@@ -44,17 +44,17 @@ INSERT INTO items (k, c) VALUES (2, 'longer text');
     if (dir) removeDir(dir);
   });
 
-  it('prints rows as cqlsh does: left-justified header, right-justified values, typed formatting, (N rows)', async () => {
+  it('prints rows as cqlsh does: left-justified header, right-justified values, typed formatting (doubles to cqlsh\'s 5 digits), (N rows)', async () => {
     const run = await runShell([...target(), '-e', 'SELECT * FROM shop.items']);
     expect(run.code).to.equal(0);
     expect(run.stderr).to.equal('');
     expect(run.stdout).to.equal(
       [
         '',
-        ' k | c           | Mixed | at                              | counts   | data   | flags         | id                                   | ok   | price         | ratio | tags',
-        '---+-------------+-------+---------------------------------+----------+--------+---------------+--------------------------------------+------+---------------+-------+----------------',
-        " 1 |         a;b |  null | 2026-01-02 03:04:05.678000+0000 | {'a': 1} | 0xcafe | [True, False] | 6ab09bec-e68e-48d9-a5f8-97e6fb4c9b47 | True | 3.14159265359 |   0.1 | {'it''s', 'x'}",
-        ' 2 | longer text |  null |                            null |     null |   null |          null |                                 null | null |          null |  null |           null',
+        ' k | c           | Mixed | at                              | counts   | data   | flags         | id                                   | ok   | price   | ratio | tags',
+        '---+-------------+-------+---------------------------------+----------+--------+---------------+--------------------------------------+------+---------+-------+----------------',
+        " 1 |         a;b |  null | 2026-01-02 03:04:05.678000+0000 | {'a': 1} | 0xcafe | [True, False] | 6ab09bec-e68e-48d9-a5f8-97e6fb4c9b47 | True | 3.14159 |   0.1 | {'it''s', 'x'}",
+        ' 2 | longer text |  null |                            null |     null |   null |          null |                                 null | null |    null |  null |           null',
         '',
         '(2 rows)',
         '',
