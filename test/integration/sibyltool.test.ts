@@ -241,5 +241,9 @@ describe('sibyltool against a real node', function () {
     expect(r.code).to.equal(1);
     expect(r.stdout).to.equal('');
     expect(r.stderr.split('\n').slice(0, 3)).to.deep.equal(["sibyltool: unknown command 'nodes'", '', 'Usage: sibyltool [-h HOST] [-p PORT] [-pp] <command> [args]']);
+    const help = await tool('help', 'nodes');
+    expect(help.code).to.equal(1);
+    expect(help.stderr.split('\n')[0]).to.equal("sibyltool: unknown command 'nodes'");
+    expect((await tool('help', 'status')).stdout.split('\n')[0]).to.equal('Usage: sibyltool [global options] status [keyspace]');
   });
 });

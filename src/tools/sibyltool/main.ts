@@ -148,6 +148,10 @@ export async function main(argv: string[], out: Output = processOutput): Promise
   }
   if (inv.command === undefined || inv.command === 'help') {
     const named = inv.command === 'help' ? COMMANDS.find((c) => c.name === inv.rest[0]) : undefined;
+    if (inv.command === 'help' && inv.rest[0] !== undefined && !named) {
+      out.stderr(`sibyltool: unknown command '${inv.rest[0]}'\n\n${usage()}`);
+      return 1;
+    }
     if (named) out.stdout(named.help);
     else if (inv.help || inv.command === 'help') out.stdout(usage());
     else out.stderr(usage());
