@@ -62,6 +62,37 @@ INSERT INTO items (k, c) VALUES (2, 'longer text');
     );
   });
 
+  it('aligns columns on terminal width: wide CJK characters take two columns, combining marks none', async () => {
+    const run = await runShell([...target(), '-k', 'shop'], `INSERT INTO simple (id, n) VALUES ('日本語', 1);
+INSERT INTO simple (id, n) VALUES ('cafe\u0301', 22);
+SELECT id, n FROM simple WHERE id IN ('日本語', 'cafe\u0301');
+EXPAND ON
+SELECT id, n FROM simple WHERE id = '日本語';
+`);
+    expect(run.stderr).to.equal('');
+    expect(run.stdout).to.equal(
+      [
+        '',
+        ' id     | n',
+        '--------+----',
+        '   cafe\u0301 | 22',
+        ' 日本語 |  1',
+        '',
+        '(2 rows)',
+        'Now Expanded output is enabled',
+        '',
+        '@ Row 1',
+        '----+--------',
+        ' id | 日本語',
+        ' n  | 1',
+        '',
+        '',
+        '(1 rows)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('prints the header of an empty result and (0 rows)', async () => {
     const run = await runShell([...target(), '-k', 'shop', '-e', 'SELECT id, n FROM simple WHERE id = \'none\'']);
     expect(run.stdout).to.equal('\n id | n\n----+---\n\n\n(0 rows)\n');
