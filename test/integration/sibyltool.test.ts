@@ -127,10 +127,10 @@ describe('sibyltool against a real node', function () {
     expect(r.stdout).to.match(new RegExp(`^${expected}$`));
   });
 
-  it('getendpoints prints the one replica of a composite key, and names a missing table', async () => {
+  it('getendpoints prints the one replica of a composite key, and names a missing table with its keyspace', async () => {
     expect(await tool('getendpoints', 'shop', 'orders', 'acme:7')).to.deep.equal({ code: 0, stdout: '127.0.0.1\n', stderr: '' });
     expect(await tool('-pp', 'getendpoints', 'shop', 'orders', 'acme:7')).to.deep.equal({ code: 0, stdout: `127.0.0.1:${internodePort()}\n`, stderr: '' });
-    expect(await tool('getendpoints', 'shop', 'nope', '1')).to.deep.equal({ code: 1, stdout: '', stderr: 'sibyltool: unconfigured table nope\n' });
+    expect(await tool('getendpoints', 'shop', 'nope', '1')).to.deep.equal({ code: 1, stdout: '', stderr: "sibyltool: Unknown table 'nope' in keyspace 'shop'\n" });
   });
 
   it('version prints the release version', async () => {

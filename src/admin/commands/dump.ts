@@ -4,7 +4,7 @@
  * cell with its write time, ttl and tombstones; see partition-dump.ts.
  */
 import { InvalidRequestError } from '../../util/errors.js';
-import { requiredString, type AdminArgs } from '../args.js';
+import { namedTable, requiredString, type AdminArgs } from '../args.js';
 import { partitionKeyFromText } from '../key-text.js';
 import type { NodeView } from '../node-view.js';
 import { dumpPartition, type DumpedPartition } from '../partition-dump.js';
@@ -18,7 +18,7 @@ export interface DumpAnswer {
 
 export async function dump(view: NodeView, args: AdminArgs): Promise<DumpAnswer> {
   const keyspace = requiredString(args, 'keyspace', 'dump');
-  const table = view.catalog.requireTable(keyspace, requiredString(args, 'table', 'dump'));
+  const table = namedTable(view.catalog, keyspace, requiredString(args, 'table', 'dump'));
   const keyText = args['key'];
   if (typeof keyText !== 'string') throw new InvalidRequestError("dump: argument 'key' is required");
   if (!view.localPartition) throw new InvalidRequestError('dump: this node cannot read its storage directly');

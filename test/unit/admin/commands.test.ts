@@ -152,7 +152,7 @@ describe('admin commands against a NodeView', () => {
     expect((await rejection(admin('getendpoints', { keyspace: 'shop', table: 'users', key: 'x' }))).message).to.equal(
       "Unable to make int from 'x'",
     );
-    expect((await rejection(admin('getendpoints', { keyspace: 'shop', table: 'nope', key: '1' }))).message).to.equal('unconfigured table nope');
+    expect((await rejection(admin('getendpoints', { keyspace: 'shop', table: 'nope', key: '1' }))).message).to.equal("Unknown table 'nope' in keyspace 'shop'");
     expect((await rejection(admin('getendpoints', { keyspace: 'shop', table: 'users' }))).message).to.equal("getendpoints: argument 'key' is required");
   });
 
