@@ -91,8 +91,36 @@ export interface ResolvedOptions {
   credentials: Credentials | undefined;
 }
 
+/** Every option the Client takes; anything else is refused, so a misspelt option does not silently keep its default. */
+const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ClientOptions>([
+  'contactPoints', 'localDataCenter', 'discoverNodes', 'maxSchemaAgreementWaitSeconds', 'keyspace', 'consistency', 'fetchSize',
+  'requestTimeoutMs', 'connectTimeoutMs', 'reconnectDelayMs', 'reconnectDelayMaxMs', 'frameBytesMax', 'clock',
+  'timestampGenerator', 'ssl', 'credentials',
+]);
+
+/** DataStax driver options that Sibyl spells differently, and what to write instead. */
+const DATASTAX_OPTIONS: Readonly<Record<string, string>> = {
+  socketOptions: 'requestTimeoutMs (socketOptions.readTimeout) and connectTimeoutMs (socketOptions.connectTimeout)',
+  protocolOptions: "the port in each contact point, 'host:port' (protocolOptions.port), and maxSchemaAgreementWaitSeconds",
+  queryOptions: 'consistency and fetchSize',
+  authProvider: 'credentials: { username, password }',
+  sslOptions: 'ssl',
+  pooling: 'nothing: one connection per node carries up to 32767 requests at once',
+  policies: 'localDataCenter, reconnectDelayMs and reconnectDelayMaxMs; the load balancing and retry policies are fixed (docs/driver.md)',
+};
+
+function checkOptionNames(options: object): void {
+  for (const name of Object.keys(options)) {
+    if (OPTION_NAMES.has(name)) continue;
+    const instead = DATASTAX_OPTIONS[name];
+    if (instead !== undefined) throw new ArgumentError(`Client option ${name} is the DataStax driver's; Sibyl's driver takes ${instead}`);
+    throw new ArgumentError(`Client option ${name} is unknown; the options are ${[...OPTION_NAMES].join(', ')}`);
+  }
+}
+
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new ArgumentError('Client options must be an object');
+  checkOptionNames(options);
   const { contactPoints } = options;
   if (!Array.isArray(contactPoints) || contactPoints.length === 0) {
     throw new ArgumentError('contactPoints must be a non-empty array of "host" or "host:port"');

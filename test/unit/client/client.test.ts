@@ -213,6 +213,14 @@ describe('Client', () => {
     expect(() => new Client({ contactPoints: ['h'], consistency: 'MOST' as never })).to.throw(ArgumentError, /^consistency must be one of/);
     expect(() => new Client({ contactPoints: ['h'], fetchSize: 0 })).to.throw(ArgumentError, 'fetchSize must be a positive integer; got 0');
     expect(() => new Client({ contactPoints: ['h:99999'] })).to.throw(ArgumentError, 'contactPoints entry "h:99999" has an invalid port');
+    // An option the driver does not take is refused rather than ignored, and DataStax's names say what to write instead.
+    const withOption = (name: string, value: unknown) => () => new Client({ contactPoints: ['h'], [name]: value } as never);
+    expect(withOption('requestTimeoutMS', 5)).to.throw(ArgumentError, /^Client option requestTimeoutMS is unknown; the options are contactPoints, .*requestTimeoutMs/);
+    expect(withOption('socketOptions', { readTimeout: 60_000 })).to.throw(
+      ArgumentError,
+      "Client option socketOptions is the DataStax driver's; Sibyl's driver takes requestTimeoutMs (socketOptions.readTimeout) and connectTimeoutMs (socketOptions.connectTimeout)",
+    );
+    expect(withOption('authProvider', {})).to.throw(ArgumentError, "Client option authProvider is the DataStax driver's; Sibyl's driver takes credentials: { username, password }");
     expect(new Client({ contactPoints: ['a', 'b:1', '[::1]:7'] }).hosts).to.deep.equal(['a:9042', 'b:1', '::1:7']);
   });
 });
