@@ -12,7 +12,19 @@ export type Params = unknown[] | Record<string, unknown>;
 
 export function hasParams(params: Params | undefined | null): params is Params {
   if (params === undefined || params === null) return false;
-  return Array.isArray(params) ? params.length > 0 : Object.keys(params).length > 0;
+  if (Array.isArray(params)) return params.length > 0;
+  // A lone value ('abc', 5) would otherwise be read as a string's indexes or as no values at all.
+  if (typeof params !== 'object' || Buffer.isBuffer(params) || params instanceof Map || params instanceof Date) {
+    throw new ArgumentError(`params must be an array (positional) or a plain object (named); got ${describeParams(params)}`);
+  }
+  return Object.keys(params).length > 0;
+}
+
+function describeParams(params: unknown): string {
+  if (Buffer.isBuffer(params)) return 'a Buffer';
+  if (params instanceof Map) return 'a Map';
+  if (params instanceof Date) return 'a Date';
+  return `${typeof params} ${typeof params === 'string' ? `'${params}'` : String(params)}`;
 }
 
 export function encodeParams(specs: ColumnSpec[], params: Params | undefined | null, types: TypeCache): BoundValue[] {

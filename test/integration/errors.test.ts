@@ -92,6 +92,15 @@ describe('bad input through the driver', function () {
       const err = await s.client.execute('SELECT * FROM er.t WHERE k = :k', { nope: 1 }).then(() => null, (e: unknown) => e);
       expect(err).to.be.instanceOf(ArgumentError);
     });
+
+    it('refuses params that are a lone value rather than an array or an object', async () => {
+      await expectFailure(s.client.execute('SELECT * FROM er.t WHERE k = ?', 5 as never), ArgumentError,
+        'params must be an array (positional) or a plain object (named); got number 5');
+      await expectFailure(s.client.execute('SELECT * FROM er.t WHERE k = ?', 'abc' as never), ArgumentError,
+        "params must be an array (positional) or a plain object (named); got string 'abc'");
+      await expectFailure(s.client.batch([{ query: 'INSERT INTO er.one (k, v) VALUES (?, ?)', params: 'ab' as never }]), ArgumentError,
+        "params must be an array (positional) or a plain object (named); got string 'ab'");
+    });
   });
 
   // Mocha runs a suite's own tests before its nested suites, so this one sits in a suite of its own to run last.
