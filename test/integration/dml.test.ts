@@ -205,6 +205,37 @@ describe('writes through the driver', function () {
       expect(await rows('SELECT c FROM t WHERE k = 4')).to.deep.equal([]);
     });
 
+    it('deletes and updates with multi-column relations on the clustering columns, in any clustering order', async () => {
+      await s.client.execute('CREATE TABLE mc (k int, a int, b int, v int, PRIMARY KEY (k, a, b)) WITH CLUSTERING ORDER BY (a DESC, b ASC)');
+      const fill = async (k: number) => {
+        for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) await s.client.execute('INSERT INTO mc (k, a, b, v) VALUES (?, ?, ?, 0)', [k, a, b]);
+      };
+      const left = async (k: number) => (await rows('SELECT a, b FROM mc WHERE k = ?', [k])).map((r) => `${r['a']}${r['b']}`);
+      await fill(1);
+      await s.client.execute('DELETE FROM mc WHERE k = 1 AND (a, b) > (0, 1) AND (a, b) <= (2, 0)');
+      expect(await left(1)).to.deep.equal(['21', '22', '00', '01']);
+      await fill(2);
+      await s.client.execute('DELETE FROM mc WHERE k = ? AND (a, b) IN ((?, ?), (2, 2))', [2, 1, 1]);
+      await s.client.execute('DELETE FROM mc WHERE k = 2 AND (a) = (0)');
+      expect(await left(2)).to.deep.equal(['20', '21', '10', '12']);
+      await s.client.execute('UPDATE mc SET v = 5 WHERE k = 2 AND (a, b) IN ((2, 0), (1, 2))');
+      await s.client.execute('DELETE v FROM mc WHERE k = 2 AND (a, b) = (2, 0)');
+      expect(await rows('SELECT a, b, v FROM mc WHERE k = 2 AND a IN (2, 1)')).to.deep.equal([
+        { a: 2, b: 0, v: null }, { a: 2, b: 1, v: 0 }, { a: 1, b: 0, v: 0 }, { a: 1, b: 2, v: 5 },
+      ]);
+      await expectFailure(s.client.execute('UPDATE mc SET v = 1 WHERE k = 2 AND (a, b) > (1, 1)'), InvalidRequestError,
+        'Slice restrictions are not supported on the clustering columns in UPDATE statements');
+      await expectFailure(s.client.execute('UPDATE mc SET v = 1 WHERE k = 2 AND (a) = (1)'), InvalidRequestError, 'Some clustering keys are missing: b');
+      await expectFailure(s.client.execute('DELETE v FROM mc WHERE k = 2 AND (a, b) > (1, 1)'), InvalidRequestError,
+        'Range deletions are not supported for specific columns');
+      await expectFailure(s.client.execute('DELETE FROM mc WHERE k = 2 AND (a, b) = (1, 1) AND a = 1'), InvalidRequestError,
+        'Mixing single column relations and multi column relations on clustering columns is not allowed');
+      await expectFailure(s.client.execute('DELETE FROM mc WHERE k = 2 AND (b) = (1)'), InvalidRequestError,
+        'PRIMARY KEY column "b" cannot be restricted as preceding column "a" is not restricted');
+      await expectFailure(s.client.execute('DELETE FROM mc WHERE k = 2 AND (a, v) = (1, 1)'), InvalidRequestError,
+        'Multi-column relations can only be applied to clustering columns but was applied to: v');
+    });
+
     it('keeps a row written by UPDATE only while it has a live cell; an INSERT row survives with its marker', async () => {
       await s.client.execute("UPDATE t SET v = 'u' WHERE k = 5 AND c = 1");
       await s.client.execute("INSERT INTO t (k, c, v) VALUES (5, 2, 'i')");

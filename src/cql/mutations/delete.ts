@@ -27,12 +27,13 @@ export async function buildDelete(table: TableMetadata, stmt: Delete, ctx: Mutat
   const keys = resolveKeyRestrictions(table, stmt.where, ctx.term, ctx.settings, 'DELETE');
   const params = writeParams(table, stmt.using, ctx, true);
   const ckCount = clusteringColumns(table).length;
-  const fullRows = !keys.slice && keys.eqCount === ckCount;
+  const ranged = keys.slice !== undefined || keys.ranges !== undefined;
+  const fullRows = !ranged && keys.eqCount === ckCount;
 
   if (selections.length === 0) {
     for (const target of keys.partitionKeys) {
       const partition = builder.partition(table, target.key);
-      if (!keys.slice && keys.eqCount === 0) partition.deletePartition(deletionAt(params));
+      if (!ranged && keys.eqCount === 0) partition.deletePartition(deletionAt(params));
       else if (fullRows) for (const clustering of keys.prefixes) partition.row(clustering).deleteRow(deletionAt(params));
       else for (const rt of rangeTombstones(table, keys)) partition.addRangeTombstone({ ...rt, deletion: deletionAt(params) });
     }
@@ -40,7 +41,7 @@ export async function buildDelete(table: TableMetadata, stmt: Delete, ctx: Mutat
   }
 
   const staticOnly = selections.every((x) => x.col.kind === 'static');
-  if (keys.slice || (!fullRows && !(staticOnly && keys.eqCount === 0))) {
+  if (ranged || (!fullRows && !(staticOnly && keys.eqCount === 0))) {
     throw new InvalidRequestError('Range deletions are not supported for specific columns');
   }
   for (const target of keys.partitionKeys) {
@@ -83,6 +84,7 @@ export async function buildDelete(table: TableMetadata, stmt: Delete, ctx: Mutat
  * down to 1, so the slice's ends swap.
  */
 export function rangeTombstones(table: TableMetadata, keys: KeyRestrictions): { start: ClusteringBound; end: ClusteringBound }[] {
+  if (keys.ranges) return keys.ranges;
   const sliceColumn = clusteringColumns(table)[keys.eqCount];
   return keys.prefixes.map((prefix) => {
     if (!keys.slice || !sliceColumn) {

@@ -26,7 +26,7 @@ export async function buildUpdate(table: TableMetadata, stmt: Update, ctx: Mutat
   const keys = resolveKeyRestrictions(table, stmt.where, ctx.term, ctx.settings, 'UPDATE');
   const ckCount = clusteringColumns(table).length;
   const staticOnly = targets.every((t) => t.col.kind === 'static') && ckCount > 0;
-  if (keys.slice) throw new InvalidRequestError('Slice restrictions are not supported on the clustering columns in UPDATE statements');
+  if (keys.slice || keys.ranges) throw new InvalidRequestError('Slice restrictions are not supported on the clustering columns in UPDATE statements');
   if (staticOnly && keys.eqCount > 0) {
     throw new InvalidRequestError('Invalid restrictions on clustering columns since the UPDATE statement modifies only static columns');
   }

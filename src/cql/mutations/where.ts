@@ -2,7 +2,10 @@
  * The primary key restrictions of UPDATE and DELETE (and INSERT's key
  * columns): partition keys from `=` and `IN` (several partitions for IN),
  * clustering prefixes from `=` and `IN`, and for DELETE a slice on the next
- * clustering column. Rules and messages follow Cassandra.
+ * clustering column. Multi-column relations on the clustering columns give
+ * the prefixes of a tuple `=` or `IN`, or for DELETE clustering ranges, with
+ * SELECT's binding and interval arithmetic. Rules and messages follow
+ * Cassandra.
  */
 import type { Relation, Term } from '../../../grammar/ast.js';
 import { murmur3Token } from '../../ring/murmur3.js';
@@ -16,8 +19,12 @@ import {
   type TableMetadata,
 } from '../../schema/table.js';
 import { InvalidRequestError } from '../../util/errors.js';
+import type { ClusteringBound } from '../../storage/model.js';
 import type { Settings } from '../../util/settings.js';
 import { parseCollection } from '../collection-format.js';
+import { EVERYTHING, storageComparator, tupleIntervals } from '../select/clustering.js';
+import { intersect, toSlice } from '../select/intervals.js';
+import { tupleRestriction } from '../select/restrictions.js';
 import { bindTerm, type TermContext } from '../terms.js';
 
 const PARTITION_KEY_BYTES_MAX = 65_535;
@@ -35,6 +42,8 @@ export interface KeyRestrictions {
   eqCount: number;
   /** A range on clustering column `eqCount` (DELETE only). */
   slice?: { lower?: SliceBound; upper?: SliceBound };
+  /** Clustering ranges in storage order from multi-column slices (DELETE only); prefixes are then unused. */
+  ranges?: { start: ClusteringBound; end: ClusteringBound }[];
 }
 
 interface ColumnRestriction {
@@ -51,8 +60,13 @@ export function resolveKeyRestrictions(
   statement: 'UPDATE' | 'DELETE',
 ): KeyRestrictions {
   const byColumn = new Map<string, ColumnRestriction>();
+  const tuples: Extract<Relation, { kind: 'tuple' | 'tupleIn' }>[] = [];
   for (const r of where) {
     if (r.kind === 'token') throw new InvalidRequestError(`The token function cannot be used in WHERE clauses for ${statement} statements`);
+    if (r.kind === 'tuple' || r.kind === 'tupleIn') {
+      tuples.push(r);
+      continue;
+    }
     if (r.kind !== 'compare' && r.kind !== 'in') {
       throw new InvalidRequestError(`Only single-column relations are supported in ${statement} statements by Sibyl`);
     }
@@ -97,6 +111,11 @@ export function resolveKeyRestrictions(
   });
 
   const ckColumns = clusteringColumns(table);
+  if (tuples.length > 0) {
+    const single = ckColumns.find((c) => byColumn.has(c.name));
+    if (single) throw new InvalidRequestError('Mixing single column relations and multi column relations on clustering columns is not allowed');
+    return { partitionKeys, ...tupleKeys(table, ckColumns, tuples, ctx, settings) };
+  }
   let eqCount = 0;
   let slice: KeyRestrictions['slice'];
   let gapAfter: ColumnMetadata | undefined;
@@ -119,6 +138,32 @@ export function resolveKeyRestrictions(
   }
   const prefixes = cartesian(ckColumns.slice(0, eqCount).map((c) => byColumn.get(c.name)!.eq!));
   return { partitionKeys, prefixes, eqCount, ...(slice ? { slice } : {}) };
+}
+
+/**
+ * The clustering part of multi-column relations: a lone tuple `=` or `IN`
+ * names prefixes (rows, when it covers every clustering column); anything
+ * else becomes clustering ranges, which only DELETE accepts.
+ */
+function tupleKeys(
+  table: TableMetadata,
+  ckColumns: ColumnMetadata[],
+  relations: Extract<Relation, { kind: 'tuple' | 'tupleIn' }>[],
+  ctx: TermContext,
+  settings: Settings,
+): Omit<KeyRestrictions, 'partitionKeys'> {
+  const bound = relations.map((r) => tupleRestriction(table, r, ctx, settings));
+  for (const t of bound) {
+    if (t.columns[0]!.position !== 0) {
+      throw new InvalidRequestError(`PRIMARY KEY column "${t.columns[0]!.name}" cannot be restricted as preceding column "${ckColumns[0]!.name}" is not restricted`);
+    }
+  }
+  const only = bound.length === 1 ? bound[0]! : undefined;
+  if (only?.kind === 'in') return { prefixes: only.tuples, eqCount: only.columns.length };
+  const cmp = storageComparator(ckColumns);
+  let intervals = [EVERYTHING];
+  for (const t of bound) intervals = intersect(cmp, intervals, tupleIntervals(t, cmp));
+  return { prefixes: [], eqCount: 0, ranges: intervals.map(toSlice) };
 }
 
 /** A primary key value: null and unset are rejected, as Cassandra does. */

@@ -85,7 +85,8 @@ export function tupleSliceIntervals(r: Extract<TupleRestriction, { kind: 'slice'
   return normalize(cmp, out);
 }
 
-function tupleIntervals(r: TupleRestriction, cmp: ComponentComparator): Interval[] {
+/** The rows a multi-column relation selects, as intervals of storage order. */
+export function tupleIntervals(r: TupleRestriction, cmp: ComponentComparator): Interval[] {
   if (r.kind === 'in') return normalize(cmp, r.tuples.map(prefixInterval));
   return tupleSliceIntervals(r, cmp);
 }

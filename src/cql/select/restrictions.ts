@@ -194,7 +194,8 @@ function boundToken(table: TableMetadata, value: Term, ctx: TermContext): bigint
   return murmur3Token(serializePartitionKey(components));
 }
 
-function tupleRestriction(
+/** Binds a multi-column relation on clustering columns; UPDATE and DELETE share it with SELECT. */
+export function tupleRestriction(
   table: TableMetadata,
   rel: Extract<Relation, { kind: 'tuple' | 'tupleIn' }>,
   ctx: TermContext,
