@@ -145,4 +145,18 @@ describe('repair (real processes)', function () {
     const history = await cluster.tool(1, 'repair', '--history');
     expect(history.stdout).to.match(/repairks\s+kv\s+FAILED/);
   });
+
+  it('says in one line that the repair status is unknown when the node running the repair dies, as nodetool does when JMX closes', async () => {
+    await cluster.startNode(3);
+    await cluster.awaitAllUp();
+    // Hold node 3's tree request to node 1, so node 3 is still repairing when it is killed.
+    expect((await cluster.tool(3, 'faults', 'delay', 'REPAIR_MERKLE_TREE', '3s', 'to', '127.0.0.1')).code).to.equal(0);
+    const running = cluster.tool(3, 'repair', 'repairks');
+    await waitFor('node 3 to run a repair session', 15_000, async () => (await cluster.tool(3, 'netstats')).stdout.includes('Repair session'));
+    await cluster.kill(3);
+    const r = await running;
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.match(/Starting repair command #\d+ /);
+    expect(r.stderr).to.match(/^sibyltool: Connection to the node closed during repair \(.+\)\. You should check server log for repair status of keyspace repairks\.\n$/);
+  });
 });

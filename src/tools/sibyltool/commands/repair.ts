@@ -6,10 +6,11 @@
  * `--history` prints the recorded runs instead.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DriverError } from '../../../client/errors.js';
 import type { RepairRecord } from '../../../repair/history.js';
 import type { ProgressLine, RepairJobStatus } from '../../../repair/service.js';
 import { UsageError } from '../../args.js';
-import type { ToolCommand } from '../command.js';
+import type { ToolCommand, ToolContext } from '../command.js';
 import { table } from '../format.js';
 
 const POLL_INTERVAL_MS = 200;
@@ -66,7 +67,7 @@ is accepted for nodetool's sake.
     const bar = ctx.isTTY === true && ctx.print !== undefined;
     let from = 0;
     for (;;) {
-      const status = (await ctx.call('repairstatus', { job, from })) as RepairJobStatus;
+      const status = await pollStatus(ctx, job, from, keyspace);
       if (status.lines.length > 0) {
         if (bar) print('\r\x1b[K');
         print(status.lines.map(formatLine).join(''));
@@ -82,6 +83,21 @@ is accepted for nodetool's sake.
     }
   },
 };
+
+/**
+ * One poll of the job. Losing the node mid-repair says what nodetool says
+ * when its JMX connection closes: the repair may still be running or may
+ * have died with the node, and only the node's log knows which.
+ */
+async function pollStatus(ctx: ToolContext, job: number, from: number, keyspace: string | undefined): Promise<RepairJobStatus> {
+  try {
+    return (await ctx.call('repairstatus', { job, from })) as RepairJobStatus;
+  } catch (err) {
+    if (!(err instanceof DriverError)) throw err;
+    const which = keyspace === undefined ? 'the non-system keyspaces' : `keyspace ${keyspace}`;
+    throw new RepairFailedError(`Connection to the node closed during repair (${err.message}). You should check server log for repair status of ${which}.`);
+  }
+}
 
 function flagValue(flags: Map<string, string | true>, short: string, long: string): string | undefined {
   const v = flags.get(short) ?? flags.get(long);
