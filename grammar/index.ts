@@ -28,7 +28,7 @@ export function cqlParser(): CqlParser {
   return sharedParser;
 }
 
-/** Parses one statement, with an optional trailing `;`. */
+/** Parses one statement, with optional trailing `;`s. */
 export function parseStatement(text: string): ParsedStatement {
   return parseWith(text, (parser) => parser.singleStatement());
 }

@@ -457,10 +457,10 @@ export class CqlParser extends AuthParser {
     return this.ACTION(() => ({ statement, bindMarkers: this.bindNames }));
   });
 
-  /** Exactly one statement, with an optional `;`. */
+  /** Exactly one statement, followed by any number of `;`, as Cassandra's `query` rule allows. */
   singleStatement = this.RULE('singleStatement', (): ParsedStatement => {
     const parsed = this.SUBRULE(this.parsedStatement);
-    this.OPTION(() => this.CONSUME(T.Semicolon));
+    this.MANY(() => this.CONSUME(T.Semicolon));
     return parsed;
   });
 

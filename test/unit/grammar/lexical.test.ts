@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseStatement, parseStatements, type Insert, type Term } from '../../../grammar/index.js';
+import { CqlSyntaxError, parseStatement, parseStatements, type Insert, type Term } from '../../../grammar/index.js';
 import { bool, float, int, str, stmt } from './helpers.js';
 
 /** The single value of `INSERT INTO t (v) VALUES (<literal>)`. */
@@ -133,7 +133,9 @@ describe('grammar: scripts', () => {
     expect(parseStatements(' ; -- nothing\n;')).to.deep.equal([]);
   });
 
-  it('accepts one trailing semicolon on a single statement', () => {
+  it('accepts trailing semicolons on a single statement, as Cassandra does, but not a second statement', () => {
     expect(parseStatement('USE ks;')).to.deep.equal({ statement: { kind: 'use', keyspace: 'ks' }, bindMarkers: [] });
+    expect(parseStatement('USE ks ; ;;')).to.deep.equal({ statement: { kind: 'use', keyspace: 'ks' }, bindMarkers: [] });
+    expect(() => parseStatement('USE ks; USE ks2')).to.throw(CqlSyntaxError, "line 1:8 mismatched input 'USE' expecting EOF");
   });
 });
