@@ -63,7 +63,8 @@ export function errorLines(err: unknown, statement: string): string[] {
       return [`${head} info=${info}`];
     }
     if (err instanceof ReadTimeoutError) {
-      const info = pyDict([['consistency', err.consistency], ['required_responses', err.blockFor], ['received_responses', err.received], ['data_retrieved', err.dataPresent]]);
+      // The Python driver keeps data_retrieved on the exception but out of its message, so cqlsh never prints it.
+      const info = pyDict([['consistency', err.consistency], ['required_responses', err.blockFor], ['received_responses', err.received]]);
       return [`${head} info=${info}`];
     }
     return [head];
