@@ -1,6 +1,8 @@
 /**
  * A tiny flag parser shared by the command-line tools: `--name value`,
  * `--name=value` and bare `--flag`. Unknown flags are errors that name the flag.
+ * A negative number (`-5`) is an argument, not a flag, and `--` ends the
+ * flags, so values that start with '-' can still be given (a negative key).
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -17,7 +19,11 @@ export function parseArgs(argv: string[], valued: readonly string[], bare: reado
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('-') || arg === '-') {
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
       positional.push(arg);
       continue;
     }

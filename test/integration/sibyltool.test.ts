@@ -133,6 +133,16 @@ describe('sibyltool against a real node', function () {
     expect(await tool('getendpoints', 'shop', 'nope', '1')).to.deep.equal({ code: 1, stdout: '', stderr: "sibyltool: Unknown table 'nope' in keyspace 'shop'\n" });
   });
 
+  it('getendpoints and dump take a key that starts with -: a negative number as it is, anything else after --', async () => {
+    await client.execute('CREATE TABLE shop.counts (k int PRIMARY KEY, v text)');
+    await client.execute(`INSERT INTO shop.counts (k, v) VALUES (-5, 'minus five')`);
+    expect(await tool('getendpoints', 'shop', 'counts', '-5')).to.deep.equal({ code: 0, stdout: '127.0.0.1\n', stderr: '' });
+    expect(await tool('getendpoints', 'shop', 'orders', '--', '-acme:7')).to.deep.equal({ code: 0, stdout: '127.0.0.1\n', stderr: '' });
+    const dumped = await tool('dump', 'shop.counts', '-5');
+    expect(dumped.code).to.equal(0);
+    expect(JSON.parse(dumped.stdout)[0].partition.key).to.deep.equal(['-5']);
+  });
+
   it('version prints the release version', async () => {
     const r = await tool('version');
     expect(r.code).to.equal(0);

@@ -112,6 +112,11 @@ function parseInvocation(argv: string[]): Invocation {
   const inv: Invocation = { host: DEFAULT_HOST, port: DEFAULT_PORT, printPort: false, ssl: false, help: false, command: undefined, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    // After the command, '--' hands everything that follows to the command as it is (a key such as -h or -5).
+    if (arg === '--' && inv.command !== undefined) {
+      inv.rest.push(...argv.slice(i));
+      break;
+    }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
     const value = () => {
