@@ -4,7 +4,7 @@
  * statement, wherever the load balancer sends it, sees the new schema. The
  * DataStax drivers do the same, bounded by maxSchemaAgreementWaitSeconds.
  */
-import type { Clock } from '../clock/clock.js';
+import type { Clock, Timer } from '../clock/clock.js';
 
 /** How often the hosts' versions are read while they disagree. */
 export const SCHEMA_AGREEMENT_INTERVAL_MS = 200;
@@ -27,11 +27,17 @@ export function versionsAgree(versions: readonly string[]): boolean {
   return versions.length > 0 && versions.every((v) => v === versions[0]);
 }
 
-/** Resolves true once every live host agrees, false when the wait runs out or a host cannot say. */
+/**
+ * Resolves true once every live host agrees, false when the wait runs out
+ * or a host cannot say. A host that does not answer before the wait runs
+ * out (a hung process) ends it too: the bound is maxWaitMs, not the
+ * request timeout of its query.
+ */
 export async function waitForSchemaAgreement(opts: SchemaAgreementOptions): Promise<boolean> {
   const deadlineMs = opts.clock.nowMs() + opts.maxWaitMs;
   for (;;) {
-    const answers = await Promise.allSettled(opts.hosts().map((h) => opts.versionOf(h)));
+    const answers = await settledBefore(opts.clock, deadlineMs, opts.hosts().map((h) => opts.versionOf(h)));
+    if (answers === undefined) return false;
     const versions: string[] = [];
     for (const a of answers) {
       if (a.status === 'rejected') continue;
@@ -41,5 +47,18 @@ export async function waitForSchemaAgreement(opts: SchemaAgreementOptions): Prom
     if (versionsAgree(versions)) return true;
     if (opts.clock.nowMs() + SCHEMA_AGREEMENT_INTERVAL_MS > deadlineMs) return false;
     await new Promise<void>((resolve) => opts.clock.setTimeout(resolve, SCHEMA_AGREEMENT_INTERVAL_MS));
+  }
+}
+
+/** Every promise settled, or undefined if the deadline comes first. */
+async function settledBefore<T>(clock: Clock, deadlineMs: number, promises: Promise<T>[]): Promise<PromiseSettledResult<T>[] | undefined> {
+  let timer: Timer | undefined;
+  const expired = new Promise<undefined>((resolve) => {
+    timer = clock.setTimeout(() => resolve(undefined), Math.max(0, deadlineMs - clock.nowMs()));
+  });
+  try {
+    return await Promise.race([Promise.allSettled(promises), expired]);
+  } finally {
+    timer?.cancel();
   }
 }

@@ -98,6 +98,27 @@ describe('the driver against a three-node cluster', function () {
     }
   });
 
+  it('ends the schema agreement wait after maxSchemaAgreementWaitSeconds even when a hung node never answers', async () => {
+    // requestTimeoutMs 0 waits forever for an answer, so only the agreement bound can end the wait.
+    const patient = new Client({ contactPoints: [address(nodes[0]!)], requestTimeoutMs: 0, maxSchemaAgreementWaitSeconds: 1 });
+    try {
+      await patient.connect();
+      nodes[1]!.child.kill('SIGSTOP');
+      const created = await patient.execute('CREATE TABLE routed.during_pause (k text PRIMARY KEY)');
+      expect(created.info.isSchemaInAgreement).to.equal(false);
+    } finally {
+      nodes[1]!.child.kill('SIGCONT');
+      await patient.shutdown();
+    }
+    const settled = new Client({ contactPoints: [address(nodes[0]!)] });
+    try {
+      // Once the node runs again, the next DDL finds every node in agreement.
+      expect((await settled.execute('CREATE TABLE routed.after_pause (k text PRIMARY KEY)')).info.isSchemaInAgreement).to.equal(true);
+    } finally {
+      await settled.shutdown();
+    }
+  });
+
   it('marks a killed node down, as the cluster reports it, and carries on through the others', async () => {
     const victim = address(nodes[2]!);
     const downs: string[] = [];
