@@ -72,6 +72,7 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
     interactive,
     colour,
     address,
+    ...(args.user !== undefined ? { username: args.user } : {}),
     io: { stdout: (t) => io.stdout.write(t), stderr: (t) => io.stderr.write(t) },
   });
   try {

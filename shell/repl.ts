@@ -16,8 +16,6 @@ import { StatementSplitter } from './splitter.js';
 /** Lines of history kept in memory and offered with the arrow keys. */
 export const HISTORY_LINES_MAX = 1000;
 
-export const CONTINUATION_PROMPT = '   ... ';
-
 export function historyPath(): string {
   return join(homedir(), '.sibyl', 'sibylsh_history');
 }
@@ -144,7 +142,7 @@ export async function runRepl(shell: Shell, input: NodeJS.ReadableStream, output
       if (shell.exited) break;
     }
     if (shell.exited) break;
-    rl.setPrompt(splitter.pending ? CONTINUATION_PROMPT : shell.prompt);
+    rl.setPrompt(splitter.pending ? shell.continuationPrompt : shell.prompt);
     rl.prompt();
   }
   if (!shell.exited) output.write('\n');

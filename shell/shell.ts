@@ -32,6 +32,8 @@ export interface ShellOptions {
   colour: boolean;
   /** `host:port` the shell was asked to connect to. */
   address: string;
+  /** The user logged in with -u, shown in the prompt. */
+  username?: string;
 }
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -57,6 +59,7 @@ export class Shell {
   readonly interactive: boolean;
   readonly colour: boolean;
   readonly address: string;
+  readonly username: string | undefined;
   consistency: ConsistencyName = 'ONE';
   tracing = false;
   expand = false;
@@ -74,6 +77,7 @@ export class Shell {
     this.interactive = options.interactive;
     this.colour = options.colour;
     this.address = options.address;
+    this.username = options.username;
   }
 
   get keyspace(): string | undefined {
@@ -95,8 +99,15 @@ export class Shell {
     if (token.abandoned) throw new Abandoned('abandoned');
   }
 
+  /** cqlsh's prompt: `user@` when logged in with -u, then the keyspace in use. */
   get prompt(): string {
-    return this.keyspace ? `sibylsh:${this.keyspace}> ` : 'sibylsh> ';
+    const user = this.username !== undefined ? `${this.username}@` : '';
+    return this.keyspace ? `${user}sibylsh:${this.keyspace}> ` : `${user}sibylsh> `;
+  }
+
+  /** A continued statement's prompt, as wide as the prompt it continues (cqlsh lines `... ` up under `cqlsh:ks> `). */
+  get continuationPrompt(): string {
+    return `${' '.repeat(Math.max(0, this.prompt.length - 4))}... `;
   }
 
   /** Shell messages (always to the terminal). */

@@ -39,9 +39,9 @@ describe('sibylsh at a terminal (tmux)', function () {
     throw new Error(`the terminal never showed ${String(text)}:\n${screen()}`);
   }
 
-  function startShell(): void {
+  function startShell(...extraArgs: string[]): void {
     socket = `sibylsh-test-${process.pid}-${++starts}`;
-    tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-e', `HOME=${home}`, '-e', 'NO_COLOR=1', process.execPath, SIBYLSH_BIN, node.host, String(node.port));
+    tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-e', `HOME=${home}`, '-e', 'NO_COLOR=1', process.execPath, SIBYLSH_BIN, node.host, String(node.port), ...extraArgs);
   }
 
   before(async function () {
@@ -91,6 +91,19 @@ INSERT INTO term.readings (sensor, value) VALUES ('s1', 42);`);
     tmux('send-keys', '-t', session, 'Up', 'Up');
     await waitFor("sibylsh> FROM readings WHERE sensor = 's1';");
     // Ctrl-C drops the recalled line, so EXIT typed next is a line of its own and ends the shell.
+    tmux('send-keys', '-t', session, 'C-c');
+    tmux('send-keys', '-t', session, 'EXIT', 'Enter');
+    for (let i = 0; i < 100 && alive(); i++) await sleep(100);
+    expect(alive()).to.equal(false);
+  });
+
+  it("shows the user and keyspace in the prompt and lines a continued statement up under it, as cqlsh does", async () => {
+    // The node does not ask for a login, so -u and -p are accepted and only the prompt shows them.
+    startShell('-u', 'bob', '-p', 'secret', '-k', 'term');
+    await waitFor('bob@sibylsh:term>');
+    tmux('send-keys', '-t', session, 'SELECT value', 'Enter');
+    const shown = await waitFor(/^ +\.\.\.$/m);
+    expect(shown).to.match(/^bob@sibylsh:term> SELECT value\n {14}\.\.\.$/m);
     tmux('send-keys', '-t', session, 'C-c');
     tmux('send-keys', '-t', session, 'EXIT', 'Enter');
     for (let i = 0; i < 100 && alive(); i++) await sleep(100);
