@@ -296,8 +296,10 @@ export class Client extends EventEmitter {
 
   /**
    * Calls rowCallback(n, row) for each row, then endCallback(err, lastResultSet).
-   * With `autoPage` it runs through every page; otherwise the first page only
-   * (the result's pageState then continues). As in the DataStax driver,
+   * With `autoPage` it runs through every page, and the last page's
+   * rowLength counts the rows of them all (as DataStax's driver reports
+   * them); otherwise the first page only (the result's pageState then
+   * continues). As in the DataStax driver,
    * params and options may be left out (`eachRow(cql, rowCallback)`,
    * `eachRow(cql, params, rowCallback, endCallback)`), and without an
    * endCallback an error goes to the client's 'error' listeners, if it has
@@ -315,7 +317,10 @@ export class Client extends EventEmitter {
         const rs = await this.execute(cql, params, { ...options, pageState });
         for (const row of rs.rows) rowCallback(n++, row);
         pageState = rs.rawPageState;
-        if (!options.autoPage || !pageState) return rs;
+        if (!options.autoPage || !pageState) {
+          if (options.autoPage) rs.countRowsOfAllPages(n);
+          return rs;
+        }
       }
     };
     run().then(

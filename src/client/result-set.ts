@@ -57,8 +57,17 @@ export class ResultSet implements Iterable<Row> {
     this.keyspace = result.kind === 'setKeyspace' ? result.keyspace : undefined;
   }
 
+  /** Set by eachRow with autoPage: the rows of every page it went through. */
+  private rowsOfAllPages: number | undefined;
+
+  /** The number of rows: this page's, or after eachRow with autoPage every page's, as DataStax's driver counts them. */
   get rowLength(): number {
-    return this.rows.length;
+    return this.rowsOfAllPages ?? this.rows.length;
+  }
+
+  /** eachRow's last page, made to count the rows of every page before it too (`rows` stays this page's). */
+  countRowsOfAllPages(total: number): void {
+    this.rowsOfAllPages = total;
   }
 
   first(): Row | null {
