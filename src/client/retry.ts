@@ -13,10 +13,13 @@
  *   finds it);
  * - Unavailable → the next host (its view of the cluster may be stale);
  * - Overloaded → the next host;
- * - anything else (WriteTimeout, a syntax or invalid request error) is the
- *   caller's to see.
+ * - WriteTimeout while storing a logged batch's batchlog (write type
+ *   BATCH_LOG: nothing of the batch was applied yet) → the same host, as
+ *   the DataStax policy does: another try may pick luckier batchlog nodes;
+ * - anything else (another WriteTimeout, a syntax or invalid request error)
+ *   is the caller's to see.
  */
-import { OverloadedError, ReadTimeoutError, UnavailableError } from '../util/errors.js';
+import { OverloadedError, ReadTimeoutError, UnavailableError, WriteTimeoutError } from '../util/errors.js';
 import { ConnectionClosedError, OperationTimedOutError } from './errors.js';
 
 export type RetryDecision = { action: 'rethrow' } | { action: 'retry'; sameHost: boolean };
@@ -33,5 +36,6 @@ export function retryDecision(error: unknown, idempotent: boolean, retriesSoFar:
     return error.received >= error.blockFor && !error.dataPresent ? { action: 'retry', sameHost: true } : RETHROW;
   }
   if (error instanceof UnavailableError || error instanceof OverloadedError) return { action: 'retry', sameHost: false };
+  if (error instanceof WriteTimeoutError && error.writeType === 'BATCH_LOG') return { action: 'retry', sameHost: true };
   return RETHROW;
 }

@@ -23,6 +23,8 @@ describe('retryDecision', () => {
     ['unavailable', new UnavailableError('QUORUM', 2, 1), NEXT],
     ['overloaded', new OverloadedError('busy'), NEXT],
     ['write timeout', new WriteTimeoutError('QUORUM', 1, 2, 'SIMPLE'), RETHROW],
+    ['write timeout of a batch once logged', new WriteTimeoutError('QUORUM', 1, 2, 'BATCH'), RETHROW],
+    ['write timeout storing the batchlog', new WriteTimeoutError('QUORUM', 1, 2, 'BATCH_LOG'), SAME],
     ['invalid request', new InvalidRequestError('no such table'), RETHROW],
   ];
 
