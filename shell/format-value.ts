@@ -112,12 +112,17 @@ export function formatText(value: string, quoted: boolean): string {
   return quoted ? `'${out}'` : out;
 }
 
-/** `2026-01-02 03:04:05.678000+0000`: cqlsh's timestamp format, always UTC here. */
+/**
+ * `2026-01-02 03:04:05.678000+0000`: cqlsh's timestamp format, always UTC
+ * here. A timestamp outside years 1 to 9999, which Python's datetime cannot
+ * hold, shows as cqlsh shows it: milliseconds since the epoch.
+ */
 export function formatTimestampUs(ms: number): string {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return String(ms);
   const year = d.getUTCFullYear();
-  const y = year < 0 ? `-${String(-year).padStart(4, '0')}` : String(year).padStart(4, '0');
+  if (year < 1 || year > 9999) return String(ms);
+  const y = String(year).padStart(4, '0');
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${y}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)}000+0000`;
 }

@@ -93,6 +93,30 @@ SELECT id, n FROM simple WHERE id = '日本語';
     );
   });
 
+  it('shows a timestamp outside years 1 to 9999 as milliseconds since the epoch, as cqlsh does', async () => {
+    const run = await runShell([...target(), '-k', 'shop'], `CREATE TABLE times (k int PRIMARY KEY, at timestamp);
+INSERT INTO times (k, at) VALUES (1, 253402300800000);
+INSERT INTO times (k, at) VALUES (2, -62135596800001);
+INSERT INTO times (k, at) VALUES (3, 253402300799999);
+SELECT k, at FROM times WHERE k IN (1, 2, 3);
+DROP TABLE times;
+`);
+    expect(run.stderr).to.equal('');
+    expect(run.stdout).to.equal(
+      [
+        '',
+        ' k | at',
+        '---+---------------------------------',
+        ' 1 |                 253402300800000',
+        ' 2 |                 -62135596800001',
+        ' 3 | 9999-12-31 23:59:59.999000+0000',
+        '',
+        '(3 rows)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('prints the header of an empty result and (0 rows)', async () => {
     const run = await runShell([...target(), '-k', 'shop', '-e', 'SELECT id, n FROM simple WHERE id = \'none\'']);
     expect(run.stdout).to.equal('\n id | n\n----+---\n\n\n(0 rows)\n');
