@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type { AlterKeyspace, AlterTable, CreateKeyspace, CreateTable, DropKeyspace, DropTable } from '../../grammar/ast.js';
 import { SystemClock, type Clock } from '../clock/clock.js';
 import type { KeyspaceMetadata, SchemaEntry, TableMetadata } from '../schema/table.js';
-import { AlreadyExistsError, InvalidRequestError } from '../util/errors.js';
+import { AlreadyExistsError, InvalidRequestError, UnauthorizedError } from '../util/errors.js';
 import { alterKeyspace, keyspaceFromProperties } from './ddl/keyspace-ddl.js';
 import { alterTable, tableFromCreate } from './ddl/table-ddl.js';
 import type { SchemaChange } from './result.js';
@@ -283,7 +283,8 @@ export class SchemaCatalog {
   }
 
   private assertUserKeyspace(name: string): void {
-    if (SYSTEM_KEYSPACES.includes(name)) throw new InvalidRequestError(`${name} keyspace is not user-modifiable`);
+    // Cassandra refuses schema changes in its local system keyspaces as Unauthorized, whoever asks.
+    if (SYSTEM_KEYSPACES.includes(name)) throw new UnauthorizedError(`${name} keyspace is not user-modifiable.`);
   }
 
   /** An md5 over the sorted live schema, shaped as a uuid (Cassandra's schema version is such a digest). */

@@ -5,7 +5,7 @@
  * argument checks. Every failure is a coded error, and the node keeps serving.
  */
 import { expect } from 'chai';
-import { ArgumentError, InvalidRequestError, SyntaxError as CqlSyntaxError } from '../../src/client/index.js';
+import { ArgumentError, InvalidRequestError, SyntaxError as CqlSyntaxError, UnauthorizedError } from '../../src/client/index.js';
 import { closeSession, expectFailure, openSession, type Session } from './helpers.js';
 
 describe('bad input through the driver', function () {
@@ -63,6 +63,12 @@ describe('bad input through the driver', function () {
     for (const [cql, message] of cases) {
       it(cql, () => expectFailure(s.client.execute(cql), InvalidRequestError, message));
     }
+
+    it('refuses schema changes in the system keyspaces as Unauthorized, as Cassandra does', async () => {
+      await expectFailure(s.client.execute('DROP KEYSPACE system'), UnauthorizedError, 'system keyspace is not user-modifiable.');
+      await expectFailure(s.client.execute('DROP TABLE system_schema.tables'), UnauthorizedError, 'system_schema keyspace is not user-modifiable.');
+      await expectFailure(s.client.execute('CREATE TABLE system.mine (k int PRIMARY KEY)'), UnauthorizedError, 'system keyspace is not user-modifiable.');
+    });
   });
 
   describe('bounds, each named by its setting', () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { CreateKeyspace, CreateTable, Property, Term } from '../../../grammar/ast.js';
 import { SchemaCatalog } from '../../../src/cql/schema-catalog.js';
 import type { SchemaChange } from '../../../src/cql/result.js';
-import { AlreadyExistsError, ConfigurationError, InvalidRequestError } from '../../../src/util/errors.js';
+import { AlreadyExistsError, ConfigurationError, InvalidRequestError, UnauthorizedError } from '../../../src/util/errors.js';
 import { MemorySchemaStore } from './memory-schema-store.js';
 
 const str = (text: string): Term => ({ kind: 'constant', type: 'STRING', text });
@@ -171,7 +171,7 @@ describe('SchemaCatalog', () => {
       ['table', 't', false],
     ]);
     await expectReject(catalog.dropKeyspace({ kind: 'dropKeyspace', keyspace: 'system', ifExists: false }),
-      InvalidRequestError, 'system keyspace is not user-modifiable');
+      UnauthorizedError, 'system keyspace is not user-modifiable.');
   });
 
   describe('merging another node\'s entries', () => {
