@@ -41,6 +41,16 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
   const interactive = args.execute === undefined && args.file === undefined && io.stdin.isTTY === true;
   const noColour = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
   const colour = args.colour ?? (io.stdout.isTTY === true && !noColour);
+  // As cqlsh does, a file that cannot be read is reported before any connection is tried.
+  let fileText: string | undefined;
+  if (args.file !== undefined) {
+    try {
+      fileText = readFileSync(args.file, 'utf8');
+    } catch (err) {
+      io.stderr.write(`sibylsh: cannot read ${args.file}: ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
   const address = `${args.host}:${args.port}`;
   let ssl;
   try {
@@ -78,16 +88,7 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
   try {
     if (args.keyspace !== undefined && !(await shell.run(`USE ${quoteKeyspace(args.keyspace)}`))) return 1;
     if (args.execute !== undefined) return (await shell.runScript(args.execute, '<stdin>', true)) ? 0 : 1;
-    if (args.file !== undefined) {
-      let text: string;
-      try {
-        text = readFileSync(args.file, 'utf8');
-      } catch (err) {
-        io.stderr.write(`sibylsh: cannot read ${args.file}: ${(err as Error).message}\n`);
-        return 1;
-      }
-      return (await shell.runScript(text, args.file, true)) ? 0 : 1;
-    }
+    if (args.file !== undefined) return (await shell.runScript(fileText!, args.file, true)) ? 0 : 1;
     if (!interactive) return (await runPiped(shell, io.stdin)) ? 0 : 1;
     const info = await serverInfo(shell);
     shell.print(`Connected to ${info.cluster} at ${address}`);

@@ -182,6 +182,15 @@ DROP TABLE times;
     }
   });
 
+  it('reports an -f file it cannot read before trying to connect', async () => {
+    const missing = join(dir, 'missing.cql');
+    // Port 1 refuses connections: a connection attempt would print a Connection error instead.
+    const run = await runShell(['127.0.0.1', '1', '-f', missing]);
+    expect(run.code).to.equal(1);
+    expect(run.stdout).to.equal('');
+    expect(run.stderr).to.equal(`sibylsh: cannot read ${missing}: ENOENT: no such file or directory, open '${missing}'\n`);
+  });
+
   it('stops at the first failed statement of -f, prints the error with file and line to stderr, and exits 1', async () => {
     const file = join(dir, 'script.cql');
     writeFileSync(file, "SELECT id FROM shop.simple WHERE id = 'x';\nSELECT * FROM shop.nope;\nSELECT * FROM shop.simple;\n");
