@@ -41,6 +41,8 @@ describe('schema statements through the driver', function () {
       expect(fresh.keyspace).to.equal('ddl');
       await fresh.execute("INSERT INTO t (k, v) VALUES (1, 'one')");
       expect(plain((await fresh.execute('SELECT v FROM t WHERE k = 1')).rows)).to.deep.equal([{ v: 'one' }]);
+      // Cassandra's query rule takes any number of trailing semicolons.
+      expect(plain((await fresh.execute('SELECT v FROM t WHERE k = 1;;')).rows)).to.deep.equal([{ v: 'one' }]);
     } finally {
       await fresh.shutdown();
     }
