@@ -84,6 +84,8 @@ interface Route {
   replicas?: readonly string[];
   /** Only these hosts may serve the request. */
   only?: (host: Host) => boolean;
+  /** Filled in as the plan runs: each host tried, with its error, or null for the one that answered. */
+  tried?: Record<string, Error | null>;
 }
 
 /** How long topology and schema events are gathered before the control connection reads the cluster again. */
@@ -210,7 +212,7 @@ export class Client extends EventEmitter {
       ...(options.traceQuery === true ? { tracing: true } : {}),
     };
     const prepare = hasParams(params) || options.prepare === true;
-    const route: Route = { idempotent: isIdempotent(options), consistency };
+    const route: Route = { idempotent: isIdempotent(options), consistency, tried: {} };
     let body: ResultBody & { host: string };
     if (!prepare) {
       body = await this.run(route, (connection) => this.request(connection, Opcode.QUERY, { query: cql, ...common }));
@@ -226,7 +228,7 @@ export class Client extends EventEmitter {
         ),
       );
     }
-    return this.resultSet(body, consistency, await this.afterSchemaChange(body));
+    return this.resultSet(body, consistency, await this.afterSchemaChange(body), route.tried);
   }
 
   async batch(queries: BatchQuery[], options: BatchOptions = {}): Promise<ResultSet> {
@@ -236,7 +238,8 @@ export class Client extends EventEmitter {
     const timestamp = this.timestampFor(options.timestamp);
     const type = options.logged === false ? 'UNLOGGED' : 'LOGGED';
     const toPrepare = entries.filter((e) => hasParams(e.params)).map((e) => e.query);
-    const body = await this.run({ idempotent: isIdempotent(options), consistency }, (connection) =>
+    const tried: Record<string, Error | null> = {};
+    const body = await this.run({ idempotent: isIdempotent(options), consistency, tried }, (connection) =>
       this.withPrepared(connection, toPrepare, async (prepared) => {
         let next = 0;
         const wireEntries = entries.map((e): WireBatchEntry => {
@@ -248,7 +251,7 @@ export class Client extends EventEmitter {
         return this.request(connection, Opcode.BATCH, batch);
       }),
     );
-    return this.resultSet(body, consistency, true);
+    return this.resultSet(body, consistency, true, tried);
   }
 
   /**
@@ -399,10 +402,12 @@ export class Client extends EventEmitter {
         i++;
         continue;
       }
+      if (route.tried) route.tried[host.address] = null;
       try {
         if (this.currentKeyspace !== undefined && connection.keyspace !== this.currentKeyspace) await this.useKeyspace(connection);
         return await attempt(connection, host);
       } catch (err) {
+        if (route.tried) route.tried[host.address] = err as Error;
         // shutdown() closed the connection under the request: say so, rather than blame the node.
         if (this.shutDown) throw err instanceof ConnectionClosedError ? new ClientShutdownError(true) : err;
         const decision = retryDecision(err, route.idempotent, retries);
@@ -508,11 +513,23 @@ export class Client extends EventEmitter {
     return { ...result, host: connection.address };
   }
 
-  private resultSet(body: ResultBody & { host: string }, consistency: ConsistencyName, isSchemaInAgreement: boolean): ResultSet {
+  private resultSet(
+    body: ResultBody & { host: string },
+    consistency: ConsistencyName,
+    isSchemaInAgreement: boolean,
+    triedHosts: Record<string, Error | null> = { [body.host]: null },
+  ): ResultSet {
     if (body.result.kind === 'prepared' || body.result.kind === 'admin') {
       throw new ProtocolError(`unexpected ${body.result.kind} result`);
     }
-    const info = { queriedHost: body.host, warnings: body.warnings ?? [], achievedConsistency: consistency, isSchemaInAgreement, ...(body.trace ? { trace: body.trace } : {}) };
+    const info = {
+      queriedHost: body.host,
+      triedHosts,
+      warnings: body.warnings ?? [],
+      achievedConsistency: consistency,
+      isSchemaInAgreement,
+      ...(body.trace ? { trace: body.trace } : {}),
+    };
     return new ResultSet(body.result, info, this.types);
   }
 

@@ -18,6 +18,12 @@ export interface ResultColumn {
 export interface ExecutionInfo {
   /** `host:port` of the node that answered. */
   queriedHost: string;
+  /**
+   * Every host the request was sent to, in order, with the error it failed
+   * with, or null for the one that answered (queriedHost), as DataStax's
+   * driver reports them: more than one key means the request was retried.
+   */
+  triedHosts: Record<string, Error | null>;
   warnings: string[];
   /** The consistency level the request was sent with. */
   achievedConsistency: string;

@@ -5,7 +5,7 @@
  * while requests carry on through the others.
  */
 import { expect } from 'chai';
-import { Client } from '../../src/client/index.js';
+import { Client, OperationTimedOutError } from '../../src/client/index.js';
 import { removeDir, startNode, type NodeProcess } from './harness.js';
 
 async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean): Promise<void> {
@@ -116,6 +116,28 @@ describe('the driver against a three-node cluster', function () {
       expect((await settled.execute('CREATE TABLE routed.after_pause (k text PRIMARY KEY)')).info.isSchemaInAgreement).to.equal(true);
     } finally {
       await settled.shutdown();
+    }
+  });
+
+  it('retries an idempotent read on the next host when a hung node times out, and lists both in info.triedHosts', async () => {
+    const quick = new Client({ contactPoints: [address(nodes[0]!)], requestTimeoutMs: 500 });
+    const hung = address(nodes[1]!);
+    try {
+      await quick.connect();
+      nodes[1]!.child.kill('SIGSTOP');
+      // Unrouted statements start their plans at each of the three hosts in turn, so one of three starts at the hung one.
+      const tried: Record<string, Error | null>[] = [];
+      for (let i = 0; i < 3; i++) tried.push((await quick.execute('SELECT key FROM system.local', [], { idempotent: true })).info.triedHosts);
+      const retried = tried.filter((t) => Object.keys(t).length === 2);
+      expect(retried.length).to.equal(1);
+      const [first, second] = Object.entries(retried[0]!);
+      expect(first![0]).to.equal(hung);
+      expect(first![1]).to.be.instanceOf(OperationTimedOutError);
+      expect(second![1]).to.equal(null);
+      expect(tried.filter((t) => Object.keys(t).length === 1).every((t) => Object.values(t)[0] === null && !(hung in t))).to.equal(true);
+    } finally {
+      nodes[1]!.child.kill('SIGCONT');
+      await quick.shutdown();
     }
   });
 

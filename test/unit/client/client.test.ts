@@ -28,7 +28,13 @@ describe('Client', () => {
     const rs = await client.execute('echo hello');
     expect(rs.rows).to.deep.equal([{ word: 'hello' }]);
     expect(rs.columns).to.deep.equal([{ name: 'word', type: 'text' }]);
-    expect(rs.info).to.deep.equal({ queriedHost: s.address, warnings: ['echoed'], achievedConsistency: 'ONE', isSchemaInAgreement: true });
+    expect(rs.info).to.deep.equal({
+      queriedHost: s.address,
+      triedHosts: { [s.address]: null },
+      warnings: ['echoed'],
+      achievedConsistency: 'ONE',
+      isSchemaInAgreement: true,
+    });
     expect(rs.rowLength).to.equal(1);
     expect(rs.first()).to.deep.equal({ word: 'hello' });
     expect([...rs]).to.deep.equal([{ word: 'hello' }]);
