@@ -59,6 +59,10 @@ describe('reads through the driver', function () {
     expect(await xy("SELECT x, y FROM rd.two WHERE a = 1 AND b = 'p' AND (x, y) IN ((2, 2), (1, 1))")).to.deep.equal(['2.2', '1.1']);
     expect(await xy("SELECT x, y FROM rd.two WHERE a = 1 AND b = 'p' ORDER BY x ASC, y DESC")).to.deep.equal(['1.2', '1.1', '2.2', '2.1', '3.1']);
     expect(await xy("SELECT x, y FROM rd.two WHERE a = 1 AND b = 'p' AND x = 2 AND y >= 2")).to.deep.equal(['2.2']);
+    await expectFailure(s.client.execute("SELECT x FROM rd.two WHERE a = 1 AND b = 'p' AND (x, x) = (1, 1)"), InvalidRequestError,
+      'Column "x" appeared twice in a relation: (x, x)');
+    await expectFailure(s.client.execute("SELECT x FROM rd.two WHERE a = 1 AND b = 'p' AND (y, x) = (1, 1)"), InvalidRequestError,
+      'Clustering columns must appear in the PRIMARY KEY order in multi-column relations: (y, x)');
   });
 
   it('applies LIMIT and PER PARTITION LIMIT', async () => {

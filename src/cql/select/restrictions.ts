@@ -208,6 +208,9 @@ export function tupleRestriction(
     }
   }
   for (let i = 1; i < columns.length; i++) {
+    if (columns.indexOf(columns[i]!) !== i) {
+      throw new InvalidRequestError(`Column "${columns[i]!.name}" appeared twice in a relation: (${rel.columns.join(', ')})`);
+    }
     if (columns[i]!.position !== columns[i - 1]!.position + 1) {
       throw new InvalidRequestError(
         `Clustering columns must appear in the PRIMARY KEY order in multi-column relations: (${rel.columns.join(', ')})`,
