@@ -19,7 +19,7 @@ keyspace's replication factor.
   async run(ctx, args) {
     if (args.positional.length > 0) throw new UsageError(`decommission takes no arguments`);
     const { id } = (await ctx.call('decommission')) as { id: string };
-    const done = await followOperation(ctx, id);
+    const done = await followOperation(ctx, id, 'decommission');
     return `Decommissioned: ${done.rangesDone} ranges streamed; the node has left the ring and stops.\n`;
   },
 };

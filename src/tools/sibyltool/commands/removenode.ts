@@ -27,7 +27,7 @@ export const removenodeCommand: ToolCommand = {
       return `${text}\n`;
     }
     const { id } = (await ctx.call('removenode', { hostId: what })) as { id: string };
-    const done = await followOperation(ctx, id);
+    const done = await followOperation(ctx, id, 'removenode');
     return `Removed ${done.target ? `/${done.target.endpoint} (${done.target.hostId})` : what}: ${done.rangesDone} ranges re-replicated.\n`;
   },
 };

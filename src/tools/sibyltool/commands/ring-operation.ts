@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RingOperationStatus } from '../../../admin/node-view.js';
+import { DriverError } from '../../../client/errors.js';
 import type { ToolContext } from '../command.js';
 import { fileSize } from '../format.js';
 
@@ -18,7 +19,8 @@ export class RingOperationFailedError extends Error {
   override readonly name = 'RingOperationFailedError';
 }
 
-export async function followOperation(ctx: ToolContext, id: string): Promise<RingOperationStatus> {
+/** `what` names the operation (decommission, removenode) for a message about losing the node mid-way. */
+export async function followOperation(ctx: ToolContext, id: string, what: string): Promise<RingOperationStatus> {
   let last: RingOperationStatus | undefined;
   let printed = -1;
   for (;;) {
@@ -26,7 +28,16 @@ export async function followOperation(ctx: ToolContext, id: string): Promise<Rin
     try {
       status = (await ctx.call('ringoperation', { id })) as RingOperationStatus;
     } catch (err) {
-      if (last && last.rangesDone === last.rangesTotal && !(err instanceof RingOperationFailedError)) return { ...last, state: 'succeeded' };
+      // Before streaming starts (the ring_delay wait) the total is still 0 of 0: that is not 'every range streamed'.
+      if (last && last.rangesTotal > 0 && last.rangesDone === last.rangesTotal && !(err instanceof RingOperationFailedError)) return { ...last, state: 'succeeded' };
+      // The node went away mid-operation: how it ended is for its log and the ring to tell, not 'cannot connect'.
+      if (err instanceof DriverError) {
+        const progress = last ? ` after ${last.rangesDone}/${last.rangesTotal} ranges` : '';
+        throw new RingOperationFailedError(
+          `Connection to the node closed during ${what}${progress} (${err.message}). ` +
+            `You should check server log and 'sibyltool status' on another node for how it ended.`,
+        );
+      }
       throw err;
     }
     if (status.rangesDone !== printed && status.rangesTotal > 0) {
