@@ -52,6 +52,12 @@ export interface ExecuteOptions {
   autoPage?: boolean;
   /** Trace the request on every node it touches; the trace arrives as `result.info.trace`. */
   traceQuery?: boolean;
+  /**
+   * The keyspace unqualified tables of this statement are in, instead of the
+   * client's (DataStax's per-query keyspace): the statement is then prepared
+   * in that keyspace.
+   */
+  keyspace?: string;
 }
 
 export interface BatchOptions {
@@ -211,19 +217,21 @@ export class Client extends EventEmitter {
       ...timestampField(this.timestampFor(options.timestamp)),
       ...(options.traceQuery === true ? { tracing: true } : {}),
     };
-    const prepare = hasParams(params) || options.prepare === true;
+    const keyspace = queryKeyspace(options.keyspace, this.currentKeyspace);
+    // A plain QUERY runs in the connection's keyspace; only a PREPARE can name another.
+    const prepare = hasParams(params) || options.prepare === true || keyspace !== this.currentKeyspace;
     const route: Route = { idempotent: isIdempotent(options), consistency, tried: {} };
     let body: ResultBody & { host: string };
     if (!prepare) {
       body = await this.run(route, (connection) => this.request(connection, Opcode.QUERY, { query: cql, ...common }));
     } else {
-      const prepared = await this.preparedStatement(cql, consistency);
+      const prepared = await this.preparedStatement(cql, consistency, keyspace);
       const values = encodeParams(prepared.params, params, this.types);
       const routing = routingKey(prepared, values);
       const replicas = routing ? this.metadata.replicas(routing.keyspace, routing.key) : undefined;
       body = await this.run({ ...route, ...(replicas ? { replicas } : {}) }, (connection) =>
         // A statement prepared again (the node had forgotten it) binds with its fresh types.
-        this.withPrepared(connection, [cql], ([p]) =>
+        this.withPrepared(connection, keyspace, [cql], ([p]) =>
           this.request(connection, Opcode.EXECUTE, { id: p!.id, values: p === prepared ? values : encodeParams(p!.params, params, this.types), ...common }),
         ),
       );
@@ -240,7 +248,7 @@ export class Client extends EventEmitter {
     const toPrepare = entries.filter((e) => hasParams(e.params)).map((e) => e.query);
     const tried: Record<string, Error | null> = {};
     const body = await this.run({ idempotent: isIdempotent(options), consistency, tried }, (connection) =>
-      this.withPrepared(connection, toPrepare, async (prepared) => {
+      this.withPrepared(connection, this.currentKeyspace, toPrepare, async (prepared) => {
         let next = 0;
         const wireEntries = entries.map((e): WireBatchEntry => {
           if (!hasParams(e.params)) return { query: e.query, values: [] };
@@ -438,26 +446,31 @@ export class Client extends EventEmitter {
   }
 
   /** The statement's Prepared from the cache, or prepared on the first host of a plan. */
-  private async preparedStatement(cql: string, consistency: ConsistencyName): Promise<Prepared> {
-    const done = this.preparedDone.get(this.currentKeyspace ?? '')?.get(cql);
+  private async preparedStatement(cql: string, consistency: ConsistencyName, keyspace: string | undefined): Promise<Prepared> {
+    const done = this.preparedDone.get(keyspace ?? '')?.get(cql);
     if (done) return done;
     // Preparing changes nothing a second time, so it may be retried elsewhere.
-    return this.run({ idempotent: true, consistency }, (connection) => this.prepareCached(connection, cql));
+    return this.run({ idempotent: true, consistency }, (connection) => this.prepareCached(connection, keyspace, cql));
   }
 
   /** Prepares the statements (cached), runs `fn`; if the node forgot one, prepares on it again and retries once. */
-  private async withPrepared<T>(connection: Connection, queries: string[], fn: (prepared: Prepared[]) => Promise<T>): Promise<T> {
-    const known = this.preparedDone.get(this.currentKeyspace ?? '');
+  private async withPrepared<T>(
+    connection: Connection,
+    keyspace: string | undefined,
+    queries: string[],
+    fn: (prepared: Prepared[]) => Promise<T>,
+  ): Promise<T> {
+    const known = this.preparedDone.get(keyspace ?? '');
     const cached = known === undefined ? undefined : queries.map((q) => known.get(q));
     const prepared =
       cached !== undefined && cached.every((p) => p !== undefined)
         ? (cached as Prepared[])
-        : await Promise.all(queries.map((q) => this.prepareCached(connection, q)));
+        : await Promise.all(queries.map((q) => this.prepareCached(connection, keyspace, q)));
     try {
       return await fn(prepared);
     } catch (err) {
       if (!(err instanceof UnpreparedError)) throw err;
-      const again = await Promise.all(queries.map((q) => this.prepareOn(connection, q)));
+      const again = await Promise.all(queries.map((q) => this.prepareOn(connection, keyspace, q)));
       return fn(again);
     }
   }
@@ -474,13 +487,13 @@ export class Client extends EventEmitter {
     this.preparedDone.clear();
   }
 
-  private prepareCached(connection: Connection, query: string): Promise<Prepared> {
-    const keyspace = this.currentKeyspace ?? '';
+  private prepareCached(connection: Connection, queryKeyspace: string | undefined, query: string): Promise<Prepared> {
+    const keyspace = queryKeyspace ?? '';
     let byQuery = this.prepared.get(keyspace);
     if (!byQuery) this.prepared.set(keyspace, (byQuery = new Map()));
     let p = byQuery.get(query);
     if (!p) {
-      p = this.prepareOn(connection, query);
+      p = this.prepareOn(connection, queryKeyspace, query);
       byQuery.set(query, p);
       // A failed prepare must not stay cached.
       p.catch(() => byQuery.delete(query));
@@ -488,9 +501,9 @@ export class Client extends EventEmitter {
     return p;
   }
 
-  private async prepareOn(connection: Connection, query: string): Promise<Prepared> {
-    const keyspace = this.currentKeyspace ?? '';
-    const body = await this.request(connection, Opcode.PREPARE, { query, keyspace: this.currentKeyspace });
+  private async prepareOn(connection: Connection, queryKeyspace: string | undefined, query: string): Promise<Prepared> {
+    const keyspace = queryKeyspace ?? '';
+    const body = await this.request(connection, Opcode.PREPARE, { query, keyspace: queryKeyspace });
     if (body.result.kind !== 'prepared') throw new ProtocolError(`PREPARE answered with a ${body.result.kind} result`);
     const prepared = body.result.prepared;
     let byQuery = this.prepared.get(keyspace);
@@ -603,6 +616,13 @@ function eachRowArguments(rest: unknown[]): { params: Params | null | undefined;
  */
 function isIdempotent(options: { idempotent?: boolean; isIdempotent?: boolean }): boolean {
   return (options.idempotent ?? options.isIdempotent) === true;
+}
+
+/** The keyspace a statement runs in: the execute option's, else the client's. */
+function queryKeyspace(option: unknown, current: string | undefined): string | undefined {
+  if (option === undefined) return current;
+  if (typeof option !== 'string' || option === '') throw new ArgumentError(`the keyspace option must be a non-empty string; got ${String(option)}`);
+  return option;
 }
 
 /** USE of a keyspace named exactly (quoted, so its case is kept). */

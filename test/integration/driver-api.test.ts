@@ -118,6 +118,27 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     expect((await right.execute('SELECT v FROM drv.t WHERE k = 1 AND c = 1', [], { consistency: 'LOCAL_ONE' })).first()).to.deep.equal({ v: 'v1' });
   });
 
+  it("runs a statement in the keyspace its keyspace option names, not the client's", async () => {
+    const setup = client();
+    await setup.execute(`CREATE KEYSPACE drv2 WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+    await setup.execute('CREATE TABLE drv2.t (k int, c int, v text, PRIMARY KEY (k, c))');
+    await setup.execute("INSERT INTO drv2.t (k, c, v) VALUES (1, 0, 'other')");
+
+    const inDrv = client({ keyspace: 'drv' });
+    expect((await inDrv.execute('SELECT v FROM t WHERE k = 1 AND c = 0')).first()).to.deep.equal({ v: 'v0' });
+    expect((await inDrv.execute('SELECT v FROM t WHERE k = 1 AND c = 0', [], { keyspace: 'drv2' })).first()).to.deep.equal({ v: 'other' });
+    expect((await inDrv.execute('SELECT v FROM t WHERE k = ? AND c = ?', [1, 0], { keyspace: 'drv2' })).first()).to.deep.equal({ v: 'other' });
+    await inDrv.execute('INSERT INTO t (k, c, v) VALUES (?, ?, ?)', [2, 0, 'written'], { keyspace: 'drv2' });
+    expect((await setup.execute('SELECT v FROM drv2.t WHERE k = 2')).rows).to.deep.equal([{ v: 'written' }]);
+    expect((await setup.execute('SELECT v FROM drv.t WHERE k = 2')).rows).to.deep.equal([]);
+    // The client's own keyspace is unchanged, and so are its cached statements.
+    expect(inDrv.keyspace).to.equal('drv');
+    expect((await inDrv.execute('SELECT v FROM t WHERE k = ? AND c = ?', [1, 0])).first()).to.deep.equal({ v: 'v0' });
+
+    const nowhere = client();
+    expect((await nowhere.execute('SELECT v FROM t WHERE k = 1 AND c = 0', [], { keyspace: 'drv' })).first()).to.deep.equal({ v: 'v0' });
+  });
+
   it('binds the new column types once another client drops a table and creates it again with other types', async () => {
     const user = client({ keyspace: 'drv' });
     const admin = client({ keyspace: 'drv' });
