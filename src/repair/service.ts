@@ -13,6 +13,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { RandomSource } from '../clock/random.js';
 import type { EndpointId } from '../net/payloads.js';
+import { totalReplicationFactor } from '../ring/consistency.js';
 import type { TokenRing } from '../ring/token-ring.js';
 import { tableLayout, type KeyspaceMetadata, type TableMetadata } from '../schema/table.js';
 import type { TokenRange } from '../storage/model.js';
@@ -217,12 +218,13 @@ export class RepairService {
         if (!all.some((t) => t.name === name)) throw new InvalidRequestError(`Unknown table ${keyspace.name}.${name}`);
       }
       const tables = wanted.length === 0 ? all : all.filter((t) => wanted.includes(t.name));
-      const ranges = rangesToRepair(this.options.ring(), keyspace.replication, self, {
+      const single = totalReplicationFactor(keyspace.replication) < 2;
+      const ranges = single ? [] : rangesToRepair(this.options.ring(), keyspace.replication, self, {
         primaryRange: request.primaryRange ?? false,
         ...(subRange ? { subRange } : {}),
       });
       // A range this node does not replicate would otherwise "complete successfully" having compared nothing.
-      if (subRange && ranges.length === 0) throw new InvalidRequestError(`Nothing to repair for ${formatRange(subRange)} in ${keyspace.name} - aborting`);
+      if (subRange && ranges.length === 0 && !single) throw new InvalidRequestError(`Nothing to repair for ${formatRange(subRange)} in ${keyspace.name} - aborting`);
       return { keyspace, tables, ranges };
     });
   }
@@ -247,6 +249,11 @@ export class RepairService {
   /** One keyspace: returns whether it succeeded. */
   private async runCommand(job: Job, plan: CommandPlan, request: RepairOptions): Promise<boolean> {
     const { clock, settings } = this.options;
+    // One copy has nothing to be compared with: Cassandra starts no repair command for it, and neither does this.
+    if (totalReplicationFactor(plan.keyspace.replication) < 2) {
+      this.say(job, `Replication factor is 1. No repair is needed for keyspace '${plan.keyspace.name}'`);
+      return true;
+    }
     const command = this.nextCommand++;
     const id = this.uuid();
     const startedAtMs = clock.nowMs();

@@ -103,30 +103,41 @@ describe('repair (real processes)', function () {
     expect(history.stdout.split('\n').filter((l) => /\brepairks\b/.test(l)).map((l) => l.split(/\s+/)[3])).to.deep.equal(['PREVIEW', 'SUCCESS', 'PREVIEW']);
   });
 
-  it('refuses -st equal to -et, and a token range this node does not replicate, instead of reporting a repair that compared nothing', async () => {
+  it('refuses -st equal to -et and a token range this node does not replicate, and skips a keyspace of one copy, as nodetool does', async () => {
+    await (await c(1)).execute(`CREATE KEYSPACE repairtwo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}`);
+    await (await c(1)).execute('CREATE TABLE repairtwo.kv (k int PRIMARY KEY, v text)');
     await (await c(1)).execute(`CREATE KEYSPACE repairone WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
     await (await c(1)).execute('CREATE TABLE repairone.kv (k int PRIMARY KEY, v text)');
     await cluster.awaitSchemaAgreement();
-    // A range (previous token, token] whose token node 2 owns: at RF 1 node 2 alone replicates it.
+    // At RF 2 the range (previous token, token] lives on the token's owner and the next other node clockwise: find one without node 1.
     const ring = (await cluster.tool(1, 'ring')).stdout.split('\n');
-    const tokens = ring.map((l) => /^(127\.0\.0\.\d)\s.*\s(-?\d+)\s*$/.exec(l)).filter((m) => m !== null);
-    const at = tokens.findIndex((m, i) => i > 0 && m[1] === '127.0.0.2');
-    const [start, end] = [tokens[at - 1]![2]!, tokens[at]![2]!];
+    const tokens = ring.flatMap((l) => {
+      const m = /^(127\.0\.0\.\d)\s.*\s(-?\d+)\s*$/.exec(l);
+      return m ? [{ owner: m[1]!, token: m[2]! }] : [];
+    });
+    const replicasOf = (i: number) => [tokens[i]!.owner, tokens.slice(i + 1).concat(tokens).find((t) => t.owner !== tokens[i]!.owner)!.owner];
+    const at = tokens.findIndex((_, i) => i > 0 && !replicasOf(i).includes('127.0.0.1'));
+    const [start, end] = [tokens[at - 1]!.token, tokens[at]!.token];
 
-    expect(await cluster.tool(1, 'repair', '-st', end, '-et', end, 'repairone')).to.deep.equal({
+    expect(await cluster.tool(1, 'repair', '-st', end, '-et', end, 'repairtwo')).to.deep.equal({
       code: 1,
       stdout: '',
       stderr: 'sibyltool: Start and end tokens must be different.\n',
     });
-    expect(await cluster.tool(1, 'repair', '-st', start, '-et', end, 'repairone')).to.deep.equal({
+    expect(await cluster.tool(1, 'repair', '-st', start, '-et', end, 'repairtwo')).to.deep.equal({
       code: 1,
       stdout: '',
-      stderr: `sibyltool: Nothing to repair for (${start},${end}] in repairone - aborting\n`,
+      stderr: `sibyltool: Nothing to repair for (${start},${end}] in repairtwo - aborting\n`,
     });
-    const onOwner = await cluster.tool(2, 'repair', '-st', start, '-et', end, 'repairone');
-    expect(onOwner.code).to.equal(0);
-    expect(onOwner.stdout).to.include(`Repair session`);
-    expect(onOwner.stdout).to.include('Repair completed successfully');
+    const onReplica = await cluster.tool(replicasOf(at)[0] === '127.0.0.2' ? 2 : 3, 'repair', '-st', start, '-et', end, 'repairtwo');
+    expect(onReplica.code).to.equal(0);
+    expect(onReplica.stdout).to.include(`Repair session`);
+    expect(onReplica.stdout).to.include('Repair completed successfully');
+
+    const single = await cluster.tool(1, 'repair', 'repairone');
+    expect(single.code).to.equal(0);
+    expect(single.stdout).to.match(/^\[[\d-]+ [\d:,]+\] Replication factor is 1\. No repair is needed for keyspace 'repairone'\n$/);
+    expect((await cluster.tool(1, 'repair', '--history')).stdout).to.not.include('repairone');
   });
 
   it('fails with a clear message, without hanging, when a replica dies mid-repair', async () => {
