@@ -194,4 +194,20 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     await waitFor("the client's 'error' listener to hear the failure", 10_000, () => heard.length > 0);
     expect(heard.map((e) => e.message)).to.deep.equal(['unconfigured table nosuch']);
   });
+  it('reconnects once the node restarts on its port, and prepares again the statements the node forgot', async () => {
+    const c = client({ keyspace: 'drv', reconnectDelayMs: 100, reconnectDelayMaxMs: 500 });
+    const select = 'SELECT v FROM t WHERE k = ? AND c = ?';
+    expect((await c.execute(select, [1, 2])).first()).to.deep.equal({ v: 'v2' });
+    const events: string[] = [];
+    c.on('hostDown', (host: string) => events.push(`down ${host}`));
+    c.on('hostUp', (host: string) => events.push(`up ${host}`));
+
+    await node.stop('SIGTERM');
+    await waitFor('the driver to see the node down', 10_000, () => events.length === 1);
+    node = await startNode({ dataDir: node.dataDir, args: ['--port', String(node.port)], timeoutMs: 30_000 });
+    await waitFor('the driver to reconnect', 20_000, () => events.length === 2);
+    expect(events).to.deep.equal([`down ${address}`, `up ${address}`]);
+    // The restarted node no longer knows the statement: the driver prepares it again and carries on.
+    expect((await c.execute(select, [1, 3])).first()).to.deep.equal({ v: 'v3' });
+  });
 });
