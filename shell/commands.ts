@@ -139,7 +139,7 @@ async function source(shell: Shell, arg: string): Promise<void> {
 
 function capture(shell: Shell, arg: string): void {
   if (arg === '') {
-    shell.print(shell.capturePath ? `Currently capturing to '${shell.capturePath}'.` : 'Currently not capturing query output.');
+    shell.print(shell.capturePath ? `Currently capturing query output to '${shell.capturePath}'.` : 'Currently not capturing query output.');
     return;
   }
   if (arg.toUpperCase() === 'OFF') {
@@ -148,6 +148,7 @@ function capture(shell: Shell, arg: string): void {
     shell.print(`Stopped capture. Output saved to '${path}'.`);
     return;
   }
+  if (shell.capturePath !== undefined) throw new ShellCommandError(`Already capturing output to ${shell.capturePath}. Use CAPTURE OFF to disable.`);
   const path = fileArgument(arg, 'CAPTURE');
   try {
     shell.startCapture(path);

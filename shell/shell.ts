@@ -127,8 +127,12 @@ export class Shell {
     this.io.stderr(this.colour ? `${ANSI.error}${text}${ANSI.reset}\n` : `${text}\n`);
   }
 
+  /** Whether query results are coloured: never in a CAPTURE file, as cqlsh turns colour off while capturing. */
+  get resultColour(): boolean {
+    return this.colour && !this.capture;
+  }
+
   startCapture(path: string): void {
-    this.stopCapture();
     this.capture = { path, fd: openSync(path, 'a') };
   }
 
@@ -215,20 +219,21 @@ export class Shell {
     }
     this.printWarnings(rs.info.warnings);
     for (const trace of traces) {
-      for (const line of traceLines(trace, { colour: this.colour, interactive: this.interactive })) this.writeResult(line);
+      for (const line of traceLines(trace, { colour: this.resultColour, interactive: this.interactive })) this.writeResult(line);
     }
   }
 
   private printPage(rs: ResultSet, header: boolean, rowOffset: number): void {
     const names = rs.columns.map((c) => c.name);
     if (rs.rows.length === 0) {
-      for (const line of tableLines({ names, rows: [] }, this.colour, true)) this.writeResult(line);
+      for (const line of tableLines({ names, rows: [] }, this.resultColour, true)) this.writeResult(line);
       this.writeResult('');
       return;
     }
     const types = rs.columns.map((c) => this.type(c.type));
     const rows = rs.rows.map((row) => rs.columns.map((c, i) => formatValue(types[i]!, row[c.name])));
-    const lines = this.expand ? verticalLines({ names, rows }, this.colour, rowOffset) : tableLines({ names, rows }, this.colour, header);
+    const colour = this.resultColour;
+    const lines = this.expand ? verticalLines({ names, rows }, colour, rowOffset) : tableLines({ names, rows }, colour, header);
     for (const line of lines) this.writeResult(line);
     if (!this.expand && this.interactive) this.writeResult('');
   }

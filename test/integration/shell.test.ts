@@ -279,6 +279,18 @@ DROP TABLE times;
     expect(readFileSync(file, 'utf8')).to.equal('\n n\n---\n 7\n\n(1 rows)\n');
   });
 
+  it('captures results without colour even when the terminal has it, and refuses a second CAPTURE while one is on', async () => {
+    const file = join(dir, 'capture-colour.txt');
+    const other = join(dir, 'capture-other.txt');
+    const run = await runShell([...target(), '-C'], `CAPTURE '${file}'\nCAPTURE\nSELECT n FROM shop.simple WHERE id = 'semi;colon';\nCAPTURE '${other}'\n`);
+    expect(run.code).to.equal(1);
+    expect(run.stdout).to.equal(`Now capturing query output to '${file}'.\nCurrently capturing query output to '${file}'.\n`);
+    expect(run.stderr).to.equal(`\x1b[0;1;31m<stdin>:4:Already capturing output to ${file}. Use CAPTURE OFF to disable.\x1b[0m\n`);
+    const { existsSync, readFileSync } = await import('node:fs');
+    expect(readFileSync(file, 'utf8')).to.equal('\n n\n---\n 7\n\n(1 rows)\n');
+    expect(existsSync(other)).to.equal(false);
+  });
+
   it('runs a SOURCE file and reports the server version and host', async () => {
     const file = join(dir, 'source.cql');
     writeFileSync(file, 'CONSISTENCY TWO\nCONSISTENCY\n');
