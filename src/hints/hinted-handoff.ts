@@ -289,7 +289,9 @@ export class HintedHandoff {
     const endpoint = withDefaultPort(target, settings.storage_port);
     const byEndpoint = membership.hostIdOf(target) ?? membership.hostIdOf(endpoint);
     if (byEndpoint !== undefined) return byEndpoint;
-    if (membership.endpointOf(target) !== undefined || store.totalsOf(target) !== undefined) return target;
+    // Host ids are kept in lower case; a UUID is the same id in either case.
+    const hostId = HOST_ID.test(target) ? target.toLowerCase() : target;
+    if (membership.endpointOf(hostId) !== undefined || store.totalsOf(hostId) !== undefined) return hostId;
     if (HOST_ID.test(target)) throw new InvalidRequestError(`Can't delete hints for unknown host id ${target}`);
     throw new InvalidRequestError(`Can't delete hints for unknown address /${endpoint}`);
   }

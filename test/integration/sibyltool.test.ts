@@ -234,6 +234,8 @@ describe('sibyltool against a real node', function () {
     // The test node's storage_port is 0 (ephemeral), so its endpoint is named with the port it bound.
     expect(await tool('truncatehints', `127.0.0.1:${internodePort()}`)).to.deep.equal({ code: 0, stdout: '', stderr: '' });
     expect(await tool('truncatehints')).to.deep.equal({ code: 0, stdout: '', stderr: '' });
+    const hostId = /^ID\s+: (\S+)$/m.exec((await tool('info')).stdout)![1]!;
+    expect(await tool('truncatehints', hostId.toUpperCase())).to.deep.equal({ code: 0, stdout: '', stderr: '' });
     expect(await tool('truncatehints', '10.9.9.9:7000')).to.deep.equal({
       code: 1,
       stdout: '',
