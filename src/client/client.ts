@@ -174,7 +174,8 @@ export class Client extends EventEmitter {
       },
       (err: unknown) => {
         this.connecting = undefined;
-        throw err;
+        // shutdown() during connect() is why the connections failed, not the nodes.
+        throw this.shutDown ? new ClientShutdownError() : err;
       },
     );
     return this.connecting;

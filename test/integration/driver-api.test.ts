@@ -87,10 +87,16 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     const err = await cut;
     expect(err).to.be.instanceOf(ClientShutdownError);
     expect((err as Error).message).to.equal('The client was shut down while the request was in flight; it may have been applied');
-    node.child.kill('SIGCONT');
     expect(downs).to.deep.equal([]);
     const after = await c.execute('SELECT * FROM drv.t WHERE k = 1').then(() => null, (e: unknown) => e);
     expect(after).to.be.instanceOf(ClientShutdownError);
+
+    // A connect() under way when shutdown() is called fails with ClientShutdownError, not as if the node were unreachable.
+    const connecting = client({ connectTimeoutMs: 500 });
+    const pending = connecting.connect().then(() => null, (e: unknown) => e);
+    await connecting.shutdown();
+    expect(await pending).to.be.instanceOf(ClientShutdownError);
+    node.child.kill('SIGCONT');
   });
 
   it("rejects connect() with the server's InvalidRequest when the keyspace option names no keyspace", async () => {
