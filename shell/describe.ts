@@ -5,6 +5,7 @@
  *
  *   DESCRIBE KEYSPACES | KEYSPACE [k] | TABLES | TABLE t | SCHEMA | CLUSTER | <k or t>
  */
+import { InvalidRequestError } from '../src/client/index.js';
 import { serverInfo, ShellCommandError } from './commands.js';
 import { compareText, loadSchema, SYSTEM_KEYSPACES, type ShellKeyspace, type ShellTable } from './schema.js';
 import type { Shell } from './shell.js';
@@ -79,6 +80,8 @@ function parseName(text: string): { keyspace?: string; name: string } {
   return parts.length === 2 ? { keyspace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
 }
 
+const NO_KEYSPACE = 'No keyspace specified and no current keyspace';
+
 export async function runDescribe(shell: Shell, arg: string): Promise<void> {
   const m = /^(\w+)\s*(.*)$/s.exec(arg.trim());
   const what = m?.[1]?.toUpperCase() ?? '';
@@ -95,17 +98,18 @@ export async function runDescribe(shell: Shell, arg: string): Promise<void> {
   }
   const schema = await loadSchema(shell.client);
   shell.checkRunning(token);
+  // Cassandra describes on the server since 4.0, so cqlsh prints a missing name as the server's InvalidRequest, in its words.
   const keyspace = (name: string): ShellKeyspace => {
     const ks = schema.find((k) => k.name === name);
-    if (!ks) throw new ShellCommandError(`Keyspace '${name}' not found`);
+    if (!ks) throw new InvalidRequestError(`'${name}' not found in keyspaces`);
     return ks;
   };
-  const table = (text: string): ShellTable => {
+  const table = (text: string, kind: 'Table' | 'element'): ShellTable => {
     const name = parseName(text);
     const ksName = name.keyspace ?? shell.keyspace;
-    if (ksName === undefined) throw new ShellCommandError('No keyspace specified and no current keyspace');
+    if (ksName === undefined) throw new InvalidRequestError(kind === 'Table' ? NO_KEYSPACE : `'${name.name}' not found in keyspaces`);
     const t = keyspace(ksName).tables.find((x) => x.name === name.name);
-    if (!t) throw new ShellCommandError(`Table '${ksName}.${name.name}' not found`);
+    if (!t) throw new InvalidRequestError(kind === 'Table' ? `Table '${name.name}' not found in keyspace '${ksName}'` : `'${name.name}' not found in keyspace '${ksName}'`);
     return t;
   };
   switch (what) {
@@ -114,7 +118,7 @@ export async function runDescribe(shell: Shell, arg: string): Promise<void> {
       return;
     case 'KEYSPACE': {
       const name = rest === '' ? shell.keyspace : parseName(rest).name;
-      if (name === undefined) throw new ShellCommandError('No keyspace specified and no current keyspace');
+      if (name === undefined) throw new InvalidRequestError(NO_KEYSPACE);
       out(keyspaceBlock(keyspace(name)));
       return;
     }
@@ -128,7 +132,7 @@ export async function runDescribe(shell: Shell, arg: string): Promise<void> {
     }
     case 'TABLE':
     case 'COLUMNFAMILY':
-      out([tableCql(table(rest)), '']);
+      out([tableCql(table(rest, 'Table')), '']);
       return;
     case 'SCHEMA':
     case 'FULL': {
@@ -143,7 +147,7 @@ export async function runDescribe(shell: Shell, arg: string): Promise<void> {
         out(keyspaceBlock(keyspace(name.name)));
         return;
       }
-      out([tableCql(table(arg)), '']);
+      out([tableCql(table(arg, 'element')), '']);
     }
   }
 }

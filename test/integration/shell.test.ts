@@ -255,6 +255,21 @@ DROP TABLE times;
     expect((await runShell([...target(), '-k', 'shop', '-e', 'DESC TABLES'])).stdout).to.equal('\nitems  simple\n\n');
   });
 
+  it("reports a missing keyspace or table as Cassandra's server-side DESCRIBE does, as an InvalidRequest", async () => {
+    const cases: [string, string][] = [
+      ['DESCRIBE KEYSPACE nope', "'nope' not found in keyspaces"],
+      ['DESCRIBE TABLE shop.nope', "Table 'nope' not found in keyspace 'shop'"],
+      ['DESCRIBE shop.nope', "'nope' not found in keyspace 'shop'"],
+      ['DESCRIBE nope', "'nope' not found in keyspaces"],
+      ['DESCRIBE TABLE nope', 'No keyspace specified and no current keyspace'],
+    ];
+    for (const [command, message] of cases) {
+      const run = await runShell(target(), `${command}\n`);
+      expect(run.code, command).to.equal(1);
+      expect(run.stderr, command).to.equal(`<stdin>:1:InvalidRequest: Error from server: code=2200 [Invalid query] message="${message}"\n`);
+    }
+  });
+
   it('DESCRIBE SCHEMA fed into a fresh node describes identically', async () => {
     const first = await runShell([...target(), '-e', 'DESCRIBE SCHEMA']);
     expect(first.code).to.equal(0);
