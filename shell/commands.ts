@@ -51,9 +51,12 @@ export async function runShellCommand(shell: Shell, text: string): Promise<void>
     case 'SHOW':
       return show(shell, rest);
     case 'HELP':
-    case '?':
-      for (const line of helpLines(rest)) shell.print(line);
+    case '?': {
+      const lines = helpLines(rest);
+      if (!lines) throw new ShellCommandError(`*** No help on ${rest}`);
+      for (const line of lines) shell.print(line);
       return;
+    }
     case 'CLEAR':
     case 'CLS':
       if (shell.interactive) shell.io.stdout('\x1b[2J\x1b[H');

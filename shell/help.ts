@@ -46,7 +46,8 @@ const CQL_TOPICS = [
   'USE',
 ];
 
-export function helpLines(topic: string): string[] {
+/** The help for `topic`, or undefined when there is none (HELP then reports an error, as cqlsh's `*** No help on X`). */
+export function helpLines(topic: string): string[] | undefined {
   const key = topic.trim().toUpperCase();
   if (key === '') {
     const commands = Object.keys(TOPICS).sort();
@@ -55,6 +56,6 @@ export function helpLines(topic: string): string[] {
   const lines = TOPICS[key];
   if (lines) return ['', ...lines, ''];
   if (CQL_TOPICS.includes(key)) return ['', `${key.replace('_', ' ')}: see docs/cql.md in the Sibyl repository.`, ''];
-  return [`No help topic matching '${topic.trim()}'.`];
+  return undefined;
 }
 

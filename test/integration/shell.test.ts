@@ -174,6 +174,11 @@ DROP TABLE times;
     );
   });
 
+  it('answers HELP on a topic it does not have with an error, as cqlsh does', async () => {
+    const run = await runShell(target(), 'HELP nope\n');
+    expect(run).to.deep.equal({ code: 1, stdout: '', stderr: '<stdin>:1:*** No help on nope\n' });
+  });
+
   it('prints its version for --version and -v and exits 0 without connecting, as cqlsh does', async () => {
     for (const flag of ['--version', '-v']) {
       // Port 1 refuses connections: the version is printed before any connection is tried.
