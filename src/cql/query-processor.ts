@@ -239,17 +239,17 @@ export class CqlQueryProcessor implements QueryProcessor {
       change ? { result: { kind: 'schemaChange', schemaChange: change }, warnings: [] } : VOID;
     switch (stmt.kind) {
       case 'createKeyspace': {
-        const change = await catalog.createKeyspace(stmt);
+        const change = await catalog.createKeyspace(stmt, knownDatacenters(this.deps.topology));
         if (change) await this.deps.access?.onCreated(session, keyspaceResource(stmt.keyspace));
         return schema(change);
       }
       case 'alterKeyspace': {
         const before = catalog.keyspace(stmt.keyspace)?.replication;
-        const change = await catalog.alterKeyspace(stmt);
+        const change = await catalog.alterKeyspace(stmt, knownDatacenters(this.deps.topology));
         const after = catalog.keyspace(stmt.keyspace)?.replication;
         const warnings = before && after ? replicationChangeWarnings(before, after) : [];
         for (const warning of warnings) this.deps.log?.warn(`ALTER KEYSPACE ${stmt.keyspace}: ${warning}`);
-        return { result: { kind: 'schemaChange', schemaChange: change }, warnings };
+        return { result: change ? { kind: 'schemaChange', schemaChange: change } : { kind: 'void' }, warnings };
       }
       case 'dropKeyspace': {
         const change = await catalog.dropKeyspace(stmt);
@@ -384,6 +384,12 @@ export class CqlQueryProcessor implements QueryProcessor {
       },
     };
   }
+}
+
+/** The datacenters of this node and its peers; undefined (the default datacenter) for a processor that knows no topology. */
+function knownDatacenters(topology: TopologySource | undefined): string[] | undefined {
+  if (!topology) return undefined;
+  return [...new Set([topology.local().dc, ...topology.peers().map((p) => p.dc)])];
 }
 
 function keyspaceOf(name: QualifiedName, sessionKeyspace: string | undefined): string {

@@ -109,19 +109,21 @@ export class SchemaCatalog {
   }
 
   /** Returns the change made, or undefined when IF NOT EXISTS found the keyspace already there. */
-  async createKeyspace(stmt: CreateKeyspace): Promise<SchemaChange | undefined> {
+  /** `datacenters`: those the cluster knows, for NetworkTopologyStrategy's `replication_factor` shorthand. */
+  async createKeyspace(stmt: CreateKeyspace, datacenters?: readonly string[]): Promise<SchemaChange | undefined> {
     if (this.keyspaceMap.has(stmt.keyspace)) {
       if (stmt.ifNotExists) return undefined;
       throw new AlreadyExistsError(stmt.keyspace, '');
     }
-    const ks = keyspaceFromProperties(stmt.keyspace, stmt.properties);
+    const ks = keyspaceFromProperties(stmt.keyspace, stmt.properties, datacenters);
     return this.single(await this.apply([{ kind: 'keyspace', name: ks.name, timestampUs: this.nextTimestampUs(), keyspace: ks }]));
   }
 
-  async alterKeyspace(stmt: AlterKeyspace): Promise<SchemaChange> {
+  /** Resolves undefined when the statement leaves the keyspace as it was, as Cassandra answers such an ALTER with no schema change. */
+  async alterKeyspace(stmt: AlterKeyspace, datacenters?: readonly string[]): Promise<SchemaChange | undefined> {
     this.assertUserKeyspace(stmt.keyspace);
-    const ks = alterKeyspace(this.requireKeyspace(stmt.keyspace), stmt.properties);
-    return this.single(await this.apply([{ kind: 'keyspace', name: ks.name, timestampUs: this.nextTimestampUs(), keyspace: ks }]));
+    const ks = alterKeyspace(this.requireKeyspace(stmt.keyspace), stmt.properties, datacenters);
+    return this.atMostOne(await this.apply([{ kind: 'keyspace', name: ks.name, timestampUs: this.nextTimestampUs(), keyspace: ks }]));
   }
 
   /** Drops the keyspace and its tables; the tables' data becomes unreachable (table ids are never reused). */
@@ -152,14 +154,15 @@ export class SchemaCatalog {
   /**
    * `nowUs` (the statement's time) stamps a dropped column; see
    * TableMetadata.dropped. Resolves undefined when nothing changed: IF EXISTS
-   * on a missing table, or IF [NOT] EXISTS skipping every column.
+   * on a missing table, IF [NOT] EXISTS skipping every column, or options
+   * set to the values they had.
    */
   async alterTable(keyspace: string, stmt: AlterTable, nowUs: number): Promise<SchemaChange | undefined> {
     this.assertUserKeyspace(keyspace);
     if (stmt.ifExists && !this.table(keyspace, stmt.table.name)) return undefined;
     const table = alterTable(this.requireTable(keyspace, stmt.table.name), stmt, nowUs);
     if (!table) return undefined;
-    return this.single(await this.apply([{ kind: 'table', keyspace, name: table.name, timestampUs: this.nextTimestampUs(), table }]));
+    return this.atMostOne(await this.apply([{ kind: 'table', keyspace, name: table.name, timestampUs: this.nextTimestampUs(), table }]));
   }
 
   /** Returns the dropped table's metadata with the change, so the caller can release its data. */
@@ -274,6 +277,11 @@ export class SchemaCatalog {
   private nextTimestampUs(): number {
     this.lastTimestampUs = Math.max(this.clock.nowUs(), this.lastTimestampUs + 1);
     return this.lastTimestampUs;
+  }
+
+  /** The change an ALTER made, or undefined when the new definition equals the old one. */
+  private atMostOne(changes: SchemaChange[]): SchemaChange | undefined {
+    return changes[0];
   }
 
   private single(changes: SchemaChange[]): SchemaChange {

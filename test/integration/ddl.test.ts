@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { AlreadyExistsError, Client, InvalidRequestError } from '../../src/client/index.js';
-import { startNode } from './harness.js';
+import { removeDir, startNode } from './harness.js';
 import { closeSession, expectFailure, openSession, plain, type Session } from './helpers.js';
 
 const RF1 = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
@@ -99,6 +99,10 @@ describe('schema statements through the driver', function () {
   it('changes table options with ALTER TABLE WITH', async () => {
     await s.client.execute('CREATE TABLE ddl.opt (k int PRIMARY KEY, v text)');
     await s.client.execute('ALTER TABLE ddl.opt WITH default_time_to_live = 1000');
+    // Setting an option to the value it has changes nothing and is no error, as in Cassandra.
+    const same = await s.client.execute('ALTER TABLE ddl.opt WITH default_time_to_live = 1000');
+    expect(same.columns).to.deep.equal([]);
+    await s.client.execute(`ALTER KEYSPACE ddl WITH replication = ${RF1} AND durable_writes = true`);
     await s.client.execute("INSERT INTO ddl.opt (k, v) VALUES (1, 'x')");
     expect((await rows('SELECT ttl(v) FROM ddl.opt WHERE k = 1'))[0]!['ttl(v)']).to.be.within(999, 1000);
     await expectFailure(s.client.execute('ALTER TABLE ddl.opt WITH nonsense = 1'), InvalidRequestError, "Unknown property 'nonsense'");
@@ -132,6 +136,29 @@ describe('schema statements through the driver', function () {
       ['CREATE TABLE nope.bad (k int PRIMARY KEY)', "Keyspace 'nope' does not exist"],
     ];
     for (const [cql, message] of cases) await expectFailure(s.client.execute(cql), InvalidRequestError, message);
+  });
+
+  it("expands NetworkTopologyStrategy's replication_factor to the node's own datacenter and leaves out a datacenter at 0, as Cassandra 4 does", async () => {
+    const east = await startNode({ args: ['--dc', 'east'] });
+    const client = new Client({ contactPoints: [`${east.host}:${east.port}`] });
+    const replication = async (ks: string) =>
+      Object.fromEntries((await client.execute(`SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = '${ks}'`)).first()!['replication'] as Map<string, string>);
+    try {
+      await client.execute("CREATE KEYSPACE nts WITH replication = {'class': 'NetworkTopologyStrategy', 'replication_factor': 1}");
+      expect(await replication('nts')).to.deep.equal({ class: 'org.apache.cassandra.locator.NetworkTopologyStrategy', east: '1' });
+      await client.execute('CREATE TABLE nts.t (k int PRIMARY KEY, v int)');
+      await client.execute('INSERT INTO nts.t (k, v) VALUES (1, 1)', [], { consistency: 'ALL' });
+      expect(plain((await client.execute('SELECT v FROM nts.t WHERE k = 1', [], { consistency: 'ALL' })).rows)).to.deep.equal([{ v: 1 }]);
+      await client.execute("CREATE KEYSPACE nts0 WITH replication = {'class': 'NetworkTopologyStrategy', 'east': 1, 'west': 0}");
+      expect(await replication('nts0')).to.deep.equal({ class: 'org.apache.cassandra.locator.NetworkTopologyStrategy', east: '1' });
+      // An ALTER through the shorthand adds datacenters but leaves the levels of those already replicated alone.
+      await client.execute("ALTER KEYSPACE nts0 WITH replication = {'class': 'NetworkTopologyStrategy', 'replication_factor': 3}");
+      expect(await replication('nts0')).to.deep.equal({ class: 'org.apache.cassandra.locator.NetworkTopologyStrategy', east: '1' });
+    } finally {
+      await client.shutdown();
+      await east.stop();
+      removeDir(east.dataDir);
+    }
   });
 
   it('keeps schema, data, deletions and dropped columns across a SIGTERM restart, exiting 0', async () => {

@@ -9,7 +9,7 @@ import { propertyBoolean, propertyMap, propertyStringMap } from './properties.js
 
 const KEYSPACE_PROPERTIES = ['replication', 'durable_writes'] as const;
 const NAME_LENGTH_MAX = 48;
-/** The datacenter a single node reports; NetworkTopologyStrategy's `replication_factor` shorthand expands to it. */
+/** The datacenter a node reports by default; a node that knows no topology expands `replication_factor` to it alone. */
 export const LOCAL_DATACENTER = 'datacenter1';
 
 export function validateKeyspaceName(name: string): void {
@@ -20,8 +20,12 @@ export function validateKeyspaceName(name: string): void {
   }
 }
 
-/** A new keyspace's metadata; `replication` is mandatory. */
-export function keyspaceFromProperties(name: string, properties: Property[]): KeyspaceMetadata {
+/**
+ * A new keyspace's metadata; `replication` is mandatory. `datacenters` are
+ * those the cluster knows, which NetworkTopologyStrategy's
+ * `replication_factor` shorthand expands to.
+ */
+export function keyspaceFromProperties(name: string, properties: Property[], datacenters: readonly string[] = [LOCAL_DATACENTER]): KeyspaceMetadata {
   validateKeyspaceName(name);
   const props = propertyMap(properties, KEYSPACE_PROPERTIES);
   const replication = props.get('replication');
@@ -29,24 +33,29 @@ export function keyspaceFromProperties(name: string, properties: Property[]): Ke
   const durable = props.get('durable_writes');
   return {
     name,
-    replication: replicationFromMap(name, propertyStringMap('replication', replication)),
+    replication: replicationFromMap(name, propertyStringMap('replication', replication), datacenters),
     durableWrites: durable ? propertyBoolean('durable_writes', durable) : true,
   };
 }
 
 /** ALTER KEYSPACE: properties given replace the old ones; others stay. */
-export function alterKeyspace(old: KeyspaceMetadata, properties: Property[]): KeyspaceMetadata {
+export function alterKeyspace(old: KeyspaceMetadata, properties: Property[], datacenters: readonly string[] = [LOCAL_DATACENTER]): KeyspaceMetadata {
   const props = propertyMap(properties, KEYSPACE_PROPERTIES);
   const replication = props.get('replication');
   const durable = props.get('durable_writes');
   return {
     name: old.name,
-    replication: replication ? replicationFromMap(old.name, propertyStringMap('replication', replication)) : old.replication,
+    replication: replication ? replicationFromMap(old.name, propertyStringMap('replication', replication), datacenters, old.replication) : old.replication,
     durableWrites: durable ? propertyBoolean('durable_writes', durable) : old.durableWrites,
   };
 }
 
-function replicationFromMap(keyspace: string, options: Map<string, string>): ReplicationOptions {
+function replicationFromMap(
+  keyspace: string,
+  options: Map<string, string>,
+  datacenters: readonly string[],
+  previous?: ReplicationOptions,
+): ReplicationOptions {
   const className = options.get('class');
   if (className === undefined) throw new ConfigurationError('Missing replication strategy class');
   const shortName = className.replace(/^org\.apache\.cassandra\.locator\./, '');
@@ -63,10 +72,19 @@ function replicationFromMap(keyspace: string, options: Map<string, string>): Rep
   }
   if (shortName === 'NetworkTopologyStrategy') {
     const factors: Record<string, number> = {};
+    let everyDatacenter: number | undefined;
     for (const [dc, rf] of rest) {
-      // Cassandra 4 lets `replication_factor` stand for every known datacenter; a single node knows one.
-      factors[dc === 'replication_factor' ? LOCAL_DATACENTER : dc] = replicationFactor(rf);
+      if (dc === 'replication_factor') everyDatacenter = replicationFactor(rf, true);
+      else factors[dc] = replicationFactor(rf, true);
     }
+    if (everyDatacenter !== undefined) {
+      // As in Cassandra 4, `replication_factor` stands for every datacenter the cluster knows, after
+      // the ones named; an ALTER leaves the levels of datacenters already replicated alone, for safety.
+      if (previous?.class === 'NetworkTopologyStrategy') for (const [dc, rf] of Object.entries(previous.factors)) factors[dc] ??= rf;
+      for (const dc of datacenters) factors[dc] ??= everyDatacenter;
+    }
+    // A datacenter given 0 replicas is one the keyspace does not replicate to, as Cassandra drops it from the options.
+    for (const [dc, rf] of Object.entries(factors)) if (rf === 0) delete factors[dc];
     if (Object.keys(factors).length === 0) {
       throw new ConfigurationError('NetworkTopologyStrategy requires a replication factor for at least one datacenter');
     }
@@ -75,8 +93,9 @@ function replicationFromMap(keyspace: string, options: Map<string, string>): Rep
   throw new ConfigurationError(`Unable to find replication strategy class '${className}'`);
 }
 
-function replicationFactor(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) {
+/** A replication factor; 0 is allowed where it means "not in this datacenter". */
+function replicationFactor(text: string, zeroAllowed = false): number {
+  if (!/^\d+$/.test(text) || (Number(text) < 1 && !zeroAllowed)) {
     throw new ConfigurationError(`Replication factor must be a positive integer; found ${text}`);
   }
   return Number(text);

@@ -97,6 +97,15 @@ describe('SchemaCatalog', () => {
     expect(catalog.keyspace('n')!.replication).to.deep.equal({ class: 'NetworkTopologyStrategy', factors: { datacenter1: 2, dc2: 1 } });
   });
 
+  it('expands replication_factor to every datacenter the cluster knows after the ones named, drops those at 0, and keeps levels on ALTER', async () => {
+    const nts = (...pairs: [string, string][]) => [replication([['class', str('NetworkTopologyStrategy')], ...pairs.map(([k, v]) => [k, int(v)] as [string, Term])])];
+    await catalog.createKeyspace(createKs('m', nts(['replication_factor', '3'], ['east', '1'], ['north', '0'])), ['east', 'west', 'north']);
+    expect(catalog.keyspace('m')!.replication).to.deep.equal({ class: 'NetworkTopologyStrategy', factors: { east: 1, west: 3 } });
+    await catalog.alterKeyspace({ kind: 'alterKeyspace', keyspace: 'm', properties: nts(['replication_factor', '2'], ['west', '0']) }, ['east', 'west', 'north']);
+    expect(catalog.keyspace('m')!.replication).to.deep.equal({ class: 'NetworkTopologyStrategy', factors: { east: 1, north: 2 } });
+    expect(await catalog.alterKeyspace({ kind: 'alterKeyspace', keyspace: 'm', properties: nts(['east', '1'], ['north', '2']) })).to.equal(undefined);
+  });
+
   it('creates a table with its columns in declaration order and a fresh id, and reloads it from the store', async () => {
     await catalog.createKeyspace(createKs('ks', [simple3]));
     await catalog.createTable('ks', createTable({ properties: [{ name: 'default_time_to_live', value: int('60') }] }));
