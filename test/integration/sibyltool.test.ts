@@ -248,6 +248,35 @@ describe('sibyltool against a real node', function () {
     });
   });
 
+  it('says in one line that a port which accepts but never answers gave no answer, and exits 1', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      expect(await sibyltool(['-p', String(port), 'status'])).to.deep.equal({
+        code: 1,
+        stdout: '',
+        stderr: `sibyltool: cannot connect to 127.0.0.1:${port}: no answer within 5000 ms (is it a Sibyl client port, and is the node responsive?)\n`,
+      });
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('says in one line that a port answering another protocol is not a Sibyl client port, and exits 1', async () => {
+    const http = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as { port: number }).port;
+    try {
+      const r = await sibyltool(['-p', String(port), 'status']);
+      expect(r.code).to.equal(1);
+      expect(r.stdout).to.equal('');
+      expect(r.stderr).to.match(new RegExp(`^sibyltool: cannot connect to 127\\.0\\.0\\.1:${port}: the answer is not Sibyl's client protocol; is it a Sibyl client port\\? \\(.+\\)\\n$`));
+    } finally {
+      http.close();
+    }
+  });
+
   it('refuses an unknown command with the usage, and exits 1', async () => {
     const r = await tool('nodes');
     expect(r.code).to.equal(1);
