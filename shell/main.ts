@@ -87,7 +87,7 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
   });
   try {
     if (args.keyspace !== undefined && !(await shell.run(`USE ${quoteKeyspace(args.keyspace)}`))) return 1;
-    if (args.execute !== undefined) return (await shell.runScript(args.execute, '<stdin>', true)) ? 0 : 1;
+    if (args.execute !== undefined) return (await shell.runScript(args.execute, '<stdin>', true, undefined, true)) ? 0 : 1;
     if (args.file !== undefined) return (await shell.runScript(fileText!, args.file, true)) ? 0 : 1;
     if (!interactive) return (await runPiped(shell, io.stdin)) ? 0 : 1;
     const info = await serverInfo(shell);
@@ -122,10 +122,15 @@ async function runPiped(shell: Shell, input: NodeJS.ReadableStream): Promise<boo
       }
     }
   }
-  const last = [...(pending !== '' ? splitter.feed(pending) : []), ...[splitter.finish()].filter((s) => s !== undefined)];
-  for (const statement of last) {
+  for (const statement of pending !== '' ? splitter.feed(pending) : []) {
     if (!(await shell.run(statement.text, `<stdin>:${statement.lastLine}:`))) return false;
     if (shell.exited) return true;
+  }
+  // Input that ends inside a statement may have been cut off: cqlsh reports it rather than run it.
+  const unterminated = splitter.finish();
+  if (unterminated) {
+    shell.reportIncomplete(`<stdin>:${unterminated.lastLine}:`);
+    return false;
   }
   return true;
 }

@@ -146,5 +146,7 @@ export async function runRepl(shell: Shell, input: NodeJS.ReadableStream, output
     rl.prompt();
   }
   if (!shell.exited) output.write('\n');
+  // Ctrl-D inside a statement leaves it unrun, and says so as cqlsh does.
+  if (!shell.exited && splitter.pending) shell.reportIncomplete();
   rl.close();
 }

@@ -151,22 +151,37 @@ export class Shell {
   /**
    * Runs a script's statements in order. With `stopOnError`, the first
    * failure ends the script; errors carry `name:line:` as cqlsh prints them
-   * for files. Returns false when any statement failed.
+   * for files. A statement left without its `;` at the end is not run but
+   * reported, as cqlsh does for a file (it may be a cut-off line), unless
+   * `terminateLast` (-e, where cqlsh adds the `;` itself). Returns false when
+   * any statement failed.
    */
-  async runScript(text: string, name: string, stopOnError: boolean, parent?: RunToken): Promise<boolean> {
+  async runScript(text: string, name: string, stopOnError: boolean, parent?: RunToken, terminateLast = false): Promise<boolean> {
     const splitter = new StatementSplitter();
     let ok = true;
     const statements: Statement[] = [];
-    for (const line of text.split(/\r?\n/)) statements.push(...splitter.feed(line));
+    const lines = text.split(/\r?\n/);
+    // A final newline ends the last line; it does not start another.
+    if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) statements.push(...splitter.feed(line));
     const rest = splitter.finish();
-    if (rest) statements.push(rest);
+    if (rest && terminateLast) statements.push(rest);
     for (const statement of statements) {
       if (this.exited || parent?.abandoned) break;
       const success = await this.run(statement.text, `${name}:${statement.lastLine}:`, parent);
       ok &&= success;
       if (!success && stopOnError) return false;
     }
+    if (rest && !terminateLast && !this.exited && !parent?.abandoned) {
+      this.reportIncomplete(`${name}:${rest.lastLine}:`);
+      return false;
+    }
     return ok;
+  }
+
+  /** An input that ended inside a statement: cqlsh's words for it. */
+  reportIncomplete(where?: string): void {
+    this.printError(['Incomplete statement at end of file'], where);
   }
 
   /** Runs one statement (CQL or a shell command); prints its output or error. Returns false on error. */

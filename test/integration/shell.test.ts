@@ -205,6 +205,21 @@ DROP TABLE times;
     expect(run.stderr).to.equal(`${file}:2:InvalidRequest: Error from server: code=2200 [Invalid query] message="unconfigured table nope"\n`);
   });
 
+  it('reports a statement left without its ; at the end of a file or pipe instead of running it, as cqlsh does', async () => {
+    const file = join(dir, 'cut.cql');
+    writeFileSync(file, "SELECT id FROM shop.simple WHERE id = 'x';\nDELETE FROM shop.simple\n");
+    const fromFile = await runShell([...target(), '-f', file]);
+    expect(fromFile.code).to.equal(1);
+    expect(fromFile.stdout).to.equal('\n id\n----\n\n\n(0 rows)\n');
+    expect(fromFile.stderr).to.equal(`${file}:2:Incomplete statement at end of file\n`);
+    const piped = await runShell(target(), 'DELETE FROM shop.simple');
+    expect(piped).to.deep.equal({ code: 1, stdout: '', stderr: '<stdin>:1:Incomplete statement at end of file\n' });
+    // -e is one statement whose ; cqlsh adds itself.
+    const executed = await runShell([...target(), '-e', "SELECT id FROM shop.simple WHERE id = 'x'"]);
+    expect(executed.code).to.equal(0);
+    expect(executed.stdout).to.equal('\n id\n----\n\n\n(0 rows)\n');
+  });
+
   it('points at a syntax error with a caret under the statement', async () => {
     const run = await runShell([...target(), '-e', 'SELECT *\nFROM shop.simple WHER id = 1']);
     expect(run.code).to.equal(1);
