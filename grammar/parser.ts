@@ -131,7 +131,8 @@ export class CqlParser extends AuthParser {
   /** CREATE TABLE's WITH: properties and CLUSTERING ORDER BY, joined by AND. */
   tableOptions = this.RULE('tableOptions', (): { properties: Property[]; clusteringOrder: Ordering[] } => {
     const properties: Property[] = [];
-    let clusteringOrder: Ordering[] = [];
+    // Several CLUSTERING ORDER BY clauses add up, as in Cassandra, so a column named twice is caught.
+    const clusteringOrder: Ordering[] = [];
     this.CONSUME(K.WITH);
     this.AT_LEAST_ONE_SEP({
       SEP: K.AND,
@@ -143,7 +144,8 @@ export class CqlParser extends AuthParser {
               this.CONSUME(K.ORDER);
               this.CONSUME(K.BY);
               this.CONSUME(T.LParen);
-              clusteringOrder = this.SUBRULE(this.orderings);
+              const orderings = this.SUBRULE(this.orderings);
+              this.ACTION(() => clusteringOrder.push(...orderings));
               this.CONSUME(T.RParen);
             },
           },

@@ -134,6 +134,9 @@ describe('schema statements through the driver', function () {
       ['CREATE TABLE ddl.bad (k int, c int, PRIMARY KEY (k, c)) WITH CLUSTERING ORDER BY (k DESC)', 'Only clustering key columns can be defined in CLUSTERING ORDER directive'],
       ['CREATE TABLE ddl.bad (k set<int> PRIMARY KEY)', 'Invalid non-frozen collection type set<int> for PRIMARY KEY component k'],
       ['CREATE TABLE nope.bad (k int PRIMARY KEY)', "Keyspace 'nope' does not exist"],
+      ['CREATE TABLE ddl.bad (k int, c int, PRIMARY KEY (k, c)) WITH CLUSTERING ORDER BY (c DESC) AND CLUSTERING ORDER BY (c ASC)',
+        "Duplicate column 'c' in CLUSTERING ORDER BY clause for table 'bad'"],
+      ['CREATE TABLE ddl.bad (k int, c int, PRIMARY KEY (k, c)) WITH CLUSTERING ORDER BY (c DESC, c ASC)', "Duplicate column 'c' in CLUSTERING ORDER BY clause for table 'bad'"],
     ];
     for (const [cql, message] of cases) await expectFailure(s.client.execute(cql), InvalidRequestError, message);
   });

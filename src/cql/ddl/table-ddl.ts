@@ -97,6 +97,13 @@ function otherColumn(def: ColumnDefinition, hasClustering: boolean): ColumnMetad
 
 function clusteringOrders(stmt: CreateTable): ('ASC' | 'DESC')[] {
   if (stmt.clusteringOrder.length === 0) return stmt.clusteringKey.map(() => 'ASC');
+  const seen = new Set<string>();
+  for (const o of stmt.clusteringOrder) {
+    if (seen.has(o.column)) {
+      throw new InvalidRequestError(`Duplicate column '${o.column}' in CLUSTERING ORDER BY clause for table '${stmt.table.name}'`);
+    }
+    seen.add(o.column);
+  }
   for (const o of stmt.clusteringOrder) {
     if (!stmt.clusteringKey.includes(o.column)) {
       throw new InvalidRequestError(`Only clustering key columns can be defined in CLUSTERING ORDER directive`);
