@@ -21,7 +21,7 @@ import type { Partition, ReadCommand } from '../storage/model.js';
 import type { Settings } from '../util/settings.js';
 import { directoryBytes } from './disk-usage.js';
 import type { ProxyMetrics } from './metrics/metered-coordinator.js';
-import type { EndpointStatus, GossipEndpointInfo, HintsView, InternodeStats, NodeMetrics, NodeView, ReadRepairStats, RingChangesView, RingMember } from './node-view.js';
+import type { EndpointStatus, GossipEndpointInfo, HintsView, InternodeStats, NodeMetrics, NodeView, ReadRepairStats, RingChangesView, RingMember, TokenRangeReplicas } from './node-view.js';
 import { RELEASE_VERSION } from './release-version.js';
 
 export interface ClusterNodeViewOptions {
@@ -182,6 +182,17 @@ export class ClusterNodeView implements NodeView {
   naturalReplicas(keyspace: string, keyBytes: Buffer): string[] {
     const replication = this.catalog.requireKeyspace(keyspace).replication;
     return [...naturalReplicas(this.options.ring(), replication, murmur3Token(keyBytes))];
+  }
+
+  tokenRanges(keyspace: string): TokenRangeReplicas[] {
+    const replication = this.catalog.requireKeyspace(keyspace).replication;
+    const ring = this.options.ring();
+    const tokens = ring.sortedTokens();
+    return tokens.map((end, i) => ({
+      start: String(tokens[(i + tokens.length - 1) % tokens.length]),
+      end: String(end),
+      replicas: [...naturalReplicas(ring, replication, end)],
+    }));
   }
 
   metrics(): NodeMetrics {

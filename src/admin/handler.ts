@@ -7,6 +7,7 @@ import { InvalidRequestError } from '../util/errors.js';
 import type { AdminArgs } from './args.js';
 import { cleanup } from './commands/cleanup.js';
 import { describecluster } from './commands/describecluster.js';
+import { describering } from './commands/describering.js';
 import { dump } from './commands/dump.js';
 import { disablehandoff, enablehandoff, statushandoff } from './commands/handoff.js';
 import { listpendinghints } from './commands/listpendinghints.js';
@@ -33,6 +34,7 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = Object.fre
   ring,
   info,
   describecluster,
+  describering,
   getendpoints,
   gossipinfo,
   tpstats,

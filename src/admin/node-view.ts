@@ -115,6 +115,13 @@ export interface InternodeStats {
   refusedHandshakes: number;
 }
 
+/** A range of the ring, its tokens as decimal strings, and the endpoints replicating it in replica order. */
+export interface TokenRangeReplicas {
+  start: string;
+  end: string;
+  replicas: string[];
+}
+
 /** One bootstrap, decommission (Unbootstrap) or removenode, as `sibyltool` polls it. */
 export interface RingOperationStatus {
   id: string;
@@ -182,6 +189,8 @@ export interface NodeView {
   ownership(replication?: ReplicationOptions): Map<string, number>;
   /** The endpoints replicating the partition whose serialized key is `keyBytes`, under the keyspace's replication. */
   naturalReplicas(keyspace: string, keyBytes: Buffer): string[];
+  /** Every token range (start, end] of the ring in token order, with its replicas under the keyspace's replication (describering). */
+  tokenRanges?(keyspace: string): TokenRangeReplicas[];
   metrics(): NodeMetrics;
   /** Hinted handoff on this node; absent where the node keeps no hints. */
   readonly hints?: HintsView;

@@ -127,6 +127,26 @@ describe('sibyltool against a real node', function () {
     expect(r.stdout).to.match(new RegExp(`^${expected}$`));
   });
 
+  it('describering prints the schema version and each of the 16 ranges with its replica, as nodetool describering does', async () => {
+    const r = await tool('describering', 'shop');
+    expect(r.stderr).to.equal('');
+    expect(r.code).to.equal(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).to.match(new RegExp(`^Schema Version:${UUID}$`));
+    expect(lines[1]).to.equal('TokenRange: ');
+    const ranges = lines.slice(2).map((l) => {
+      const m = /^\tTokenRange\(start_token:(-?\d+), end_token:(-?\d+), endpoints:\[127\.0\.0\.1\], rpc_endpoints:\[127\.0\.0\.1\], endpoint_details:\[EndpointDetails\(host:127\.0\.0\.1, datacenter:datacenter1, rack:rack1\)\]\)$/.exec(l);
+      expect(m, l).to.not.equal(null);
+      return { start: BigInt(m![1]!), end: BigInt(m![2]!) };
+    });
+    expect(ranges).to.have.length(16);
+    // Token order, each range starting where the one before ended, the first wrapping from the last.
+    ranges.forEach((range, i) => expect(range.start).to.equal(ranges[(i + 15) % 16]!.end));
+    expect(ranges.slice(1).every((range, i) => range.end > ranges[i]!.end)).to.equal(true);
+    expect(await tool('describering', 'nope')).to.deep.equal({ code: 1, stdout: '', stderr: "sibyltool: Keyspace 'nope' does not exist\n" });
+    expect((await tool('describering')).stderr.split('\n')[0]).to.equal('sibyltool describering: describering needs a keyspace');
+  });
+
   it('getendpoints prints the one replica of a composite key, and names a missing table with its keyspace', async () => {
     expect(await tool('getendpoints', 'shop', 'orders', 'acme:7')).to.deep.equal({ code: 0, stdout: '127.0.0.1\n', stderr: '' });
     expect(await tool('-pp', 'getendpoints', 'shop', 'orders', 'acme:7')).to.deep.equal({ code: 0, stdout: `127.0.0.1:${internodePort()}\n`, stderr: '' });

@@ -13,6 +13,7 @@ import { parseArgs, UsageError } from '../args.js';
 import type { ToolCommand, ToolContext } from './command.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { describeclusterCommand } from './commands/describecluster.js';
+import { describeringCommand } from './commands/describering.js';
 import { decommissionCommand } from './commands/decommission.js';
 import { removenodeCommand } from './commands/removenode.js';
 import { disablehandoffCommand } from './commands/disablehandoff.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly ToolCommand[] = [
   cleanupCommand,
   decommissionCommand,
   describeclusterCommand,
+  describeringCommand,
   disablehandoffCommand,
   dumpCommand,
   enablehandoffCommand,
