@@ -210,7 +210,9 @@ export class Client extends EventEmitter {
         ),
       );
     }
-    return this.resultSet(body, consistency, await this.afterSchemaChange(body), route.tried);
+    const rs = this.resultSet(body, consistency, await this.afterSchemaChange(body), route.tried);
+    if (rs.rawPageState !== undefined) rs.followPagesWith((pageState) => this.execute(cql, params, { ...options, pageState }));
+    return rs;
   }
 
   async batch(queries: BatchQuery[], options: BatchOptions = {}): Promise<ResultSet> {

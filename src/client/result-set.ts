@@ -46,6 +46,8 @@ export class ResultSet implements Iterable<Row> {
   readonly info: ExecutionInfo;
   /** Set when the statement was USE; the client's keyspace follows it. */
   readonly keyspace: string | undefined;
+  /** Set by the client that ran the statement: runs it again from a page state. */
+  private fetchPage: ((pageState: Buffer) => Promise<ResultSet>) | undefined;
 
   constructor(result: Result, info: ExecutionInfo, types: TypeCache) {
     this.info = info;
@@ -88,6 +90,30 @@ export class ResultSet implements Iterable<Row> {
 
   [Symbol.iterator](): Iterator<Row> {
     return this.rows[Symbol.iterator]();
+  }
+
+  /** Whether more rows follow in later pages (pageState is set). */
+  isPaged(): boolean {
+    return this.rawPageState !== undefined;
+  }
+
+  /**
+   * Every row of this page and of the pages after it, fetched as the loop
+   * asks for them: `for await (const row of result)`, as in DataStax's
+   * driver. The synchronous iterator gives this page's rows only.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Row, void, undefined> {
+    let page: ResultSet = this;
+    for (;;) {
+      yield* page.rows;
+      if (page.rawPageState === undefined || page.fetchPage === undefined) return;
+      page = await page.fetchPage(page.rawPageState);
+    }
+  }
+
+  /** Lets the async iterator fetch the pages after this one by running the statement again from their page state. */
+  followPagesWith(fetchPage: (pageState: Buffer) => Promise<ResultSet>): void {
+    this.fetchPage = fetchPage;
   }
 }
 

@@ -200,6 +200,24 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     await waitFor("the client's 'error' listener to hear the failure", 10_000, () => heard.length > 0);
     expect(heard.map((e) => e.message)).to.deep.equal(['unconfigured table nosuch']);
   });
+  it('fetches the following pages in for await over a ResultSet, and only this page in a plain for of', async () => {
+    const c = client();
+    const first = await c.execute('SELECT v FROM drv.t WHERE k = ?', [1], { fetchSize: 2 });
+    expect(first.isPaged()).to.equal(true);
+    expect([...first].map((r) => r['v'])).to.deep.equal(['v0', 'v1']);
+    const all: unknown[] = [];
+    for await (const row of first) all.push(row['v']);
+    expect(all).to.deep.equal(['v0', 'v1', 'v2', 'v3', 'v4']);
+    // The ResultSet itself still holds its own page.
+    expect(first.rows.map((r) => r['v'])).to.deep.equal(['v0', 'v1']);
+
+    const unpaged = await c.execute('SELECT v FROM drv.t WHERE k = 1');
+    expect(unpaged.isPaged()).to.equal(false);
+    const once: unknown[] = [];
+    for await (const row of unpaged) once.push(row['v']);
+    expect(once.length).to.equal(5);
+  });
+
   it('reconnects once the node restarts on its port, and prepares again the statements the node forgot', async () => {
     const c = client({ keyspace: 'drv', reconnectDelayMs: 100, reconnectDelayMaxMs: 500 });
     const select = 'SELECT v FROM t WHERE k = ? AND c = ?';
