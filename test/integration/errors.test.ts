@@ -53,6 +53,8 @@ describe('bad input through the driver', function () {
       ['UPDATE er.t SET c = 2 WHERE k = 1 AND c = 1', 'PRIMARY KEY part c found in SET part'],
       ["UPDATE er.t SET v = 'x' WHERE v = 'y'", 'Non PRIMARY KEY columns found in where clause: v'],
       ["DELETE FROM er.t WHERE v = 'x'", 'Non PRIMARY KEY columns found in where clause: v'],
+      ["DELETE FROM er.t WHERE k = 1 AND v CONTAINS 'x'", 'Non PRIMARY KEY columns found in where clause: v'],
+      ["UPDATE er.t SET v = 'x' WHERE k = 1 AND c CONTAINS 1", 'Clustering columns can only be restricted with CONTAINS with a secondary index or filtering'],
       ['SELECT * FROM er.t WHERE k = 1 AND k = 2', 'k cannot be restricted by more than one relation if it includes an Equal'],
       ['SELECT * FROM er.t WHERE k = 1 AND c > 1 AND c > 2', 'More than one restriction was found for the start bound on c'],
       ['SELECT * FROM er.t WHERE k = null', 'Invalid null value in condition for column k'],

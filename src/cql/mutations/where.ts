@@ -67,13 +67,18 @@ export function resolveKeyRestrictions(
       tuples.push(r);
       continue;
     }
-    if (r.kind !== 'compare' && r.kind !== 'in') {
-      throw new InvalidRequestError(`Only single-column relations are supported in ${statement} statements by Sibyl`);
-    }
     const col = findColumn(table, r.column);
     if (!col) throw new InvalidRequestError(`Undefined column name ${r.column}`);
     if (col.kind !== 'partition_key' && col.kind !== 'clustering') {
       throw new InvalidRequestError(`Non PRIMARY KEY columns found in where clause: ${col.name}`);
+    }
+    if (r.kind === 'contains') {
+      // CONTAINS selects rows by filtering, which UPDATE and DELETE never do.
+      throw new InvalidRequestError(
+        col.kind === 'clustering'
+          ? 'Clustering columns can only be restricted with CONTAINS with a secondary index or filtering'
+          : 'Only EQ and IN relation are supported on the partition key (unless you use the token() function)',
+      );
     }
     const existing = byColumn.get(col.name) ?? {};
     if (existing.eq || (r.kind === 'in' || r.op === '=') && (existing.lower || existing.upper)) {
