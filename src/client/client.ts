@@ -285,8 +285,8 @@ export class Client extends EventEmitter {
    * Calls rowCallback(n, row) for each row, then endCallback(err, lastResultSet).
    * With `autoPage` it runs through every page, and the last page's
    * rowLength counts the rows of them all (as DataStax's driver reports
-   * them); otherwise the first page only (the result's pageState then
-   * continues). As in the DataStax driver,
+   * them); otherwise the first page only, and the result's nextPage(),
+   * present when more rows follow, runs both callbacks over the next one. As in the DataStax driver,
    * params and options may be left out (`eachRow(cql, rowCallback)`,
    * `eachRow(cql, params, rowCallback, endCallback)`), and without an
    * endCallback an error goes to the client's 'error' listeners, if it has
@@ -297,26 +297,30 @@ export class Client extends EventEmitter {
   eachRow(cql: string, params: Params | null | undefined, options: ExecuteOptions, rowCallback: RowCallback, endCallback?: EndCallback): void;
   eachRow(cql: string, ...rest: unknown[]): void {
     const { params, options, rowCallback, endCallback } = eachRowArguments(rest);
-    const run = async (): Promise<ResultSet> => {
-      let n = 0;
-      let pageState = options.pageState;
+    // Rows are numbered across pages, whether autoPage or the result's nextPage() fetches them.
+    let n = 0;
+    const fetchFrom = async (pageState: Buffer | string | undefined): Promise<ResultSet> => {
       for (;;) {
         const rs = await this.execute(cql, params, { ...options, pageState });
         for (const row of rs.rows) rowCallback(n++, row);
         pageState = rs.rawPageState;
-        if (!options.autoPage || !pageState) {
-          if (options.autoPage) rs.countRowsOfAllPages(n);
-          return rs;
-        }
+        if (options.autoPage && pageState) continue;
+        if (options.autoPage) rs.countRowsOfAllPages(n);
+        // As in DataStax's driver: without autoPage, nextPage() runs the callbacks again over the next page.
+        else if (pageState) rs.nextPage = () => deliver(fetchFrom(pageState));
+        return rs;
       }
     };
-    run().then(
-      (rs) => endCallback?.(null, rs),
-      (err: Error) => {
-        if (endCallback) endCallback(err);
-        else if (this.listenerCount('error') > 0) this.emit('error', err);
-      },
-    );
+    const deliver = (page: Promise<ResultSet>): void => {
+      page.then(
+        (rs) => endCallback?.(null, rs),
+        (err: Error) => {
+          if (endCallback) endCallback(err);
+          else if (this.listenerCount('error') > 0) this.emit('error', err);
+        },
+      );
+    };
+    deliver(fetchFrom(options.pageState));
   }
 
   /** Closes every connection and stops reconnecting; requests still in flight fail. */

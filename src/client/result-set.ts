@@ -46,6 +46,12 @@ export class ResultSet implements Iterable<Row> {
   readonly info: ExecutionInfo;
   /** Set when the statement was USE; the client's keyspace follows it. */
   readonly keyspace: string | undefined;
+  /**
+   * Set by eachRow without autoPage when more rows follow: fetches the next
+   * page through the same rowCallback and endCallback, as DataStax's
+   * driver's eachRow does.
+   */
+  nextPage: (() => void) | undefined;
   /** Set by the client that ran the statement: runs it again from a page state. */
   private fetchPage: ((pageState: Buffer) => Promise<ResultSet>) | undefined;
 

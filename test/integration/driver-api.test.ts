@@ -179,6 +179,19 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     expect(await run('SELECT v FROM drv.t WHERE k = ?', [1], { fetchSize: 2, autoPage: true }, 'ROW', 'END')).to.deep.equal({ rows: all, err: null, rowLength: 5 });
     expect(await run('SELECT v FROM drv.t WHERE k = 1', null, { fetchSize: 2 }, 'ROW', 'END')).to.deep.equal({ rows: all.slice(0, 2), err: null, rowLength: 2 });
 
+    // Without autoPage, the result's nextPage() runs both callbacks over the next page, until none follows.
+    const paged = await new Promise<{ rows: string[]; ends: number }>((resolve, reject) => {
+      const rows: string[] = [];
+      let ends = 0;
+      c.eachRow('SELECT v FROM drv.t WHERE k = ?', [1], { fetchSize: 2 }, (n: number, row: Row) => rows.push(`${n}:${String(row['v'])}`), (err, rs) => {
+        if (err) return reject(err);
+        ends++;
+        if (rs!.nextPage) rs!.nextPage();
+        else resolve({ rows, ends });
+      });
+    });
+    expect(paged).to.deep.equal({ rows: all, ends: 3 });
+
     const firstRow = await new Promise<Row>((resolve) => c.eachRow('SELECT v FROM drv.t WHERE k = 1 AND c = 3', (_n: number, row: Row) => resolve(row)));
     expect(firstRow).to.deep.equal({ v: 'v3' });
 
