@@ -39,13 +39,15 @@ import {
   type BatchQuery,
   type EndCallback,
   type ExecuteOptions,
+  type ResultCallback,
   type RowCallback,
+  settle,
 } from './request-options.js';
 import { ResultSet, type Row } from './result-set.js';
 import { MonotonicTimestampGenerator, type TimestampGenerator } from './timestamp.js';
 import { TypeCache } from './values.js';
 
-export type { BatchOptions, BatchQuery, EndCallback, ExecuteOptions, RowCallback } from './request-options.js';
+export type { BatchOptions, BatchQuery, EndCallback, ExecuteOptions, ResultCallback, RowCallback } from './request-options.js';
 
 export interface ClientState {
   hosts: HostState[];
@@ -164,9 +166,18 @@ export class Client extends EventEmitter {
   /**
    * Connects to every contact point, then discovers the cluster's nodes
    * through one of them and connects to those too; resolves once at least
-   * one host is up, else rejects with NoHostAvailableError.
+   * one host is up, else rejects with NoHostAvailableError. As in
+   * DataStax's driver, a callback may take the outcome instead of the promise.
    */
-  connect(): Promise<void> {
+  connect(): Promise<void>;
+  connect(callback: (err: Error | null) => void): void;
+  connect(callback?: (err: Error | null) => void): Promise<void> | void {
+    const connected = this.connectOnce();
+    if (callback === undefined) return connected;
+    settle(connected, callback);
+  }
+
+  private connectOnce(): Promise<void> {
     if (this.shutDown) return Promise.reject(new ClientShutdownError());
     this.connecting ??= this.connectAll().then(
       () => {
@@ -181,7 +192,24 @@ export class Client extends EventEmitter {
     return this.connecting;
   }
 
-  async execute(cql: string, params?: Params | null, options: ExecuteOptions = {}): Promise<ResultSet> {
+  /**
+   * Runs one statement. As in DataStax's driver, a callback last
+   * (`execute(cql, callback)`, `execute(cql, params, callback)`,
+   * `execute(cql, params, options, callback)`) takes the outcome instead of
+   * the promise.
+   */
+  execute(cql: string, params?: Params | null, options?: ExecuteOptions | null): Promise<ResultSet>;
+  execute(cql: string, callback: ResultCallback): void;
+  execute(cql: string, params: Params | null | undefined, callback: ResultCallback): void;
+  execute(cql: string, params: Params | null | undefined, options: ExecuteOptions | null | undefined, callback: ResultCallback): void;
+  execute(cql: string, ...rest: unknown[]): Promise<ResultSet> | void {
+    const callback = typeof rest[rest.length - 1] === 'function' ? (rest.pop() as ResultCallback) : undefined;
+    const result = this.executeStatement(cql, rest[0] as Params | null | undefined, (rest[1] as ExecuteOptions | null | undefined) ?? {});
+    if (callback === undefined) return result;
+    settle(result, callback);
+  }
+
+  private async executeStatement(cql: string, params: Params | null | undefined, options: ExecuteOptions): Promise<ResultSet> {
     if (typeof cql !== 'string') throw new ArgumentError('the query must be a string');
     const consistency = checkConsistency(options.consistency ?? this.options.consistency, 'consistency');
     const common = {
@@ -215,7 +243,18 @@ export class Client extends EventEmitter {
     return rs;
   }
 
-  async batch(queries: BatchQuery[], options: BatchOptions = {}): Promise<ResultSet> {
+  /** Runs one BATCH; as in DataStax's driver, a callback last takes the outcome instead of the promise. */
+  batch(queries: BatchQuery[], options?: BatchOptions | null): Promise<ResultSet>;
+  batch(queries: BatchQuery[], callback: ResultCallback): void;
+  batch(queries: BatchQuery[], options: BatchOptions | null | undefined, callback: ResultCallback): void;
+  batch(queries: BatchQuery[], ...rest: unknown[]): Promise<ResultSet> | void {
+    const callback = typeof rest[rest.length - 1] === 'function' ? (rest.pop() as ResultCallback) : undefined;
+    const result = this.runBatch(queries, (rest[0] as BatchOptions | null | undefined) ?? {});
+    if (callback === undefined) return result;
+    settle(result, callback);
+  }
+
+  private async runBatch(queries: BatchQuery[], options: BatchOptions): Promise<ResultSet> {
     if (!Array.isArray(queries) || queries.length === 0) throw new ArgumentError('batch needs a non-empty array of queries');
     const entries = queries.map((q) => (typeof q === 'string' ? { query: q, params: undefined } : q));
     const consistency = checkConsistency(options.consistency ?? this.options.consistency, 'consistency');
@@ -323,11 +362,15 @@ export class Client extends EventEmitter {
     deliver(fetchFrom(options.pageState));
   }
 
-  /** Closes every connection and stops reconnecting; requests still in flight fail. */
-  async shutdown(): Promise<void> {
+  /** Closes every connection and stops reconnecting; requests still in flight fail. A callback may take the outcome instead. */
+  shutdown(): Promise<void>;
+  shutdown(callback: (err: Error | null) => void): void;
+  shutdown(callback?: (err: Error | null) => void): Promise<void> | void {
     this.shutDown = true;
     this.control.stop();
     this.pool.stop();
+    if (callback === undefined) return Promise.resolve();
+    settle(Promise.resolve(), callback);
   }
 
   // ---- internals ----
@@ -372,7 +415,7 @@ export class Client extends EventEmitter {
    */
   private async run<T>(route: Route, attempt: Attempt<T>): Promise<T> {
     if (this.shutDown) throw new ClientShutdownError();
-    if (!this.ready) await this.connect();
+    if (!this.ready) await this.connectOnce();
     const planOptions = { localDc: this.localDataCenter, consistency: route.consistency, ...(route.replicas ? { replicas: route.replicas } : {}) };
     const planFor = () => this.pool.queryPlan(planOptions).filter((h) => route.only?.(h) ?? true);
     let plan = planFor();

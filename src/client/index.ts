@@ -9,7 +9,7 @@
  * `err.alive`); the driver's own failures are DriverError subclasses.
  */
 export { Client } from './client.js';
-export type { BatchOptions, BatchQuery, ClientState, EndCallback, ExecuteOptions, RowCallback } from './client.js';
+export type { BatchOptions, BatchQuery, ClientState, EndCallback, ExecuteOptions, ResultCallback, RowCallback } from './client.js';
 export type { ClientOptions } from './options.js';
 export type { Credentials } from './connection.js';
 export { ResultSet } from './result-set.js';

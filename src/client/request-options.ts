@@ -71,6 +71,21 @@ export function eachRowArguments(rest: unknown[]): { params: Params | null | und
   return { params, options: options ?? {}, rowCallback: rest[firstFunction] as RowCallback, endCallback: endCallback as EndCallback | undefined };
 }
 
+/** DataStax's callback style for execute and batch: (err) on failure, (null, result) on success. */
+export type ResultCallback = (err: Error | null, result?: ResultSet) => void;
+
+/**
+ * Hands a promise's outcome to a callback instead, on the next tick, so an
+ * exception the callback throws surfaces as itself rather than as a
+ * rejected promise nobody awaits.
+ */
+export function settle<T>(promise: Promise<T>, callback: (err: Error | null, value?: T) => void): void {
+  promise.then(
+    (value) => process.nextTick(callback, null, value),
+    (err: Error) => process.nextTick(callback, err),
+  );
+}
+
 /**
  * Whether a statement may be retried: `idempotent`, or DataStax's
  * `isIdempotent`, so a DataStax habit does not silently turn retries off.

@@ -5,7 +5,17 @@
  * dropped and created again, and eachRow's overloads.
  */
 import { expect } from 'chai';
-import { ArgumentError, Client, ClientShutdownError, InvalidRequestError, NoHostAvailableError, OperationTimedOutError, type Row, type SchemaChange } from '../../src/client/index.js';
+import {
+  ArgumentError,
+  Client,
+  ClientShutdownError,
+  InvalidRequestError,
+  NoHostAvailableError,
+  OperationTimedOutError,
+  type ResultSet,
+  type Row,
+  type SchemaChange,
+} from '../../src/client/index.js';
 import { removeDir, startNode, type NodeProcess } from './harness.js';
 
 async function waitFor(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
@@ -213,6 +223,35 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     await waitFor("the client's 'error' listener to hear the failure", 10_000, () => heard.length > 0);
     expect(heard.map((e) => e.message)).to.deep.equal(['unconfigured table nosuch']);
   });
+  it("takes DataStax's callbacks on connect, execute, batch and shutdown instead of the promise", async () => {
+    const c = client();
+    const callback = <T>(call: (cb: (err: Error | null, value?: T) => void) => unknown) =>
+      new Promise<{ err: Error | null; value: T | undefined; returned: unknown }>((resolve) => {
+        let returned: unknown = 'not yet';
+        returned = call((err, value) => resolve({ err, value, returned }));
+      });
+    const connected = await callback((cb) => c.connect(cb));
+    expect(connected.err).to.equal(null);
+    expect(connected.returned).to.equal(undefined);
+
+    const plain = await callback<ResultSet>((cb) => c.execute('SELECT v FROM drv.t WHERE k = 1 AND c = 0', cb));
+    expect(plain.value!.first()).to.deep.equal({ v: 'v0' });
+    const bound = await callback<ResultSet>((cb) => c.execute('SELECT v FROM drv.t WHERE k = ? AND c = ?', [1, 1], cb));
+    expect(bound.value!.first()).to.deep.equal({ v: 'v1' });
+    const paged = await callback<ResultSet>((cb) => c.execute('SELECT v FROM drv.t WHERE k = ?', [1], { fetchSize: 2 }, cb));
+    expect(paged.value!.rowLength).to.equal(2);
+    const failed = await callback<ResultSet>((cb) => c.execute('SELECT v FROM drv.nosuch', [], {}, cb));
+    expect(failed.err).to.be.instanceOf(InvalidRequestError);
+    expect(failed.value).to.equal(undefined);
+
+    const batched = await callback<ResultSet>((cb) => c.batch(["INSERT INTO drv.t (k, c, v) VALUES (3, 0, 'cb')"], cb));
+    expect(batched.err).to.equal(null);
+    expect((await c.execute('SELECT v FROM drv.t WHERE k = 3')).rows).to.deep.equal([{ v: 'cb' }]);
+
+    const closed = await callback((cb) => c.shutdown(cb));
+    expect(closed.err).to.equal(null);
+  });
+
   it('fetches the following pages in for await over a ResultSet, and only this page in a plain for of', async () => {
     const c = client();
     const first = await c.execute('SELECT v FROM drv.t WHERE k = ?', [1], { fetchSize: 2 });
