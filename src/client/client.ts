@@ -315,9 +315,18 @@ export class Client extends EventEmitter {
     } while (pageState);
   }
 
-  /** A Readable in object mode over every row of every page. */
-  stream(cql: string, params?: Params | null, options: ExecuteOptions = {}): Readable {
-    return Readable.from(this.iterate(cql, params, options), { objectMode: true });
+  /**
+   * A Readable in object mode over every row of every page. As in
+   * DataStax's driver, a callback, if given, runs once with (null) after
+   * the last row or with the error.
+   */
+  stream(cql: string, params?: Params | null, options?: ExecuteOptions | null, callback?: (err: Error | null) => void): Readable {
+    const rows = Readable.from(this.iterate(cql, params, options ?? {}), { objectMode: true });
+    if (callback !== undefined) {
+      rows.once('end', () => callback(null));
+      rows.once('error', (err: Error) => callback(err));
+    }
+    return rows;
   }
 
   /**

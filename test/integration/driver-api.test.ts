@@ -248,6 +248,11 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     expect(batched.err).to.equal(null);
     expect((await c.execute('SELECT v FROM drv.t WHERE k = 3')).rows).to.deep.equal([{ v: 'cb' }]);
 
+    const streamed: unknown[] = [];
+    const ended = await callback((cb) => c.stream('SELECT v FROM drv.t WHERE k = ?', [1], { fetchSize: 2 }, cb).on('data', (row: Row) => streamed.push(row['v'])));
+    expect(ended.err).to.equal(null);
+    expect(streamed).to.deep.equal(['v0', 'v1', 'v2', 'v3', 'v4']);
+
     const closed = await callback((cb) => c.shutdown(cb));
     expect(closed.err).to.equal(null);
   });
