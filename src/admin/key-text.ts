@@ -3,8 +3,8 @@
  * KEY`) turned into the serialized key whose token places it, as
  * Cassandra's `partitionKeyType.fromString` does: each component is read as
  * the literal of its column's type, without quotes, and a composite key's
- * components are separated by ':' (`acme:2026-11-22`). A blob is hex, with
- * or without CQL's 0x prefix.
+ * components are separated by ':' (`acme:2026-11-22`), a ':' inside a
+ * component written '\:'. A blob is hex, with or without CQL's 0x prefix.
  */
 import { fromConstant, type ConstantKind } from '../schema/codec.js';
 import { partitionKeyColumns, serializePartitionKey, type TableMetadata } from '../schema/table.js';
@@ -13,13 +13,31 @@ import { InvalidRequestError } from '../util/errors.js';
 
 export function partitionKeyFromText(table: TableMetadata, text: string): Buffer {
   const columns = partitionKeyColumns(table);
-  const parts = columns.length === 1 ? [text] : text.split(':');
+  const parts = columns.length === 1 ? [text] : splitComponents(text);
   if (parts.length !== columns.length) {
     throw new InvalidRequestError(
       `the partition key of ${table.keyspace}.${table.name} has ${columns.length} components (${columns.map((c) => c.name).join(':')}); got '${text}'`,
     );
   }
   return serializePartitionKey(columns.map((c, i) => componentFromText(c.type, parts[i]!, c.name)));
+}
+
+/**
+ * A composite key's components, as Cassandra's CompositeType.fromString
+ * splits them: at every ':' not escaped as '\:', which then stands for a
+ * ':' inside the component (a timestamp's time, a text holding ':').
+ */
+function splitComponents(text: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === ':' && text[i - 1] !== '\\') {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.replaceAll('\\:', ':'));
 }
 
 function componentFromText(type: CqlType, text: string, column: string): Buffer {

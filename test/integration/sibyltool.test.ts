@@ -163,6 +163,19 @@ describe('sibyltool against a real node', function () {
     expect(JSON.parse(dumped.stdout)[0].partition.key).to.deep.equal(['-5']);
   });
 
+  it("a composite key's component may hold ':' written '\\:', as Cassandra's getendpoints reads it", async () => {
+    await client.execute('CREATE TABLE shop.readings (sensor text, at timestamp, v int, PRIMARY KEY ((sensor, at)))');
+    await client.execute(`INSERT INTO shop.readings (sensor, at, v) VALUES ('hall:1', '2026-11-22 10:30:00+0000', 7)`);
+    const key = 'hall\\:1:2026-11-22 10\\:30\\:00+0000';
+    expect(await tool('getendpoints', 'shop', 'readings', key)).to.deep.equal({ code: 0, stdout: '127.0.0.1\n', stderr: '' });
+    const dumped = await tool('dump', 'shop.readings', key);
+    expect(dumped.code).to.equal(0);
+    const partitions = JSON.parse(dumped.stdout) as { partition: { key: string[] }; rows: unknown[] }[];
+    expect(partitions).to.have.length(1);
+    expect(partitions[0]!.partition.key[0]).to.equal('hall:1');
+    expect(partitions[0]!.rows).to.have.length(1);
+  });
+
   it('version prints the release version', async () => {
     const r = await tool('version');
     expect(r.code).to.equal(0);
