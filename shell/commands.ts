@@ -31,6 +31,10 @@ export async function runShellCommand(shell: Shell, text: string): Promise<void>
   switch (word) {
     case 'CONSISTENCY':
       return consistency(shell, rest);
+    case 'SERIAL':
+      // cqlsh's SERIAL CONSISTENCY sets the level of conditional updates, which Sibyl does not have (docs/cql.md).
+      if (!/^CONSISTENCY\b/i.test(rest)) throw new ShellCommandError('Improper SERIAL command.');
+      throw new ShellCommandError('SERIAL CONSISTENCY is not supported: Sibyl has no lightweight transactions (conditional updates) for it to apply to.');
     case 'TRACING':
       shell.tracing = switchCommand(shell, 'TRACING', 'Tracing', shell.tracing, rest);
       return;

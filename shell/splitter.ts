@@ -31,6 +31,7 @@ export const SHELL_COMMANDS = [
   'HELP',
   'PAGING',
   'QUIT',
+  'SERIAL',
   'SHOW',
   'SOURCE',
   'TRACING',

@@ -174,6 +174,15 @@ DROP TABLE times;
     );
   });
 
+  it("answers cqlsh's SERIAL CONSISTENCY at once with why it is unsupported, instead of taking it for the start of a statement", async () => {
+    const run = await runShell(target(), 'SERIAL CONSISTENCY\nCONSISTENCY\n');
+    expect(run).to.deep.equal({
+      code: 1,
+      stdout: '',
+      stderr: '<stdin>:1:SERIAL CONSISTENCY is not supported: Sibyl has no lightweight transactions (conditional updates) for it to apply to.\n',
+    });
+  });
+
   it('answers HELP on a topic it does not have with an error, as cqlsh does', async () => {
     const run = await runShell(target(), 'HELP nope\n');
     expect(run).to.deep.equal({ code: 1, stdout: '', stderr: '<stdin>:1:*** No help on nope\n' });
