@@ -186,7 +186,11 @@ export class Client extends EventEmitter {
       (err: unknown) => {
         this.connecting = undefined;
         // shutdown() during connect() is why the connections failed, not the nodes.
-        throw this.shutDown ? new ClientShutdownError() : err;
+        if (this.shutDown) throw new ClientShutdownError();
+        // As DataStax's driver does: a failed connect() leaves nothing open, so the process can exit, and may be tried again.
+        this.control.reset();
+        this.pool.reset();
+        throw err;
       },
     );
     return this.connecting;

@@ -94,6 +94,13 @@ export class ControlConnection extends EventEmitter {
     this.refreshTimer = undefined;
   }
 
+  /** Forgets its host, whose connection the pool is closing, so the next init() or 'up' attaches afresh. */
+  reset(): void {
+    this.host = undefined;
+    this.refreshTimer?.cancel();
+    this.refreshTimer = undefined;
+  }
+
   private async attach(host: Host): Promise<void> {
     const connection = host.connection;
     if (this.stopped || !connection?.isOpen()) return;

@@ -233,4 +233,18 @@ export class HostPool extends EventEmitter {
     this.stopped = true;
     for (const h of this.hosts) h.stop();
   }
+
+  /**
+   * Closes every connection and cancels every reconnection, as stop()
+   * does, but lets connect() start over: after a failed connect(), open
+   * sockets and pending reconnections would keep the process alive.
+   */
+  reset(): void {
+    this.stopped = true;
+    try {
+      for (const h of this.hosts) h.stop();
+    } finally {
+      this.stopped = false;
+    }
+  }
 }

@@ -4,6 +4,7 @@
  * keyspace option naming no keyspace, prepared statements across a table
  * dropped and created again, and eachRow's overloads.
  */
+import { spawn } from 'node:child_process';
 import { expect } from 'chai';
 import {
   ArgumentError,
@@ -117,6 +118,16 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     // So does every request that would have connected first.
     const again = await wrong.execute('SELECT * FROM system.local').then(() => null, (e: unknown) => e);
     expect((again as Error).message).to.equal("Keyspace 'nosuchks' does not exist");
+
+    // The failed connect() closed its connections: a script that never calls shutdown() still exits.
+    const driver = new URL('../../src/client/index.js', import.meta.url).href;
+    const script = `import { Client } from ${JSON.stringify(driver)};
+      new Client({ contactPoints: [${JSON.stringify(address)}], keyspace: 'nosuchks' }).connect().catch((e) => console.log(e.message));`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ exitCode, out }).to.deep.equal({ exitCode: 0, out: "Keyspace 'nosuchks' does not exist\n" });
 
     const right = client({ keyspace: 'drv' });
     await right.connect();
