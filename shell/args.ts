@@ -1,7 +1,7 @@
 /**
  * sibylsh's command line, cqlsh's shape:
  * `sibylsh [host [port]] [-u user] [-p password] [-k keyspace] [-e "statements"]
- *  [-f file] [--request-timeout s] [--no-color] [--ssl]`.
+ *  [-f file] [--request-timeout s] [--connect-timeout s] [--no-color] [--ssl]`.
  */
 
 export interface ShellArgs {
@@ -14,6 +14,8 @@ export interface ShellArgs {
   file?: string;
   /** Seconds; cqlsh's default is 10. */
   requestTimeoutS: number;
+  /** Seconds to wait for a connection (and its start-up handshake); cqlsh's default is 5. */
+  connectTimeoutS: number;
   colour: boolean | undefined;
   /** Connect with TLS (cqlsh's --ssl); certificates come from SSL_CERTFILE and friends. */
   ssl: boolean;
@@ -31,6 +33,7 @@ Options:
   -e, --execute STATEMENTS   run STATEMENTS and exit
   -f, --file FILE            run the statements in FILE and exit
   --request-timeout SECONDS  wait this long for each answer (default 10)
+  --connect-timeout SECONDS  wait this long for a connection (default 5)
   -C, --color                always use colour
   --no-color                 never use colour (NO_COLOR in the environment does the same)
   --ssl                      connect with TLS; SSL_CERTFILE names the certificate to trust,
@@ -46,6 +49,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     host: env['SIBYLSH_HOST'] ?? '127.0.0.1',
     port: Number(env['SIBYLSH_PORT'] ?? 9042),
     requestTimeoutS: 10,
+    connectTimeoutS: 5,
     colour: undefined,
     ssl: false,
     help: false,
@@ -84,6 +88,12 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
         const s = Number(value());
         if (!Number.isFinite(s) || s <= 0) throw new ArgsError(`--request-timeout must be a positive number of seconds`);
         args.requestTimeoutS = s;
+        break;
+      }
+      case '--connect-timeout': {
+        const s = Number(value());
+        if (!Number.isFinite(s) || s <= 0) throw new ArgsError(`--connect-timeout must be a positive number of seconds`);
+        args.connectTimeoutS = s;
         break;
       }
       case '-C':

@@ -64,6 +64,7 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
     // Like cqlsh, the shell talks to the one node it was given: that node coordinates every statement.
     discoverNodes: false,
     requestTimeoutMs: Math.round(args.requestTimeoutS * 1000),
+    connectTimeoutMs: Math.max(1, Math.round(args.connectTimeoutS * 1000)),
     ...(args.keyspace !== undefined ? { keyspace: args.keyspace } : {}),
     ...(ssl ? { ssl } : {}),
     ...(args.user !== undefined ? { credentials: { username: args.user, password: args.password ?? '' } } : {}),

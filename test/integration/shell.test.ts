@@ -188,6 +188,23 @@ DROP TABLE times;
     expect(run).to.deep.equal({ code: 1, stdout: '', stderr: '<stdin>:1:*** No help on nope\n' });
   });
 
+  it('waits --connect-timeout seconds for a node that accepts the connection but never answers, as cqlsh does', async () => {
+    const { createServer } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as import('node:net').AddressInfo;
+    try {
+      const run = await runShell(['127.0.0.1', String(port), '--connect-timeout', '1', '-e', 'SELECT * FROM system.local']);
+      expect(run.code).to.equal(1);
+      expect(run.stdout).to.equal('');
+      expect(run.stderr).to.match(new RegExp(`^Connection error: \\('Unable to connect to any servers', \\{'127\\.0\\.0\\.1:${port}': ".*did not reply before timeout 1000 ms .*"\\}\\)\n$`));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
   it('prints its version for --version and -v and exits 0 without connecting, as cqlsh does', async () => {
     for (const flag of ['--version', '-v']) {
       // Port 1 refuses connections: the version is printed before any connection is tried.
