@@ -97,14 +97,14 @@ export async function runRepl(shell: Shell, input: NodeJS.ReadableStream, output
   /** Set while a statement runs: Ctrl-C then abandons it instead of editing the line. */
   let interruptRunning: (() => void) | undefined;
   rl.on('SIGINT', () => {
+    // readline keeps the half-typed line after Ctrl-C; drop it as GNU readline does for cqlsh, or the next line typed would be appended to it.
+    Object.assign(rl, { line: '', cursor: 0 });
     if (interruptRunning) {
       interruptRunning();
       return;
     }
     splitter.reset();
     output.write('\n');
-    // readline keeps the half-typed line after Ctrl-C; drop it as GNU readline does for cqlsh, or the next line typed would be appended to it.
-    Object.assign(rl, { line: '', cursor: 0 });
     rl.setPrompt(shell.prompt);
     rl.prompt();
   });
