@@ -9,7 +9,8 @@
  * policy (retry.ts) decides what a failure leads to; a DDL statement waits
  * for schema agreement (schema-agreement.ts). Connections and reconnection
  * live in host-pool.ts, one connection's stream multiplexing in
- * connection.ts, the options a request takes in request-options.ts.
+ * connection.ts, the prepared statement cache in prepared-statements.ts,
+ * the options a request takes in request-options.ts.
  */
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
@@ -18,7 +19,7 @@ import { SystemClock, type Clock } from '../clock/clock.js';
 import type { Prepared, SchemaChange } from '../cql/result.js';
 import type { BatchBody, ResultBody, WireBatchEntry } from '../transport/protocol.js';
 import { Opcode } from '../transport/protocol.js';
-import { ProtocolError, UnpreparedError } from '../util/errors.js';
+import { ProtocolError } from '../util/errors.js';
 import type { Connection } from './connection.js';
 import { ControlConnection } from './control-connection.js';
 import { ArgumentError, ClientShutdownError, ConnectionClosedError, NoHostAvailableError } from './errors.js';
@@ -28,6 +29,7 @@ import { retryDecision } from './retry.js';
 import { waitForSchemaAgreement } from './schema-agreement.js';
 import { checkConsistency, positiveInt, resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { encodeParams, hasParams, type Params } from './params.js';
+import { PreparedStatements } from './prepared-statements.js';
 import {
   eachRowArguments,
   isIdempotent,
@@ -81,15 +83,11 @@ export class Client extends EventEmitter {
   /** Null when the coordinator stamps writes (the timestampGenerator option). */
   private readonly timestamps: TimestampGenerator | null;
   private readonly types = new TypeCache();
-  /**
-   * Prepared statements by keyspace, then text; ids are the same on every
-   * node. Two levels rather than one joined key, so a lookup hashes the
-   * query text string the caller passed (V8 caches a string's hash) instead
-   * of a freshly concatenated one.
-   */
-  private readonly prepared = new Map<string, Map<string, Promise<Prepared>>>();
-  /** The same statements once prepared, so the common case needs no await. */
-  private readonly preparedDone = new Map<string, Map<string, Prepared>>();
+  private readonly prepared = new PreparedStatements(async (connection, keyspace, query) => {
+    const body = await this.request(connection, Opcode.PREPARE, { query, keyspace });
+    if (body.result.kind !== 'prepared') throw new ProtocolError(`PREPARE answered with a ${body.result.kind} result`);
+    return body.result.prepared;
+  });
   private currentKeyspace: string | undefined;
   private connecting: Promise<void> | undefined;
   /** Set once connect() has succeeded: requests then skip waiting on it. */
@@ -127,7 +125,7 @@ export class Client extends EventEmitter {
       refreshDelayMs: REFRESH_DELAY_MS,
     });
     this.control.on('schemaChange', (change: SchemaChange) => {
-      this.forgetPrepared(change);
+      this.prepared.forget(change);
       this.emit('schemaChange', change);
     });
     this.control.on('hostAdd', (address: string) => this.emit('hostAdd', address));
@@ -237,7 +235,7 @@ export class Client extends EventEmitter {
       const replicas = routing ? this.metadata.replicas(routing.keyspace, routing.key) : undefined;
       body = await this.run({ ...route, ...(replicas ? { replicas } : {}) }, (connection) =>
         // A statement prepared again (the node had forgotten it) binds with its fresh types.
-        this.withPrepared(connection, keyspace, [cql], ([p]) =>
+        this.prepared.with(connection, keyspace, [cql], ([p]) =>
           this.request(connection, Opcode.EXECUTE, { id: p!.id, values: p === prepared ? values : encodeParams(p!.params, params, this.types), ...common }),
         ),
       );
@@ -267,7 +265,7 @@ export class Client extends EventEmitter {
     const toPrepare = entries.filter((e) => hasParams(e.params)).map((e) => e.query);
     const tried: Record<string, Error | null> = {};
     const body = await this.run({ idempotent: isIdempotent(options), consistency, tried }, (connection) =>
-      this.withPrepared(connection, this.currentKeyspace, toPrepare, async (prepared) => {
+      this.prepared.with(connection, this.currentKeyspace, toPrepare, async (prepared) => {
         let next = 0;
         const wireEntries = entries.map((e): WireBatchEntry => {
           if (!hasParams(e.params)) return { query: e.query, values: [] };
@@ -483,72 +481,10 @@ export class Client extends EventEmitter {
 
   /** The statement's Prepared from the cache, or prepared on the first host of a plan. */
   private async preparedStatement(cql: string, consistency: ConsistencyName, keyspace: string | undefined): Promise<Prepared> {
-    const done = this.preparedDone.get(keyspace ?? '')?.get(cql);
+    const done = this.prepared.cached(keyspace, cql);
     if (done) return done;
     // Preparing changes nothing a second time, so it may be retried elsewhere.
-    return this.run({ idempotent: true, consistency }, (connection) => this.prepareCached(connection, keyspace, cql));
-  }
-
-  /** Prepares the statements (cached), runs `fn`; if the node forgot one, prepares on it again and retries once. */
-  private async withPrepared<T>(
-    connection: Connection,
-    keyspace: string | undefined,
-    queries: string[],
-    fn: (prepared: Prepared[]) => Promise<T>,
-  ): Promise<T> {
-    const known = this.preparedDone.get(keyspace ?? '');
-    const cached = known === undefined ? undefined : queries.map((q) => known.get(q));
-    const prepared =
-      cached !== undefined && cached.every((p) => p !== undefined)
-        ? (cached as Prepared[])
-        : await Promise.all(queries.map((q) => this.prepareCached(connection, keyspace, q)));
-    try {
-      return await fn(prepared);
-    } catch (err) {
-      if (!(err instanceof UnpreparedError)) throw err;
-      const again = await Promise.all(queries.map((q) => this.prepareOn(connection, keyspace, q)));
-      return fn(again);
-    }
-  }
-
-  /**
-   * A table or keyspace altered or dropped may leave prepared statements
-   * with stale bind types (a table created again with other column types),
-   * so every statement is prepared again on its next use. Creations change
-   * nothing already prepared.
-   */
-  private forgetPrepared(change: SchemaChange): void {
-    if (change.change === 'CREATED') return;
-    this.prepared.clear();
-    this.preparedDone.clear();
-  }
-
-  private prepareCached(connection: Connection, queryKeyspace: string | undefined, query: string): Promise<Prepared> {
-    const keyspace = queryKeyspace ?? '';
-    let byQuery = this.prepared.get(keyspace);
-    if (!byQuery) this.prepared.set(keyspace, (byQuery = new Map()));
-    let p = byQuery.get(query);
-    if (!p) {
-      p = this.prepareOn(connection, queryKeyspace, query);
-      byQuery.set(query, p);
-      // A failed prepare must not stay cached.
-      p.catch(() => byQuery.delete(query));
-    }
-    return p;
-  }
-
-  private async prepareOn(connection: Connection, queryKeyspace: string | undefined, query: string): Promise<Prepared> {
-    const keyspace = queryKeyspace ?? '';
-    const body = await this.request(connection, Opcode.PREPARE, { query, keyspace: queryKeyspace });
-    if (body.result.kind !== 'prepared') throw new ProtocolError(`PREPARE answered with a ${body.result.kind} result`);
-    const prepared = body.result.prepared;
-    let byQuery = this.prepared.get(keyspace);
-    if (!byQuery) this.prepared.set(keyspace, (byQuery = new Map()));
-    byQuery.set(query, Promise.resolve(prepared));
-    let done = this.preparedDone.get(keyspace);
-    if (!done) this.preparedDone.set(keyspace, (done = new Map()));
-    done.set(query, prepared);
-    return prepared;
+    return this.run({ idempotent: true, consistency }, (connection) => this.prepared.prepare(connection, keyspace, cql));
   }
 
   private async request(connection: Connection, opcode: number, body: unknown): Promise<ResultBody & { host: string }> {
@@ -590,7 +526,7 @@ export class Client extends EventEmitter {
    */
   private async afterSchemaChange(body: ResultBody): Promise<boolean> {
     if (body.result.kind !== 'schemaChange') return true;
-    this.forgetPrepared(body.result.schemaChange);
+    this.prepared.forget(body.result.schemaChange);
     const agreed =
       this.options.maxSchemaAgreementWaitMs > 0 &&
       (await waitForSchemaAgreement({
