@@ -99,11 +99,16 @@ function joinCollection(open: string, close: string, entries: Formatted[][]): Fo
   return { text, coloured };
 }
 
-/** cqlsh shows backslashes doubled and control characters escaped, so every value stays on one line. */
+/**
+ * cqlsh shows backslashes doubled and control characters escaped (C0, DEL,
+ * the C1 controls and the no-break space, U+0000-U+001F and U+007F-U+00A0),
+ * so every value stays on one line and none reaches the terminal as a control
+ * sequence.
+ */
 export function formatText(value: string, quoted: boolean): string {
   let out = value.replace(/\\/g, '\\\\');
   if (quoted) out = out.replace(/'/g, "''");
-  out = out.replace(/[\x00-\x1f\x7f]/g, (ch) => {
+  out = out.replace(/[\x00-\x1f\x7f-\xa0]/g, (ch) => {
     if (ch === '\n') return '\\n';
     if (ch === '\t') return '\\t';
     if (ch === '\r') return '\\r';

@@ -93,6 +93,15 @@ SELECT id, n FROM simple WHERE id = '日本語';
     );
   });
 
+  it('escapes control characters in text as cqlsh does, C1 controls and the no-break space included', async () => {
+    const run = await runShell([...target(), '-k', 'shop'], `UPDATE simple SET n = 6 WHERE id = 'a\u009bb\u00a0c\td\u007f';
+SELECT id FROM simple WHERE id = 'a\u009bb\u00a0c\td\u007f';
+DELETE FROM simple WHERE id = 'a\u009bb\u00a0c\td\u007f';
+`);
+    expect(run.stderr).to.equal('');
+    expect(run.stdout).to.equal('\n id\n--------------------\n a\\x9bb\\xa0c\\td\\x7f\n\n(1 rows)\n');
+  });
+
   it('shows a timestamp outside years 1 to 9999 as milliseconds since the epoch, as cqlsh does', async () => {
     const run = await runShell([...target(), '-k', 'shop'], `CREATE TABLE times (k int PRIMARY KEY, at timestamp);
 INSERT INTO times (k, at) VALUES (1, 253402300800000);
