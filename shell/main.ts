@@ -40,7 +40,8 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
   }
   const interactive = args.execute === undefined && args.file === undefined && io.stdin.isTTY === true;
   const noColour = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
-  const colour = args.colour ?? (io.stdout.isTTY === true && !noColour);
+  // As in cqlsh, -f output is plain unless -C asks for colour: it is usually kept or compared.
+  const colour = args.colour ?? (args.file === undefined && io.stdout.isTTY === true && !noColour);
   // As cqlsh does, a file that cannot be read is reported before any connection is tried.
   let fileText: string | undefined;
   if (args.file !== undefined) {

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeDir, startNode, tempDir, type NodeProcess } from './harness.js';
 import { runShell, SIBYLSH_BIN } from './shell-harness.js';
@@ -42,6 +42,17 @@ describe('sibylsh at a terminal (tmux)', function () {
   function startShell(...extraArgs: string[]): void {
     socket = `sibylsh-test-${process.pid}-${++starts}`;
     tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-e', `HOME=${home}`, '-e', 'NO_COLOR=1', process.execPath, SIBYLSH_BIN, node.host, String(node.port), ...extraArgs);
+  }
+
+  /** Runs `sibylsh args` at a colour terminal (NO_COLOR unset) and returns the screen with its escape sequences once `done` shows. */
+  async function colourScreen(args: string[], done: string): Promise<string> {
+    socket = `sibylsh-test-${process.pid}-${++starts}`;
+    const command = [process.execPath, SIBYLSH_BIN, node.host, String(node.port), ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-e', `HOME=${home}`, '-e', 'TERM=xterm-256color', `${command}; sleep 30`);
+    await waitFor(done);
+    const shown = tmux('capture-pane', '-p', '-e', '-t', session);
+    tmux('kill-server');
+    return shown;
   }
 
   before(async function () {
@@ -108,6 +119,15 @@ INSERT INTO term.readings (sensor, value) VALUES ('s1', 42);`);
     tmux('send-keys', '-t', session, 'EXIT', 'Enter');
     for (let i = 0; i < 100 && alive(); i++) await sleep(100);
     expect(alive()).to.equal(false);
+  });
+
+  it('colours results at a terminal but not those of -f unless -C asks, as cqlsh does', async () => {
+    const file = join(home, 'select.cql');
+    writeFileSync(file, "SELECT value FROM term.readings WHERE sensor = 's1';\n");
+    const select = "SELECT value FROM term.readings WHERE sensor = 's1'";
+    expect(await colourScreen(['-e', select], '(1 rows)')).to.contain('\x1b[');
+    expect(await colourScreen(['-f', file], '(1 rows)')).to.not.contain('\x1b[');
+    expect(await colourScreen(['-C', '-f', file], '(1 rows)')).to.contain('\x1b[');
   });
 
   it('abandons a running statement on Ctrl-C: the prompt returns and its late answer is never printed', async () => {
