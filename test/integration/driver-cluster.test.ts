@@ -88,7 +88,8 @@ describe('the driver against a three-node cluster', function () {
   it('sends a prepared statement with its partition key bound to a replica of that key', async () => {
     for (let i = 0; i < 12; i++) {
       const key = `cart-${i}`;
-      const rs = await client.execute('INSERT INTO routed.t0 (k, v) VALUES (?, ?)', [key, i]);
+      // ALL, so the read at ONE sees the write on whichever replica serves it (R + W > RF).
+      const rs = await client.execute('INSERT INTO routed.t0 (k, v) VALUES (?, ?)', [key, i], { consistency: 'ALL' });
       const { endpoints } = (await client.admin('getendpoints', { keyspace: 'routed', table: 't0', key })) as { endpoints: string[] };
       expect(endpoints.length).to.equal(2);
       expect(endpoints.map(ipOf)).to.include(ipOf(rs.info.queriedHost));
