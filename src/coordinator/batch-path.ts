@@ -45,18 +45,30 @@ export function chooseBatchlogEndpoints(ring: TokenRing, self: EndpointId, local
   return chosen.length > 0 ? chosen : [self];
 }
 
+/** One keyspace's share of a logged batch, with the replica groups planned for it. */
+export interface PlannedKeyspaceWrites {
+  keyspace: KeyspaceMetadata;
+  partitions: Partition[];
+  groups: WriteGroup[];
+}
+
+/**
+ * Logs the batch, then writes every keyspace's share of it at the level,
+ * then removes the log entries. One entry holds the whole batch, however
+ * many keyspaces it spans, so a replay applies all of it.
+ */
 export async function writeLoggedBatch(
   ctx: CoordinatorContext,
-  keyspace: KeyspaceMetadata,
-  partitions: Partition[],
-  groups: WriteGroup[],
+  parts: PlannedKeyspaceWrites[],
   level: ConsistencyName,
   batchId: string,
   trace?: Tracer,
 ): Promise<void> {
   const holders = chooseBatchlogEndpoints(ctx.ring(), ctx.self, ctx.localDc, ctx.isAlive);
   trace?.event(`Storing the batch in the batchlog on ${holders.map((e) => `/${e}`).join(', ')}`);
-  const entry: BatchlogStoreRequest = { batchId, writtenAtUs: ctx.clock.nowUs(), partitions, keyspace };
+  const [first, ...rest] = parts;
+  const entry: BatchlogStoreRequest = { batchId, writtenAtUs: ctx.clock.nowUs(), partitions: first!.partitions, keyspace: first!.keyspace };
+  if (rest.length > 0) entry.more = rest.map((p) => ({ keyspace: p.keyspace, partitions: p.partitions }));
   const timeoutMs = ctx.settings.write_request_timeout;
   let acks = 0;
   let failed = 0;
@@ -73,7 +85,7 @@ export async function writeLoggedBatch(
   }
   await stored.result;
   trace?.event('Batchlog stored; applying the batch');
-  await executeWrites(ctx, keyspace, groups, level, 'BATCH', trace);
+  await Promise.all(parts.map((p) => executeWrites(ctx, p.keyspace, p.groups, level, 'BATCH', trace)));
   trace?.event('Removing the batch from the batchlog');
   for (const holder of holders) {
     ctx.replicas.removeBatch(holder, batchId).catch((err: Error) => ctx.log.debug(`BATCHLOG_REMOVE to ${holder} failed: ${err.message}`));

@@ -91,17 +91,20 @@ export class BatchlogReplayer {
     let replayed = 0;
     for (const entry of await listBatches(engine)) {
       if (entry.writtenAtUs > dueBeforeUs) continue;
-      const keyspace = (entry.keyspace && this.options.keyspaceOf?.(entry.keyspace.name)) ?? entry.keyspace;
-      if (!keyspace) {
+      const parts = [{ keyspace: entry.keyspace, partitions: entry.partitions }, ...(entry.more ?? [])];
+      const keyspaces = parts.map((p) => (p.keyspace && this.options.keyspaceOf?.(p.keyspace.name)) ?? p.keyspace);
+      if (keyspaces.some((k) => k === undefined)) {
         log.warn(`batchlog entry ${entry.batchId} names no keyspace; dropping it`);
         await removeBatch(engine, entry.batchId);
         continue;
       }
       try {
-        await this.options.coordinator.write(keyspace, entry.partitions, 'ONE', 'UNLOGGED_BATCH');
+        // Every keyspace's share, each written again whole: a share a failed round already applied wins nothing twice (last write wins).
+        for (let i = 0; i < parts.length; i++) await this.options.coordinator.write(keyspaces[i]!, parts[i]!.partitions, 'ONE', 'UNLOGGED_BATCH');
         await removeBatch(engine, entry.batchId);
         replayed++;
-        log.info(`replayed batch ${entry.batchId} (${entry.partitions.length} partitions)`);
+        const count = parts.reduce((n, p) => n + p.partitions.length, 0);
+        log.info(`replayed batch ${entry.batchId} (${count} partitions${parts.length > 1 ? ` in ${parts.length} keyspaces` : ''})`);
       } catch (err) {
         log.warn(`batch ${entry.batchId} replay failed, kept for the next round: ${(err as Error).message}`);
       }

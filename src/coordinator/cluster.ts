@@ -16,7 +16,7 @@ import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
 import { UnavailableError, WriteTimeoutError } from '../util/errors.js';
 import type { Tracer } from '../util/tracing.js';
 import { writeLoggedBatch } from './batch-path.js';
-import type { Coordinator, RangeReadCommand, WriteType } from './coordinator.js';
+import type { Coordinator, KeyspaceWrites, RangeReadCommand, WriteType } from './coordinator.js';
 import type { CoordinatorContext, HintSink } from './context.js';
 import { CoordinatorMetrics } from './metrics.js';
 import { scanRange } from './range-path.js';
@@ -64,10 +64,19 @@ export class ClusterCoordinator implements Coordinator {
     if (partitions.length === 0) return;
     const groups = planWrites(this.ctx, keyspace, partitions, consistency, trace);
     if (writeType === 'BATCH' && partitions.length > 1) {
-      await writeLoggedBatch(this.ctx, keyspace, partitions, groups, consistency, this.nextBatchId(), trace);
+      await writeLoggedBatch(this.ctx, [{ keyspace, partitions, groups }], consistency, this.nextBatchId(), trace);
     } else {
       await executeWrites(this.ctx, keyspace, groups, consistency, writeType, trace);
     }
+  }
+
+  async writeLoggedBatch(writes: KeyspaceWrites[], consistency: ConsistencyName, trace?: Tracer): Promise<void> {
+    assertWritableLevel(consistency);
+    const parts = writes.filter((w) => w.partitions.length > 0);
+    if (parts.length === 0) return;
+    // Every keyspace's replicas are checked (Unavailable) before anything is logged or sent.
+    const planned = parts.map((w) => ({ ...w, groups: planWrites(this.ctx, w.keyspace, w.partitions, consistency, trace) }));
+    await writeLoggedBatch(this.ctx, planned, consistency, this.nextBatchId(), trace);
   }
 
   async read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName, trace?: Tracer): Promise<(Partition | undefined)[]> {

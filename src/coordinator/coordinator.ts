@@ -12,6 +12,12 @@ import type { Tracer } from '../util/tracing.js';
 
 export type WriteType = 'SIMPLE' | 'BATCH' | 'UNLOGGED_BATCH' | 'BATCH_LOG';
 
+/** One keyspace's part of a logged batch that spans keyspaces. */
+export interface KeyspaceWrites {
+  keyspace: KeyspaceMetadata;
+  partitions: Partition[];
+}
+
 export interface RangeReadCommand {
   tableId: string;
   range: TokenRange;
@@ -29,6 +35,13 @@ export interface RangeReadCommand {
 export interface Coordinator {
   /** Applies the mutations at `consistency`; throws UnavailableError / WriteTimeoutError. */
   write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType, trace?: Tracer): Promise<void>;
+  /**
+   * A logged batch whose partitions span keyspaces: applied as one, so that
+   * eventually all of it is applied or none (one batchlog entry in a
+   * cluster, one storage batch on a single node). A batch within one
+   * keyspace goes through `write` with writeType BATCH.
+   */
+  writeLoggedBatch(writes: KeyspaceWrites[], consistency: ConsistencyName, trace?: Tracer): Promise<void>;
   /** Reads each partition at `consistency`, merged across replicas; unfiltered (tombstones included). */
   read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName, trace?: Tracer): Promise<(Partition | undefined)[]>;
   /** Scans whole partitions in token order. */

@@ -11,7 +11,7 @@ import type { KeyspaceMetadata } from '../schema/table.js';
 import type { StorageEngine } from '../storage/engine.js';
 import type { Partition, ReadCommand, TableLayout } from '../storage/model.js';
 import type { Tracer } from '../util/tracing.js';
-import type { Coordinator, RangeReadCommand, WriteType } from './coordinator.js';
+import type { Coordinator, KeyspaceWrites, RangeReadCommand, WriteType } from './coordinator.js';
 import { traceReadDone, traceReadStart, traceWriteDone, traceWriteStart } from './trace-steps.js';
 
 export class LocalCoordinator implements Coordinator {
@@ -24,6 +24,16 @@ export class LocalCoordinator implements Coordinator {
   async write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, _writeType: WriteType, trace?: Tracer): Promise<void> {
     assertWritableLevel(consistency);
     this.assureAvailable(keyspace, consistency);
+    if (trace) traceWriteStart(trace, partitions);
+    await this.storage.apply(partitions);
+    if (trace) traceWriteDone(trace);
+  }
+
+  /** One storage apply: the engine writes one apply's partitions in one LevelDB batch, which is atomic. */
+  async writeLoggedBatch(writes: KeyspaceWrites[], consistency: ConsistencyName, trace?: Tracer): Promise<void> {
+    assertWritableLevel(consistency);
+    for (const w of writes) this.assureAvailable(w.keyspace, consistency);
+    const partitions = writes.flatMap((w) => w.partitions);
     if (trace) traceWriteStart(trace, partitions);
     await this.storage.apply(partitions);
     if (trace) traceWriteDone(trace);

@@ -337,8 +337,8 @@ export class CqlQueryProcessor implements QueryProcessor {
    */
   private async write(built: BuiltMutations, consistency: ConsistencyName, writeType: WriteType, coordinator: Coordinator): Promise<string[]> {
     const warnings: string[] = [];
-    for (const [keyspace, partitions] of built.byKeyspace) {
-      if (partitions.length === 0) continue;
+    const writes = [...built.byKeyspace].filter(([, partitions]) => partitions.length > 0);
+    for (const [, partitions] of writes) {
       const newestUs = newestTimestampUs(partitions);
       if (newestUs > this.hlc.last()) {
         const skew = timestampSkewWarning(newestUs, this.deps.clock.nowUs(), this.deps.settings.timestamp_skew_warn);
@@ -349,8 +349,16 @@ export class CqlQueryProcessor implements QueryProcessor {
         // Later timestamps this node assigns then order after this write (within max_clock_drift).
         this.hlc.observe(newestUs);
       }
-      await coordinator.write(this.deps.catalog.requireKeyspace(keyspace), partitions, consistency, writeType);
     }
+    if (writeType === 'BATCH' && writes.length > 1) {
+      // A logged batch is all or nothing across keyspaces too: one batchlog entry for the whole of it.
+      await coordinator.writeLoggedBatch(
+        writes.map(([keyspace, partitions]) => ({ keyspace: this.deps.catalog.requireKeyspace(keyspace), partitions })),
+        consistency,
+      );
+      return warnings;
+    }
+    for (const [keyspace, partitions] of writes) await coordinator.write(this.deps.catalog.requireKeyspace(keyspace), partitions, consistency, writeType);
     return warnings;
   }
 

@@ -118,6 +118,8 @@ export interface BatchlogStoreRequest {
   partitions: Partition[];
   /** The keyspace the partitions belong to, so a replay finds their replicas without the coordinator. */
   keyspace?: KeyspaceMetadata;
+  /** A batch spanning keyspaces: the other keyspaces' partitions, part of the same entry so a replay applies them all. */
+  more?: { keyspace: KeyspaceMetadata; partitions: Partition[] }[];
 }
 
 export interface BatchlogRemoveRequest {

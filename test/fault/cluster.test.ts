@@ -58,6 +58,8 @@ describe('a three-node cluster under faults (real processes)', function () {
   it('schema created on node 1 is usable through nodes 2 and 3 once every node agrees on its version', async () => {
     await (await c(1)).execute(`CREATE KEYSPACE fault WITH replication = ${RF3}`);
     await (await c(1)).execute('CREATE TABLE fault.kv (k int PRIMARY KEY, v text)');
+    await (await c(1)).execute(`CREATE KEYSPACE fault_other WITH replication = ${RF3}`);
+    await (await c(1)).execute('CREATE TABLE fault_other.kv (k int PRIMARY KEY, v text)');
     const version = await cluster.awaitSchemaAgreement();
     // describecluster reports the versions gossip carries, which reach node 2 a round or two after each node's own.
     let described = '';
@@ -161,13 +163,17 @@ describe('a three-node cluster under faults (real processes)', function () {
     }
   });
 
-  it('a logged batch whose coordinator is killed after logging it, before applying it, ends fully applied by a peer replaying the batchlog', async () => {
+  it('a logged batch spanning two keyspaces, whose coordinator is killed after logging it, before applying it, ends fully applied by a peer replaying the batchlog', async () => {
     const keys = [10, 11, 12, 13, 14, 15];
+    const otherKeys = [20, 21];
     // Node 1 logs the batch on nodes 2 and 3 (BATCHLOG_STORE passes), but every
     // MUTATION it sends, to itself included, is dropped: nothing is applied.
     expect((await cluster.tool(1, 'faults', 'drop', 'MUTATION', 'from', '127.0.0.1')).code).to.equal(0);
     const batch = (await c(1)).batch(
-      keys.map((k) => `INSERT INTO fault.kv (k, v) VALUES (${k}, 'batched ${k}')`),
+      [
+        ...keys.map((k) => `INSERT INTO fault.kv (k, v) VALUES (${k}, 'batched ${k}')`),
+        ...otherKeys.map((k) => `INSERT INTO fault_other.kv (k, v) VALUES (${k}, 'other ${k}')`),
+      ],
       { consistency: 'QUORUM' },
     );
     batch.catch(() => {});
@@ -176,19 +182,24 @@ describe('a three-node cluster under faults (real processes)', function () {
     expect(await rejectionOf(batch)).to.have.property('name').that.is.oneOf(['ConnectionClosedError', 'NoHostAvailableError', 'WriteTimeout']);
 
     const select = `SELECT k, v FROM fault.kv WHERE k IN (${keys.join(', ')})`;
+    const selectOther = `SELECT k, v FROM fault_other.kv WHERE k IN (${otherKeys.join(', ')})`;
     // A coordinator reads its own replica first, so ONE through nodes 2 and 3
     // shows each one's copy: neither holds any of the batch yet. (QUORUM would
     // time out here while node 1 is not yet convicted, as Cassandra's would.)
     for (const i of [2, 3]) {
       const before = await (await c(i)).execute(select, null, { consistency: 'ONE' });
       expect(before.rows, `node ${i} holds nothing of the batch before the replay`).to.deep.equal([]);
+      expect((await (await c(i)).execute(selectOther, null, { consistency: 'ONE' })).rows, `node ${i} holds nothing of the other keyspace's share`).to.deep.equal([]);
     }
     const waitedMs = await waitFor('the batchlog replay to apply every partition', 15_000, async () => {
       const rs = await (await c(2)).execute(select, null, { consistency: 'QUORUM' });
-      return rs.rows.length === keys.length;
+      const other = await (await c(2)).execute(selectOther, null, { consistency: 'QUORUM' });
+      return rs.rows.length === keys.length && other.rows.length === otherKeys.length;
     });
     const after = await (await c(3)).execute(select, null, { consistency: 'QUORUM' });
     expect(after.rows.map((r) => [r['k'], r['v']]).sort((a, b) => Number(a[0]) - Number(b[0]))).to.deep.equal(keys.map((k) => [k, `batched ${k}`]));
+    const afterOther = await (await c(3)).execute(selectOther, null, { consistency: 'QUORUM' });
+    expect(afterOther.rows.map((r) => [r['k'], r['v']]).sort((a, b) => Number(a[0]) - Number(b[0]))).to.deep.equal(otherKeys.map((k) => [k, `other ${k}`]));
     // Replay waits twice write_request_timeout (2 s) after the batch was logged.
     expect(waitedMs).to.be.below(10_000);
   });

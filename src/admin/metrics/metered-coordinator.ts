@@ -6,7 +6,7 @@
  */
 import type { ConsistencyName } from '../../../grammar/ast.js';
 import type { Clock } from '../../clock/clock.js';
-import type { Coordinator, RangeReadCommand, WriteType } from '../../coordinator/coordinator.js';
+import type { Coordinator, KeyspaceWrites, RangeReadCommand, WriteType } from '../../coordinator/coordinator.js';
 import type { KeyspaceMetadata } from '../../schema/table.js';
 import type { Partition, ReadCommand, TableLayout } from '../../storage/model.js';
 import { ReadTimeoutError, UnavailableError, WriteTimeoutError } from '../../util/errors.js';
@@ -68,6 +68,10 @@ export class MeteredCoordinator implements Coordinator {
 
   write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType, trace?: Tracer): Promise<void> {
     return this.metrics.write.time(this.clock, () => this.inner.write(keyspace, partitions, consistency, writeType, trace));
+  }
+
+  writeLoggedBatch(writes: KeyspaceWrites[], consistency: ConsistencyName, trace?: Tracer): Promise<void> {
+    return this.metrics.write.time(this.clock, () => this.inner.writeLoggedBatch(writes, consistency, trace));
   }
 
   read(

@@ -171,6 +171,37 @@ describe('ClusterCoordinator on three in-process nodes', function () {
     }
   });
 
+  it('logs a batch spanning keyspaces as one entry, and a replay applies every keyspace\'s share', async () => {
+    cluster = await TestCluster.start(THREE_NODES);
+    const coordinator = cluster.node(0);
+    // Keyspace one is RF 1 and keyspace two RF 3: each share goes to its own keyspace's replicas.
+    const one = { ...simpleKeyspace(1), name: 'one' };
+    coordinator.messaging.faults.add({ action: 'drop', verb: 'MUTATION', from: coordinator.id, to: '*' });
+    const err = await rejection(
+      coordinator.coordinator.writeLoggedBatch(
+        [
+          { keyspace: one, partitions: [cellPartition(150, 'in one', 10)] },
+          { keyspace: KS3, partitions: [cellPartition(250, 'in two', 10), cellPartition(11, 'also in two', 10)] },
+        ],
+        'ONE',
+      ),
+    );
+    expect((err as WriteTimeoutError).fields()).to.deep.include({ writeType: 'BATCH' });
+    const [logged] = await listBatches(cluster.node(1).engine);
+    expect(logged!.keyspace!.name).to.equal('one');
+    expect(logged!.partitions.length).to.equal(1);
+    expect(logged!.more!.map((m) => [m.keyspace.name, m.partitions.length])).to.deep.equal([['ks', 2]]);
+
+    const replayer = new BatchlogReplayer({ engine: cluster.node(1).engine, coordinator: cluster.node(1).coordinator, clock, settings: { ...DEFAULT_SETTINGS, write_request_timeout: 300 }, log: silentLogger });
+    await sleep(650);
+    expect(await replayer.replayDue()).to.equal(1);
+    expect(await listBatches(cluster.node(1).engine)).to.deep.equal([]);
+    await eventuallyAsync(async () => (await Promise.all(cluster.nodes.map((n) => n.engine.read(readOf(250))))).every((p) => valueOf(p) === 'in two'));
+    await eventuallyAsync(async () => (await Promise.all(cluster.nodes.map((n) => n.engine.read(readOf(11))))).every((p) => valueOf(p) === 'also in two'));
+    // RF 1: exactly one node holds keyspace one's partition.
+    await eventuallyAsync(async () => (await Promise.all(cluster.nodes.map((n) => n.engine.read(readOf(150))))).filter((p) => valueOf(p) === 'in one').length === 1);
+  });
+
   it('a completed logged batch leaves no batchlog entry behind', async () => {
     cluster = await TestCluster.start(THREE_NODES);
     await cluster.node(0).coordinator.write(KS3, [cellPartition(1, 'a', 10), cellPartition(2, 'b', 10)], 'QUORUM', 'BATCH');

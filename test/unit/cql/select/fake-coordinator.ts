@@ -25,6 +25,10 @@ export class FakeCoordinator implements Coordinator {
     throw new Error('the select path never writes');
   }
 
+  async writeLoggedBatch(): Promise<void> {
+    throw new Error('the select path never writes');
+  }
+
   async truncate(): Promise<void> {
     throw new Error('the select path never truncates');
   }
