@@ -31,6 +31,7 @@ import { checkConsistency, positiveInt, resolveOptions, type ClientOptions, type
 import { encodeParams, hasParams, type Params } from './params.js';
 import { PreparedStatements } from './prepared-statements.js';
 import {
+  batchEntry,
   eachRowArguments,
   isIdempotent,
   pageStateBytes,
@@ -258,17 +259,21 @@ export class Client extends EventEmitter {
 
   private async runBatch(queries: BatchQuery[], options: BatchOptions): Promise<ResultSet> {
     if (!Array.isArray(queries) || queries.length === 0) throw new ArgumentError('batch needs a non-empty array of queries');
-    const entries = queries.map((q) => (typeof q === 'string' ? { query: q, params: undefined } : q));
+    const entries = queries.map(batchEntry);
     const consistency = checkConsistency(options.consistency ?? this.options.consistency, 'consistency');
     const timestamp = this.timestampFor(options.timestamp);
     const type = options.logged === false ? 'UNLOGGED' : 'LOGGED';
-    const toPrepare = entries.filter((e) => hasParams(e.params)).map((e) => e.query);
+    const keyspace = queryKeyspace(options.keyspace, this.currentKeyspace);
+    // Text entries run in the connection's keyspace; in another one, every entry is prepared there.
+    const prepareAll = keyspace !== this.currentKeyspace;
+    const isPrepared = (e: { params: Params | undefined }) => prepareAll || hasParams(e.params);
+    const toPrepare = entries.filter(isPrepared).map((e) => e.query);
     const tried: Record<string, Error | null> = {};
     const body = await this.run({ idempotent: isIdempotent(options), consistency, tried }, (connection) =>
-      this.prepared.with(connection, this.currentKeyspace, toPrepare, async (prepared) => {
+      this.prepared.with(connection, keyspace, toPrepare, async (prepared) => {
         let next = 0;
         const wireEntries = entries.map((e): WireBatchEntry => {
-          if (!hasParams(e.params)) return { query: e.query, values: [] };
+          if (!isPrepared(e)) return { query: e.query, values: [] };
           const p = prepared[next++]!;
           return { id: p.id, values: encodeParams(p.params, e.params, this.types) };
         });

@@ -47,6 +47,8 @@ export interface BatchOptions {
   isIdempotent?: boolean;
   /** Trace the batch; the trace arrives as `result.info.trace`. */
   traceQuery?: boolean;
+  /** The keyspace unqualified tables of the batch are in, instead of the client's: every entry is then prepared in it. */
+  keyspace?: string;
 }
 
 export type BatchQuery = string | { query: string; params?: Params };
@@ -69,6 +71,15 @@ export function eachRowArguments(rest: unknown[]): { params: Params | null | und
   const endCallback = rest[firstFunction + 1];
   if (endCallback !== undefined && typeof endCallback !== 'function') throw new ArgumentError('eachRow endCallback must be a function');
   return { params, options: options ?? {}, rowCallback: rest[firstFunction] as RowCallback, endCallback: endCallback as EndCallback | undefined };
+}
+
+/** One batch entry as a query and its params; anything but a string or `{ query, params? }` is refused, naming its index. */
+export function batchEntry(entry: BatchQuery, index: number): { query: string; params: Params | undefined } {
+  if (typeof entry === 'string') return { query: entry, params: undefined };
+  if (typeof entry !== 'object' || entry === null || typeof entry.query !== 'string') {
+    throw new ArgumentError(`batch entry ${index} must be a query string or { query, params }; got ${entry === null ? 'null' : typeof entry}`);
+  }
+  return { query: entry.query, params: entry.params };
 }
 
 /** DataStax's callback style for execute and batch: (err) on failure, (null, result) on success. */

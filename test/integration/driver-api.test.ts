@@ -158,6 +158,10 @@ describe('the driver against one node, as a DataStax driver user uses it', funct
     await inDrv.execute('INSERT INTO t (k, c, v) VALUES (?, ?, ?)', [2, 0, 'written'], { keyspace: 'drv2' });
     expect((await setup.execute('SELECT v FROM drv2.t WHERE k = 2')).rows).to.deep.equal([{ v: 'written' }]);
     expect((await setup.execute('SELECT v FROM drv.t WHERE k = 2')).rows).to.deep.equal([]);
+    await inDrv.batch(["INSERT INTO t (k, c, v) VALUES (2, 1, 'text entry')", { query: 'INSERT INTO t (k, c, v) VALUES (?, ?, ?)', params: [2, 2, 'bound entry'] }], {
+      keyspace: 'drv2',
+    });
+    expect((await setup.execute('SELECT v FROM drv2.t WHERE k = 2')).rows).to.deep.equal([{ v: 'written' }, { v: 'text entry' }, { v: 'bound entry' }]);
     // The client's own keyspace is unchanged, and so are its cached statements.
     expect(inDrv.keyspace).to.equal('drv');
     expect((await inDrv.execute('SELECT v FROM t WHERE k = ? AND c = ?', [1, 0])).first()).to.deep.equal({ v: 'v0' });

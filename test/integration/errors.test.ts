@@ -108,6 +108,8 @@ describe('bad input through the driver', function () {
         "params must be an array (positional) or a plain object (named); got string 'abc'");
       await expectFailure(s.client.batch([{ query: 'INSERT INTO er.one (k, v) VALUES (?, ?)', params: 'ab' as never }]), ArgumentError,
         "params must be an array (positional) or a plain object (named); got string 'ab'");
+      await expectFailure(s.client.batch(["INSERT INTO er.one (k, v) VALUES (1, 'a')", null as never]), ArgumentError,
+        'batch entry 1 must be a query string or { query, params }; got null');
     });
   });
 
