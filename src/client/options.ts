@@ -91,12 +91,30 @@ export interface ResolvedOptions {
   credentials: Credentials | undefined;
 }
 
-/** Every option the Client takes; anything else is refused, so a misspelt option does not silently keep its default. */
-const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ClientOptions>([
-  'contactPoints', 'localDataCenter', 'discoverNodes', 'maxSchemaAgreementWaitSeconds', 'keyspace', 'consistency', 'fetchSize',
-  'requestTimeoutMs', 'connectTimeoutMs', 'reconnectDelayMs', 'reconnectDelayMaxMs', 'frameBytesMax', 'clock',
-  'timestampGenerator', 'ssl', 'credentials',
-]);
+/**
+ * Every option the Client takes; anything else is refused, so a misspelt
+ * option does not silently keep its default. A record over every key of
+ * ClientOptions, so an option added there cannot be forgotten here.
+ */
+const OPTION_KEYS: Record<keyof ClientOptions, true> = {
+  contactPoints: true,
+  localDataCenter: true,
+  discoverNodes: true,
+  maxSchemaAgreementWaitSeconds: true,
+  keyspace: true,
+  consistency: true,
+  fetchSize: true,
+  requestTimeoutMs: true,
+  connectTimeoutMs: true,
+  reconnectDelayMs: true,
+  reconnectDelayMaxMs: true,
+  frameBytesMax: true,
+  clock: true,
+  timestampGenerator: true,
+  ssl: true,
+  credentials: true,
+};
+const OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(OPTION_KEYS));
 
 /** DataStax driver options that Sibyl spells differently, and what to write instead. */
 const DATASTAX_OPTIONS: Readonly<Record<string, string>> = {
