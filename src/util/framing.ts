@@ -22,6 +22,13 @@ export function createPackr(): Packr {
 }
 
 /** The message for a frame over its bound; both ends use it, so operators see one wording. */
+/**
+ * Bytes that arrived and are not a frame this side can read (too large,
+ * empty, or not msgpack): a ProtocolError raised here, not sent by the peer,
+ * so the peer may not speak this protocol at all.
+ */
+export class FrameDecodeError extends ProtocolError {}
+
 export function oversizedFrameMessage(bodyBytes: number, frameBytesMax: number, setting: string): string {
   return `frame of ${bodyBytes} bytes exceeds ${setting} (${frameBytesMax})`;
 }
@@ -69,7 +76,7 @@ export class FrameDecoder {
 
   /** Feeds one chunk; returns the bodies of every frame it completed, in order. */
   push(chunk: Buffer): unknown[] {
-    if (this.failed) throw new ProtocolError('connection already failed to decode a frame');
+    if (this.failed) throw new FrameDecodeError('connection already failed to decode a frame');
     if (chunk.length === 0) return [];
     this.chunks.push(chunk);
     this.chunkBytes += chunk.length;
@@ -113,9 +120,9 @@ export class FrameDecoder {
 
   private checkedBodyBytes(bodyBytes: number): number {
     if (bodyBytes > this.frameBytesMax) {
-      throw new ProtocolError(oversizedFrameMessage(bodyBytes, this.frameBytesMax, this.setting));
+      throw new FrameDecodeError(oversizedFrameMessage(bodyBytes, this.frameBytesMax, this.setting));
     }
-    if (bodyBytes === 0) throw new ProtocolError('empty frame body');
+    if (bodyBytes === 0) throw new FrameDecodeError('empty frame body');
     return bodyBytes;
   }
 
@@ -128,7 +135,7 @@ export class FrameDecoder {
     try {
       return this.packr.unpack(body);
     } catch (err) {
-      throw new ProtocolError(`malformed frame body: ${(err as Error).message}`);
+      throw new FrameDecodeError(`malformed frame body: ${(err as Error).message}`);
     }
   }
 }

@@ -8,7 +8,8 @@
 import { Client } from '../../client/client.js';
 import { NoHostAvailableError, OperationTimedOutError } from '../../client/errors.js';
 import { sslFromEnvironment } from '../../client/ssl-env.js';
-import { ProtocolError, SibylError } from '../../util/errors.js';
+import { SibylError } from '../../util/errors.js';
+import { FrameDecodeError } from '../../util/framing.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { ToolCommand, ToolContext } from './command.js';
 import { cleanupCommand } from './commands/cleanup.js';
@@ -237,8 +238,9 @@ const REASONS: Record<string, string> = {
 
 function connectReason(err: Error): string {
   // The driver names its own option, which means nothing to someone at the command line.
-  // A node's answer to STARTUP is tiny and well formed, so a protocol error while connecting means another service answered.
-  if (err instanceof ProtocolError) return `the answer is not Sibyl's client protocol; is it a Sibyl client port? (${err.message})`;
+  // A node's answer to STARTUP is tiny and well formed, so bytes the driver cannot read as a frame mean another service answered.
+  // A ProtocolError the node sent (a TLS-only port refusing plain text) says what is wrong itself.
+  if (err instanceof FrameDecodeError) return `the answer is not Sibyl's client protocol; is it a Sibyl client port? (${err.message})`;
   if (err instanceof OperationTimedOutError) return `no answer within ${err.timeoutMs} ms (is it a Sibyl client port, and is the node responsive?)`;
   const code = (err as NodeJS.ErrnoException).code;
   return (code !== undefined && REASONS[code]) || err.message;
