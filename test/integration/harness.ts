@@ -46,7 +46,8 @@ export async function startNode(options: { dataDir?: string; host?: string; args
     const timer = setTimeout(() => rej(new Error(`node did not start within ${options.timeoutMs ?? 10000} ms:\n${err}`)), options.timeoutMs ?? 10000);
     child.stderr!.on('data', (chunk: string) => {
       err += chunk;
-      const m = /listening for CQL clients on [^\s:]+:(\d+) \(internode ([^,\s]+)/.exec(err);
+      // The host may be an IPv6 address (::1), so the port is what follows the last colon.
+      const m = /listening for CQL clients on \S+:(\d+) \(internode ([^,\s]+)/.exec(err);
       if (m) {
         clearTimeout(timer);
         res([Number(m[1]), m[2]!]);

@@ -232,6 +232,18 @@ describe('sibyltool against a real node', function () {
     expect(r.stdout.split('\n')[0]).to.equal('Usage: sibyltool [global options] status [keyspace]');
   });
 
+  it('reaches a node listening on an IPv6 address given to -h as it is (-h ::1)', async () => {
+    const v6 = await startNode({ host: '::1' });
+    try {
+      const r = await sibyltool(['-h', '::1', '-p', String(v6.port), 'status']);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/^UN {2}::1 /m);
+    } finally {
+      await v6.stop();
+      removeDir(v6.dataDir);
+    }
+  });
+
   it('says in one line that it cannot connect, and exits 1', async () => {
     const port = await closedPort();
     expect(await sibyltool(['-p', String(port), 'status'])).to.deep.equal({

@@ -175,7 +175,8 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     return 0;
   }
 
-  const target = `${inv.host}:${inv.port}`;
+  // An IPv6 address takes brackets before its port, as in a URL ([::1]:9042).
+  const target = inv.host.includes(':') ? `[${inv.host}]:${inv.port}` : `${inv.host}:${inv.port}`;
   let client: Client | undefined;
   const ctx: ToolContext = {
     printPort: inv.printPort,
