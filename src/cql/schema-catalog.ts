@@ -108,8 +108,11 @@ export class SchemaCatalog {
     return () => void this.listeners.delete(listener);
   }
 
-  /** Returns the change made, or undefined when IF NOT EXISTS found the keyspace already there. */
-  /** `datacenters`: those the cluster knows, for NetworkTopologyStrategy's `replication_factor` shorthand. */
+  /**
+   * Returns the change made, or undefined when IF NOT EXISTS found the
+   * keyspace already there. `datacenters`: those the cluster knows, for
+   * NetworkTopologyStrategy's `replication_factor` shorthand.
+   */
   async createKeyspace(stmt: CreateKeyspace, datacenters?: readonly string[]): Promise<SchemaChange | undefined> {
     if (this.keyspaceMap.has(stmt.keyspace)) {
       if (stmt.ifNotExists) return undefined;

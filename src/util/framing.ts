@@ -21,7 +21,6 @@ export function createPackr(): Packr {
   return new Packr({ useRecords: false, int64AsType: 'bigint' });
 }
 
-/** The message for a frame over its bound; both ends use it, so operators see one wording. */
 /**
  * Bytes that arrived and are not a frame this side can read (too large,
  * empty, or not msgpack): a ProtocolError raised here, not sent by the peer,
@@ -29,6 +28,7 @@ export function createPackr(): Packr {
  */
 export class FrameDecodeError extends ProtocolError {}
 
+/** The message for a frame over its bound; both ends use it, so operators see one wording. */
 export function oversizedFrameMessage(bodyBytes: number, frameBytesMax: number, setting: string): string {
   return `frame of ${bodyBytes} bytes exceeds ${setting} (${frameBytesMax})`;
 }

@@ -124,7 +124,6 @@ export class FaultCluster {
     }
   }
 
-  /** Starts the seed (node 1) first, then the others together, each waiting for its start-up line. */
   /**
    * Starts the seed, then the others. A node's first start comes one at a
    * time, as `sibyl cluster start` does, so each new node's tokens balance

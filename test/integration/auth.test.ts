@@ -42,7 +42,6 @@ async function failure(client: Client, cql: string): Promise<string> {
   throw new Error(`${cql} succeeded`);
 }
 
-/** Sends STARTUP then QUERY on a raw connection, without logging in, and returns the two answers' opcodes and bodies. */
 /** Sends STARTUP and then `requests` on a raw socket without ever logging in; resolves with every answer, STARTUP's first. */
 function requestsWithoutLogin(node: NodeProcess, requests: { o: number; b: unknown }[]): Promise<{ o: number; b: { message?: string } }[]> {
   return new Promise((res, rej) => {
