@@ -4,7 +4,9 @@
  * (`-- …`, `// …` to the end of the line, `/* … *\/`). Input arrives a line at
  * a time, so the splitter keeps its lexical state between lines; a shell
  * command (CONSISTENCY, EXIT, …) also ends at the end of its first line, as
- * in cqlsh, where those need no `;`.
+ * in cqlsh, where those need no `;`. A BATCH is one statement from BEGIN to
+ * APPLY BATCH, the `;`s between its statements included, as cqlsh splits it:
+ * cut at those, its statements would run one by one, outside any batch.
  */
 
 type Mode = 'code' | 'single' | 'double' | 'dollar' | 'block';
@@ -45,6 +47,11 @@ export function isShellCommand(text: string): boolean {
   return (SHELL_COMMANDS as readonly string[]).includes(firstWord(text)) || /^\s*\?/.test(text);
 }
 
+/** A statement begun with BEGIN [UNLOGGED | COUNTER] BATCH whose APPLY BATCH has not come yet. */
+function isOpenBatch(text: string): boolean {
+  return /^\s*BEGIN\b/i.test(text) && !/\bAPPLY\s+BATCH\s*$/i.test(text);
+}
+
 export class StatementSplitter {
   private mode: Mode = 'code';
   private buffer = '';
@@ -72,7 +79,8 @@ export class StatementSplitter {
       switch (this.mode) {
         case 'code':
           if (ch === ';') {
-            this.emit(done);
+            if (isOpenBatch(this.buffer)) this.buffer += ';';
+            else this.emit(done);
             i++;
             continue;
           }

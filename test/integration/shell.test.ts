@@ -62,6 +62,25 @@ INSERT INTO items (k, c) VALUES (2, 'longer text');
     );
   });
 
+  it('sends a batch typed on one line or over several as one statement, so its statements never run one by one, as cqlsh does', async () => {
+    const ok = await runShell([...target(), '-k', 'shop'], `BEGIN BATCH INSERT INTO simple (id, n) VALUES ('b1', 1); INSERT INTO simple (id, n) VALUES ('b2', 2); APPLY BATCH;
+BEGIN UNLOGGED BATCH
+  INSERT INTO simple (id, n) VALUES ('b3', 3);
+  INSERT INTO simple (id, n) VALUES ('b4', 4);
+APPLY BATCH;
+`);
+    expect(ok.stderr).to.equal('');
+    expect(ok.code).to.equal(0);
+    // The server refuses this batch whole (b6's n is not a bigint), so b5, which comes first, must not be written either.
+    const refused = await runShell([...target(), '-k', 'shop'], `BEGIN BATCH INSERT INTO simple (id, n) VALUES ('b5', 5); INSERT INTO simple (id, n) VALUES ('b6', 'six'); APPLY BATCH;\n`);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include('InvalidRequest');
+    const read = await runShell([...target(), '-k', 'shop', '-e', "SELECT id, n FROM simple WHERE id IN ('b1', 'b2', 'b3', 'b4', 'b5', 'b6')"]);
+    expect(read.stdout).to.include('(4 rows)');
+    for (const id of ['b1', 'b2', 'b3', 'b4']) expect(read.stdout).to.include(` ${id} |`);
+    expect(read.stdout).to.not.include('b5');
+  });
+
   it('aligns columns on terminal width: wide CJK characters take two columns, combining marks none', async () => {
     const run = await runShell([...target(), '-k', 'shop'], `INSERT INTO simple (id, n) VALUES ('日本語', 1);
 INSERT INTO simple (id, n) VALUES ('cafe\u0301', 22);
