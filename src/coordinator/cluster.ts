@@ -60,23 +60,29 @@ export class ClusterCoordinator implements Coordinator {
   }
 
   async write(keyspace: KeyspaceMetadata, partitions: Partition[], consistency: ConsistencyName, writeType: WriteType, trace?: Tracer): Promise<void> {
+    if (writeType === 'BATCH') return this.writeLoggedBatch([{ keyspace, partitions }], consistency, trace);
     assertWritableLevel(consistency);
     if (partitions.length === 0) return;
-    const groups = planWrites(this.ctx, keyspace, partitions, consistency, trace);
-    if (writeType === 'BATCH' && partitions.length > 1) {
-      await writeLoggedBatch(this.ctx, [{ keyspace, partitions, groups }], consistency, this.nextBatchId(), trace);
-    } else {
-      await executeWrites(this.ctx, keyspace, groups, consistency, writeType, trace);
-    }
+    await executeWrites(this.ctx, keyspace, planWrites(this.ctx, keyspace, partitions, consistency, trace), consistency, writeType, trace);
   }
 
+  /**
+   * Every logged batch, within one keyspace or across several. One that
+   * touches a single partition is applied as one mutation, atomic without a
+   * batchlog; any other goes through one batchlog entry (batch-path.ts).
+   */
   async writeLoggedBatch(writes: KeyspaceWrites[], consistency: ConsistencyName, trace?: Tracer): Promise<void> {
     assertWritableLevel(consistency);
-    const parts = writes.filter((w) => w.partitions.length > 0);
-    if (parts.length === 0) return;
     // Every keyspace's replicas are checked (Unavailable) before anything is logged or sent.
-    const planned = parts.map((w) => ({ ...w, groups: planWrites(this.ctx, w.keyspace, w.partitions, consistency, trace) }));
-    await writeLoggedBatch(this.ctx, planned, consistency, this.nextBatchId(), trace);
+    const planned = writes
+      .filter((w) => w.partitions.length > 0)
+      .map((w) => ({ ...w, groups: planWrites(this.ctx, w.keyspace, w.partitions, consistency, trace) }));
+    const [only] = planned;
+    if (planned.length === 1 && only!.partitions.length === 1) {
+      await executeWrites(this.ctx, only!.keyspace, only!.groups, consistency, 'BATCH', trace);
+    } else if (planned.length > 0) {
+      await writeLoggedBatch(this.ctx, planned, consistency, this.nextBatchId(), trace);
+    }
   }
 
   async read(keyspace: KeyspaceMetadata, layout: TableLayout, commands: ReadCommand[], consistency: ConsistencyName, trace?: Tracer): Promise<(Partition | undefined)[]> {

@@ -34,6 +34,7 @@ export class LocalCoordinator implements Coordinator {
     assertWritableLevel(consistency);
     for (const w of writes) this.assureAvailable(w.keyspace, consistency);
     const partitions = writes.flatMap((w) => w.partitions);
+    if (partitions.length === 0) return;
     if (trace) traceWriteStart(trace, partitions);
     await this.storage.apply(partitions);
     if (trace) traceWriteDone(trace);

@@ -11,7 +11,7 @@ import type { Batch, ConsistencyName, ModificationStatement, ParsedStatement, Qu
 import type { Clock } from '../clock/clock.js';
 import { HybridLogicalClock } from '../clock/hlc.js';
 import { timestampSkewWarning } from '../clock/skew.js';
-import type { Coordinator, WriteType } from '../coordinator/coordinator.js';
+import type { Coordinator, KeyspaceWrites, WriteType } from '../coordinator/coordinator.js';
 import { withTracer } from '../coordinator/traced.js';
 import { tableLayout, type KeyspaceMetadata, type TableMetadata } from '../schema/table.js';
 import type { Partition } from '../storage/model.js';
@@ -337,8 +337,10 @@ export class CqlQueryProcessor implements QueryProcessor {
    */
   private async write(built: BuiltMutations, consistency: ConsistencyName, writeType: WriteType, coordinator: Coordinator): Promise<string[]> {
     const warnings: string[] = [];
-    const writes = [...built.byKeyspace].filter(([, partitions]) => partitions.length > 0);
-    for (const [, partitions] of writes) {
+    const writes: KeyspaceWrites[] = [];
+    for (const [keyspace, partitions] of built.byKeyspace) {
+      if (partitions.length === 0) continue;
+      writes.push({ keyspace: this.deps.catalog.requireKeyspace(keyspace), partitions });
       const newestUs = newestTimestampUs(partitions);
       if (newestUs > this.hlc.last()) {
         const skew = timestampSkewWarning(newestUs, this.deps.clock.nowUs(), this.deps.settings.timestamp_skew_warn);
@@ -350,15 +352,9 @@ export class CqlQueryProcessor implements QueryProcessor {
         this.hlc.observe(newestUs);
       }
     }
-    if (writeType === 'BATCH' && writes.length > 1) {
-      // A logged batch is all or nothing across keyspaces too: one batchlog entry for the whole of it.
-      await coordinator.writeLoggedBatch(
-        writes.map(([keyspace, partitions]) => ({ keyspace: this.deps.catalog.requireKeyspace(keyspace), partitions })),
-        consistency,
-      );
-      return warnings;
-    }
-    for (const [keyspace, partitions] of writes) await coordinator.write(this.deps.catalog.requireKeyspace(keyspace), partitions, consistency, writeType);
+    // A logged batch is all or nothing across keyspaces too, so it goes to the coordinator whole.
+    if (writeType === 'BATCH') await coordinator.writeLoggedBatch(writes, consistency);
+    else for (const w of writes) await coordinator.write(w.keyspace, w.partitions, consistency, writeType);
     return warnings;
   }
 

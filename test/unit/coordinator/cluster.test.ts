@@ -202,6 +202,23 @@ describe('ClusterCoordinator on three in-process nodes', function () {
     await eventuallyAsync(async () => (await Promise.all(cluster.nodes.map((n) => n.engine.read(readOf(150))))).filter((p) => valueOf(p) === 'in one').length === 1);
   });
 
+  it('applies a logged batch of one partition without the batchlog, and logs any larger one, across keyspaces too', async () => {
+    cluster = await TestCluster.start(THREE_NODES);
+    const coordinator = cluster.node(0);
+    coordinator.messaging.faults.add({ action: 'drop', verb: 'BATCHLOG_STORE', from: coordinator.id, to: '*' });
+    const other = { ...KS3, name: 'other' };
+    await coordinator.coordinator.writeLoggedBatch([{ keyspace: KS3, partitions: [cellPartition(11, 'one', 10)] }, { keyspace: other, partitions: [] }], 'QUORUM');
+    expect(valueOf(await coordinator.engine.read(readOf(11)))).to.equal('one');
+    for (const writes of [
+      [{ keyspace: KS3, partitions: [cellPartition(12, 'a', 10), cellPartition(13, 'b', 10)] }],
+      [{ keyspace: KS3, partitions: [cellPartition(12, 'a', 10)] }, { keyspace: other, partitions: [cellPartition(13, 'b', 10)] }],
+    ]) {
+      const err = await rejection(coordinator.coordinator.writeLoggedBatch(writes, 'QUORUM'));
+      expect((err as WriteTimeoutError).fields()).to.deep.include({ writeType: 'BATCH_LOG' });
+    }
+    for (const n of cluster.nodes) for (const key of [12, 13]) expect(await n.engine.read(readOf(key))).to.equal(undefined);
+  });
+
   it('a completed logged batch leaves no batchlog entry behind', async () => {
     cluster = await TestCluster.start(THREE_NODES);
     await cluster.node(0).coordinator.write(KS3, [cellPartition(1, 'a', 10), cellPartition(2, 'b', 10)], 'QUORUM', 'BATCH');
