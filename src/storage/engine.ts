@@ -22,11 +22,8 @@ import { resolve as resolvePath } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import type { Clock, Timer } from '../clock/clock.js';
 import type { Partition, ReadCommand, TableLayout, TokenRange } from './model.js';
-import { PartitionAssembler, restrictToCommand } from './assemble.js';
+import { PartitionAssembler } from './assemble.js';
 import {
-  KIND_PARTITION_DELETION,
-  KIND_RANGE_TOMBSTONE,
-  KIND_STATIC,
   SYNC_MARKER_KEY,
   decodeCellValue,
   decodeDeletionValue,
@@ -35,16 +32,13 @@ import {
   encodeCellValue,
   encodeDeletionValue,
   encodeEntries,
-  kindRange,
   metaKey,
-  partitionPrefix,
-  pointKeys,
-  rowsRange,
   tableEnd,
   tablePrefix,
   type EncodedEntry,
 } from './keys.js';
 import { LevelStore } from './level-store.js';
+import { readPartition } from './partition-read.js';
 import { purge } from './partition.js';
 import { compareCells, compareDeletions } from './reconcile.js';
 import { scanSegments, type ScanOptions } from './scan-range.js';
@@ -144,10 +138,6 @@ const ENTRIES_CHUNK = 4096;
 const ENTRIES_CHUNK_BYTES = 1024 * 1024;
 /** Partitions waiting to be written at which a batch starts without waiting for the end of the turn. */
 const GROUP_EAGER_PARTITIONS = 16;
-/** Entries fetched by a read's first step: most partitions read by key are small. */
-const READ_CHUNK_FIRST = 64;
-/** Entries a read walks across between two of its ranges before it seeks instead. */
-const GAP_ENTRIES_MAX = 64;
 
 export class LevelEngine implements StorageEngine {
   private readonly path: string;
@@ -318,83 +308,7 @@ export class LevelEngine implements StorageEngine {
   }
 
   read(cmd: ReadCommand): Promise<Partition | undefined> {
-    return this.store.reading(() => this.readNow(cmd));
-  }
-
-  private async readNow(cmd: ReadCommand): Promise<Partition | undefined> {
-    const layout = this.layout(cmd.tableId);
-    const prefix = partitionPrefix(cmd.tableId, cmd.token, cmd.key);
-    if (layout.cellColumns) return this.readPoint(layout as TableLayout & { cellColumns: readonly string[] }, cmd, prefix);
-    const ranges = [kindRange(prefix, KIND_PARTITION_DELETION), kindRange(prefix, KIND_RANGE_TOMBSTONE)];
-    if (cmd.withStatic) ranges.push(kindRange(prefix, KIND_STATIC));
-    if (cmd.slices.length === 0) ranges.push(rowsRange(layout, prefix));
-    for (const s of cmd.slices) ranges.push(rowsRange(layout, prefix, s.start, s.end));
-    const entries = await this.collectRanges(ranges);
-    const assembler = new PartitionAssembler(layout, cmd.tableId, cmd.key, cmd.token);
-    for (const [k, v] of entries) assembler.add(decodeKeyEntry(layout, k, prefix.length), v);
-    return restrictToCommand(layout, assembler.build(), cmd);
-  }
-
-  /**
-   * A partition of a table whose every possible key is known (cellColumns):
-   * one lookup of those keys, a single round trip to LevelDB's thread from
-   * one snapshot, where an iterator costs three (open, step, close).
-   */
-  private async readPoint(layout: TableLayout & { cellColumns: readonly string[] }, cmd: ReadCommand, prefix: Buffer): Promise<Partition | undefined> {
-    const keys = pointKeys(layout, prefix);
-    const values = await this.level.getMany(keys);
-    const assembler = new PartitionAssembler(layout, cmd.tableId, cmd.key, cmd.token);
-    for (let i = 0; i < keys.length; i++) {
-      const value = values[i];
-      if (value !== undefined) assembler.add(decodeKeyEntry(layout, keys[i]!, prefix.length), value);
-    }
-    return restrictToCommand(layout, assembler.build(), cmd);
-  }
-
-  /**
-   * Every entry inside the given key ranges, in key order, through one
-   * iterator: opening an iterator costs more than reading a small partition,
-   * so a read opens exactly one. Each step (nextv, and each seek's first
-   * nextv) is a round trip to LevelDB's thread, which costs several times a
-   * small partition's decoding, so the iterator walks straight across the
-   * gaps between ranges (a read's ranges are the kinds of one partition, and
-   * the gaps are usually empty) and seeks only past a gap that turns out to
-   * hold more than GAP_ENTRIES_MAX entries.
-   */
-  private async collectRanges(ranges: { gte: Buffer; lt: Buffer }[]): Promise<[Buffer, Buffer][]> {
-    const sorted = ranges.filter((r) => Buffer.compare(r.gte, r.lt) < 0).sort((a, b) => Buffer.compare(a.gte, b.gte));
-    const out: [Buffer, Buffer][] = [];
-    if (sorted.length === 0) return out;
-    const it = this.level.iterator({ gte: sorted[0]!.gte, lt: sorted.reduce((m, r) => (Buffer.compare(r.lt, m) > 0 ? r.lt : m), sorted[0]!.lt) });
-    try {
-      let chunkSize = READ_CHUNK_FIRST;
-      let i = 0;
-      let skipped = 0;
-      walk: for (;;) {
-        const chunk = await it.nextv(chunkSize);
-        chunkSize = Math.min(chunkSize * 4, ITERATOR_CHUNK);
-        if (chunk.length === 0) break;
-        for (const entry of chunk) {
-          while (Buffer.compare(entry[0], sorted[i]!.lt) >= 0) {
-            if (++i === sorted.length) break walk;
-            skipped = 0;
-          }
-          const range = sorted[i]!;
-          if (Buffer.compare(entry[0], range.gte) >= 0) {
-            out.push(entry);
-          } else if (++skipped > GAP_ENTRIES_MAX) {
-            // A wide gap (rows outside a slice): jump over it rather than read it.
-            it.seek(range.gte);
-            skipped = 0;
-            chunkSize = READ_CHUNK_FIRST;
-            continue walk;
-          }
-        }
-      }
-    } finally {
-      await it.close();
-    }
-    return out;
+    return this.store.reading(() => readPartition(this.level, this.layout(cmd.tableId), cmd));
   }
 
   /** Whole partitions with their stored keys, in key order, for scan and purge. */
@@ -561,7 +475,7 @@ export class LevelEngine implements StorageEngine {
     // The cursor followed by a zero byte is the first key after it.
     const cursor = after === undefined ? undefined : Buffer.concat([metaKey(after), Buffer.from([0])]);
     const range = { gte: cursor && Buffer.compare(cursor, start) > 0 ? cursor : start, lt: end };
-    const entries = limit === undefined ? await this.collectRanges([range]) : await this.level.iterator({ ...range, limit }).all();
+    const entries = await this.level.iterator(limit === undefined ? range : { ...range, limit }).all();
     return entries
       .map(([k, v]): [string, Buffer] => [k.subarray(1).toString('utf8'), v])
       .filter(([k]) => k.startsWith(prefix));

@@ -284,12 +284,12 @@ export function encodeEntries(layout: TableLayout, p: Partition): EncodedEntry[]
 const pointSuffixes = new WeakMap<TableLayout, Buffer[]>();
 
 /**
- * Every key a partition of a table with `cellColumns` can hold, in key
- * order: its partition deletion, and its one row's marker, deletion and
- * cells (such a table has no range tombstones, static rows or collection
- * elements).
+ * Every key a partition of a table with `cellColumns` (given as `columns`,
+ * and cached per layout) can hold, in key order: its partition deletion,
+ * and its one row's marker, deletion and cells (such a table has no range
+ * tombstones, static rows or collection elements).
  */
-export function pointKeys(layout: TableLayout & { cellColumns: readonly string[] }, prefix: Buffer): Buffer[] {
+export function pointKeys(layout: TableLayout, columns: readonly string[], prefix: Buffer): Buffer[] {
   let suffixes = pointSuffixes.get(layout);
   if (!suffixes) {
     const head = Buffer.from([KIND_ROW, 0x01]);
@@ -297,7 +297,7 @@ export function pointKeys(layout: TableLayout & { cellColumns: readonly string[]
       Buffer.from([KIND_PARTITION_DELETION]),
       Buffer.concat([head, Buffer.from([ENTRY_MARKER])]),
       Buffer.concat([head, Buffer.from([ENTRY_ROW_DELETION])]),
-      ...layout.cellColumns.map((c) => Buffer.concat([head, columnPart(ENTRY_CELL, c), NO_PATH])),
+      ...columns.map((c) => Buffer.concat([head, columnPart(ENTRY_CELL, c), NO_PATH])),
     ].sort(Buffer.compare);
     pointSuffixes.set(layout, suffixes);
   }
