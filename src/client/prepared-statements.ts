@@ -32,9 +32,7 @@ export class PreparedStatements {
 
   /** The statement prepared, on this connection unless it is already; a failed PREPARE is not kept. */
   prepare(connection: Connection, keyspace: string | undefined, query: string): Promise<Prepared> {
-    const key = keyspace ?? '';
-    let byQuery = this.pending.get(key);
-    if (!byQuery) this.pending.set(key, (byQuery = new Map()));
+    const byQuery = inner(this.pending, keyspace);
     let p = byQuery.get(query);
     if (!p) {
       p = this.prepareOn(connection, keyspace, query);
@@ -75,13 +73,16 @@ export class PreparedStatements {
 
   private async prepareOn(connection: Connection, keyspace: string | undefined, query: string): Promise<Prepared> {
     const prepared = await this.send(connection, keyspace, query);
-    const key = keyspace ?? '';
-    let byQuery = this.pending.get(key);
-    if (!byQuery) this.pending.set(key, (byQuery = new Map()));
-    byQuery.set(query, Promise.resolve(prepared));
-    let done = this.done.get(key);
-    if (!done) this.done.set(key, (done = new Map()));
-    done.set(query, prepared);
+    inner(this.pending, keyspace).set(query, Promise.resolve(prepared));
+    inner(this.done, keyspace).set(query, prepared);
     return prepared;
   }
+}
+
+/** A keyspace's map of statements by text, made on first use; the connection's keyspace is ''. */
+function inner<V>(byKeyspace: Map<string, Map<string, V>>, keyspace: string | undefined): Map<string, V> {
+  const key = keyspace ?? '';
+  let byQuery = byKeyspace.get(key);
+  if (!byQuery) byKeyspace.set(key, (byQuery = new Map()));
+  return byQuery;
 }

@@ -54,7 +54,10 @@ export interface BatchOptions {
 export type BatchQuery = string | { query: string; params?: Params };
 
 export type RowCallback = (n: number, row: Row) => void;
-export type EndCallback = (err: Error | null, result?: ResultSet) => void;
+/** DataStax's callback style for execute, batch and eachRow's end: (err) on failure, (null, result) on success. */
+export type ResultCallback = (err: Error | null, result?: ResultSet) => void;
+/** eachRow's endCallback, under DataStax's name. */
+export type EndCallback = ResultCallback;
 
 /**
  * eachRow's arguments after the query, in any of the DataStax driver's
@@ -81,9 +84,6 @@ export function batchEntry(entry: BatchQuery, index: number): { query: string; p
   }
   return { query: entry.query, params: entry.params };
 }
-
-/** DataStax's callback style for execute and batch: (err) on failure, (null, result) on success. */
-export type ResultCallback = (err: Error | null, result?: ResultSet) => void;
 
 /**
  * Hands a promise's outcome to a callback instead, on the next tick, so an
