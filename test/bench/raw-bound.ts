@@ -1,10 +1,12 @@
 /**
- * The raw bound of this machine for a 3-replica quorum: three raw-replica
- * processes on 127.0.0.1, .2 and .3 and a client in this process that sends
- * every request to all three over loopback with the project's framing
- * (socket writes coalesced per turn) and counts it done at the second reply.
- * Writes batch per turn on each replica; reads use getSync. No database does
- * less work per quorum operation, so Sibyl's figures are read against these.
+ * The raw bound of this machine for a replicated store: raw-replica processes
+ * on 127.0.0.1, .2, ... and a client in this process that sends every request
+ * to all of them over loopback with the project's framing (socket writes
+ * coalesced per turn) and counts it done at the quorum-th reply. Writes batch
+ * per turn on each replica; reads use getSync. No database does less work
+ * per operation, so Sibyl's figures are read against these: three replicas
+ * and a quorum of two for the cluster benchmark, one replica for the
+ * single-node benchmark's floor of a networked store.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
@@ -14,10 +16,9 @@ import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from '../../src/u
 import { RAW_FRAME_BYTES_MAX, type RawReply, type RawRequest } from './raw-protocol.js';
 
 const REPLICA_JS = join(dirname(fileURLToPath(import.meta.url)), 'raw-replica.js');
-const QUORUM = 2;
 
 export interface RawCluster {
-  /** Sends one request to every replica; resolves at the QUORUM-th reply. */
+  /** Sends one request to every replica; resolves at the quorum-th reply. */
   request(op: 'w' | 'r', key: Buffer, value?: Buffer): Promise<void>;
   close(): Promise<void>;
   /** The replica processes, for CPU accounting. */
@@ -30,8 +31,9 @@ interface Replica {
   writer: FrameWriter;
 }
 
-export async function startRawCluster(baseDir: string, port: number): Promise<RawCluster> {
-  const hosts = ['127.0.0.1', '127.0.0.2', '127.0.0.3'];
+/** Starts `replicas` raw replicas (default three, answering at two replies) on `port`. */
+export async function startRawCluster(baseDir: string, port: number, replicaCount = 3, quorum = Math.floor(replicaCount / 2) + 1): Promise<RawCluster> {
+  const hosts = Array.from({ length: replicaCount }, (_, i) => `127.0.0.${i + 1}`);
   const packr = createPackr();
   const waiting = new Map<number, { replies: number; resolve: () => void }>();
   let nextId = 0;
@@ -39,7 +41,7 @@ export async function startRawCluster(baseDir: string, port: number): Promise<Ra
   const onReply = (reply: RawReply) => {
     const w = waiting.get(reply.id);
     if (!w) return;
-    if (++w.replies === QUORUM) w.resolve();
+    if (++w.replies === quorum) w.resolve();
     if (w.replies === hosts.length) waiting.delete(reply.id);
   };
 

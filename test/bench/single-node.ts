@@ -7,19 +7,32 @@
  * cost the node and the driver's process (robust to other load on the
  * machine, where throughput is not).
  *
+ * Also in the same run, the floor of any networked store on this machine:
+ * one bare replica process (raw-replica.ts) that batches the writes of each
+ * event-loop turn into classic-level and replies, fed with the project's
+ * framing by a client in this process, 64 in flight. From the CPU figures
+ * the benchmark prints the CPU per INSERT the 35% target leaves on this
+ * machine's cores, next to what Sibyl and the floor spend.
+ *
  *   npm run bench [-- --ops 100000] [--profile DIR]
  *
  * `--profile DIR` runs the node under `node --cpu-prof` and leaves its
  * .cpuprofile in DIR.
  */
 import { ClassicLevel } from 'classic-level';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Client } from '../../src/client/index.js';
 import { removeDir, startNode, tempDir } from '../integration/harness.js';
 import { withCpu } from './cpu.js';
+import { startRawCluster } from './raw-bound.js';
 import { formatPhase, runPhase, type PhaseResult } from './stats.js';
 
 const IN_FLIGHT = 64;
+/** The fraction of the raw bound the driver INSERT rate must reach. */
+const TARGET = 0.35;
+/** A port no default node or cluster uses, for the networked floor's replica. */
+const FLOOR_PORT = 17410;
 
 function argValue(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -35,6 +48,21 @@ async function rawPutBound(ops: number) {
   await db.close();
   removeDir(dir);
   return result;
+}
+
+/** The networked floor: one bare replica process answering each write once its turn's batch is applied. */
+async function networkedFloor(ops: number) {
+  const dir = tempDir('sibyl-bench-floor-');
+  const replica = await startRawCluster(dir, FLOOR_PORT, 1, 1);
+  try {
+    const value = Buffer.alloc(64, 7);
+    const key = (i: number) => Buffer.from(`key-${i.toString().padStart(10, '0')}`);
+    await runPhase('floor warm-up', 5000, IN_FLIGHT, (i) => replica.request('w', key(i), value));
+    return await withCpu(replica.pids, ops, () => runPhase('networked floor: bare replica write', ops, IN_FLIGHT, (i) => replica.request('w', key(i), value)));
+  } finally {
+    await replica.close();
+    removeDir(dir);
+  }
 }
 
 async function main() {
@@ -67,6 +95,7 @@ async function main() {
     removeDir(node.dataDir);
 
     const raw = await withCpu([], ops, () => rawPutBound(ops));
+    const floor = await networkedFloor(ops);
     const cpu = (m: { result: PhaseResult; serverUsPerOp: number; clientUsPerOp: number }, server: boolean) =>
       `${formatPhase(m.result)}  CPU/op ${server ? `node ${Math.round(m.serverUsPerOp)} µs, driver ` : ''}${Math.round(m.clientUsPerOp)} µs`;
 
@@ -74,8 +103,20 @@ async function main() {
     console.log(cpu(inserts, true));
     console.log(cpu(selects, true));
     console.log(cpu(raw, false));
-    const ratio = inserts.result.opsPerSec / raw.result.opsPerSec;
-    console.log(`driver INSERT / raw put = ${(ratio * 100).toFixed(1)}% (target ≥ 35%)`);
+    console.log(`${formatPhase(floor.result)}  CPU/op replica ${Math.round(floor.serverUsPerOp)} µs, client ${Math.round(floor.clientUsPerOp)} µs`);
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    console.log(`driver INSERT / raw put = ${pct(inserts.result.opsPerSec / raw.result.opsPerSec)} (target ≥ ${pct(TARGET)})`);
+    console.log(`driver INSERT / networked floor = ${pct(inserts.result.opsPerSec / floor.result.opsPerSec)}; networked floor / raw put = ${pct(floor.result.opsPerSec / raw.result.opsPerSec)}`);
+    // At the target rate the node and the driver together may spend at most this much CPU per INSERT.
+    const cores = availableParallelism();
+    const targetRate = TARGET * raw.result.opsPerSec;
+    const budgetUs = (cores * 1e6) / targetRate;
+    const sibylUs = inserts.serverUsPerOp + inserts.clientUsPerOp;
+    const floorUs = floor.serverUsPerOp + floor.clientUsPerOp;
+    console.log(
+      `CPU per INSERT: the target (${Math.round(targetRate)}/s) leaves ${Math.round(budgetUs)} µs on ${cores} cores; ` +
+        `Sibyl spends ${Math.round(sibylUs)} µs (node and driver), the networked floor ${Math.round(floorUs)} µs`,
+    );
   } finally {
     await client.shutdown().catch(() => {});
     await node.stop();
