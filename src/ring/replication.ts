@@ -121,9 +121,21 @@ export function effectiveOwnership(ring: TokenRing, replication: ReplicationOpti
   return fractions(owned);
 }
 
+/**
+ * Each options object's placement-cache key. Options are built once and never
+ * changed (ALTER KEYSPACE makes new ones), and every request asks, so the key
+ * is worked out once per object.
+ */
+const replicationKeys = new WeakMap<ReplicationOptions, string>();
+
 function replicationKey(replication: ReplicationOptions): string {
-  const factors = Object.entries(replication.factors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `${replication.class}:${factors.map(([k, v]) => `${k}=${v}`).join(',')}`;
+  let key = replicationKeys.get(replication);
+  if (key === undefined) {
+    const factors = Object.entries(replication.factors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    key = `${replication.class}:${factors.map(([k, v]) => `${k}=${v}`).join(',')}`;
+    replicationKeys.set(replication, key);
+  }
+  return key;
 }
 
 function simpleStrategy(ring: TokenRing, replicationFactor: number, startIndex: number): EndpointId[] {
