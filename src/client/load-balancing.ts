@@ -35,21 +35,31 @@ export interface PlanRequest<H extends PlanHost> {
   rotation: number;
 }
 
-
-
-/** The hosts to try, in order; hosts that are down are left out. */
+/**
+ * The hosts to try, in order; hosts that are down are left out. Every request
+ * asks, so it walks the few replicas and the host list once each rather than
+ * building sets and maps.
+ */
 export function queryPlan<H extends PlanHost>(request: PlanRequest<H>): H[] {
-  const isLocal = (h: PlanHost) => request.localDc === undefined || h.dc === undefined || h.dc === request.localDc;
-  const live = request.hosts.filter((h) => h.up);
-  const replicaAddresses = new Set(request.replicas ?? []);
+  const { hosts, localDc, rotation } = request;
+  const replicaAddresses = request.replicas ?? [];
+  const isLocal = (h: PlanHost) => localDc === undefined || h.dc === undefined || h.dc === localDc;
   // Replicas keep the ring's order (primary first) before the rotation spreads the load.
-  const order = new Map((request.replicas ?? []).map((a, i) => [a, i]));
-  const replicas = live.filter((h) => replicaAddresses.has(h.address) && isLocal(h)).sort((a, b) => order.get(a.address)! - order.get(b.address)!);
-  const plan = rotate(replicas, request.rotation);
-  plan.push(...rotate(live.filter((h) => isLocal(h) && !replicaAddresses.has(h.address)), request.rotation));
-  if (!isDatacenterLocal(request.consistency)) {
-    plan.push(...rotate(live.filter((h) => !isLocal(h)), request.rotation));
+  const replicas: H[] = [];
+  for (const address of replicaAddresses) {
+    const host = hosts.find((h) => h.address === address);
+    if (host !== undefined && host.up && isLocal(host) && !replicas.includes(host)) replicas.push(host);
   }
+  const otherLocal: H[] = [];
+  const remote: H[] = [];
+  for (const h of hosts) {
+    if (!h.up) continue;
+    if (!isLocal(h)) remote.push(h);
+    else if (!replicaAddresses.includes(h.address)) otherLocal.push(h);
+  }
+  const plan = rotate(replicas, rotation);
+  plan.push(...rotate(otherLocal, rotation));
+  if (!isDatacenterLocal(request.consistency)) plan.push(...rotate(remote, rotation));
   return plan;
 }
 
