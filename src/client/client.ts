@@ -230,7 +230,8 @@ export class Client extends EventEmitter {
     if (!prepare) {
       body = await this.run(route, (connection) => this.request(connection, Opcode.QUERY, { query: cql, ...common }));
     } else {
-      const prepared = await this.preparedStatement(cql, consistency, keyspace);
+      // The cache answers almost every call; only a miss waits on a PREPARE.
+      const prepared = this.prepared.cached(keyspace, cql) ?? (await this.preparedStatement(cql, consistency, keyspace));
       const values = encodeParams(prepared.params, params, this.types);
       const routing = routingKey(prepared, values);
       const replicas = routing ? this.metadata.replicas(routing.keyspace, routing.key) : undefined;
@@ -241,7 +242,7 @@ export class Client extends EventEmitter {
         ),
       );
     }
-    const rs = this.resultSet(body, consistency, await this.afterSchemaChange(body), route.tried);
+    const rs = this.resultSet(body, consistency, body.result.kind !== 'schemaChange' || (await this.afterSchemaChange(body)), route.tried);
     if (rs.rawPageState !== undefined) rs.followPagesWith((pageState) => this.execute(cql, params, { ...options, pageState }));
     return rs;
   }
