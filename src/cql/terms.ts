@@ -257,3 +257,23 @@ function assignable(from: string, to: CqlType): boolean {
   if (from === 'timeuuid' && to.name === 'uuid') return true;
   return false;
 }
+
+/** A term as CQL text, the way Cassandra quotes a statement back in its errors: `'it''s'`, `[1, 2]`, `?`, `:name`. */
+export function termText(term: Term): string {
+  switch (term.kind) {
+    case 'constant':
+      return term.type === 'STRING' ? `'${term.text.replaceAll("'", "''")}'` : term.text;
+    case 'null':
+      return 'null';
+    case 'bind':
+      return term.name === undefined ? '?' : `:${term.name}`;
+    case 'list':
+      return `[${term.elements.map(termText).join(', ')}]`;
+    case 'set':
+      return `{${term.elements.map(termText).join(', ')}}`;
+    case 'map':
+      return `{${term.entries.map(([k, v]) => `${termText(k)}: ${termText(v)}`).join(', ')}}`;
+    case 'function':
+      return `${term.name}(${term.args.map(termText).join(', ')})`;
+  }
+}

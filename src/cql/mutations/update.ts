@@ -7,7 +7,7 @@ import type { Assignment, Term, Update } from '../../../grammar/ast.js';
 import { clusteringColumns, column as findColumn, type ColumnMetadata, type TableMetadata } from '../../schema/table.js';
 import { InvalidRequestError } from '../../util/errors.js';
 import { parseCollection } from '../collection-format.js';
-import { bindTerm } from '../terms.js';
+import { bindTerm, termText } from '../terms.js';
 import type { MutationBuilder, RowUpdate } from './builder.js';
 import { addElements, prependElements, putMapEntry, removeElements, writeColumn } from './column-writes.js';
 import { readList } from './list-read.js';
@@ -62,7 +62,8 @@ async function applyAssignment(
     return;
   }
   if (type.kind === 'native') {
-    throw new InvalidRequestError(`Invalid operation (${describe(a)}) for non counter column ${col.name}`);
+    // Cassandra's wording: an element assignment needs a collection, + and - a counter (which Sibyl does not have).
+    throw new InvalidRequestError(`Invalid operation (${describe(a)}) for ${a.kind === 'setElement' ? 'non collection' : 'non counter'} column ${col.name}`);
   }
   if (type.frozen) throw new InvalidRequestError(`Invalid operation (${describe(a)}) for frozen collection column ${col.name}`);
   switch (a.kind) {
@@ -121,17 +122,18 @@ export function listIndex(term: Term, col: ColumnMetadata, ctx: MutationContext)
   return bytes.readInt32BE(0);
 }
 
+/** The assignment as CQL text, for errors: `n = n + 1`, as Cassandra quotes it. */
 function describe(a: Assignment): string {
   switch (a.kind) {
     case 'set':
-      return `${a.column} = ?`;
+      return `${a.column} = ${termText(a.value)}`;
     case 'append':
-      return `${a.column} = ${a.column} + ?`;
+      return `${a.column} = ${a.column} + ${termText(a.value)}`;
     case 'prepend':
-      return `${a.column} = ? + ${a.column}`;
+      return `${a.column} = ${termText(a.value)} + ${a.column}`;
     case 'remove':
-      return `${a.column} = ${a.column} - ?`;
+      return `${a.column} = ${a.column} - ${termText(a.value)}`;
     case 'setElement':
-      return `${a.column}[?] = ?`;
+      return `${a.column}[${termText(a.key)}] = ${termText(a.value)}`;
   }
 }
