@@ -12,7 +12,7 @@ import { createPackr, encodeFrame, FrameDecoder, FrameWriter } from '../util/fra
 import type { Envelope, ErrorBody, EventBody } from '../transport/protocol.js';
 import { CONNECTION_STREAM, EVENT_STREAM, Opcode, PROTOCOL_VERSION, STREAM_ID_MAX } from '../transport/protocol.js';
 import { AuthenticationError, errorFromWire, ProtocolError } from '../util/errors.js';
-import { ConnectionClosedError, DriverError, OperationTimedOutError } from './errors.js';
+import { BusyConnectionError, ConnectionClosedError, DriverError, OperationTimedOutError } from './errors.js';
 
 export interface ConnectionOptions {
   host: string;
@@ -199,7 +199,7 @@ export class Connection extends EventEmitter {
 
   private allocateStream(): number {
     if (this.pending.size >= STREAM_ID_MAX) {
-      throw new DriverError(`All ${STREAM_ID_MAX} stream ids of the connection to ${this.address} are in use`, 'ERR_SIBYL_BUSY');
+      throw new BusyConnectionError(this.address, STREAM_ID_MAX);
     }
     while (this.pending.has(this.nextStream)) this.nextStream = (this.nextStream % STREAM_ID_MAX) + 1;
     const stream = this.nextStream;

@@ -43,6 +43,22 @@ export class ConnectionClosedError extends DriverError {
   }
 }
 
+/**
+ * Every stream id of the connection to `host` carries a request already
+ * (the protocol's STREAM_ID_MAX). Nothing was sent, so as in DataStax's
+ * driver the request moves on to the next host of its plan whether or not
+ * it is idempotent; this error is what a plan of only busy hosts reports.
+ */
+export class BusyConnectionError extends DriverError {
+  override readonly name = 'BusyConnectionError';
+  constructor(
+    readonly host: string,
+    readonly maxRequests: number,
+  ) {
+    super(`All ${maxRequests} stream ids of the connection to ${host} are in use`, 'ERR_SIBYL_BUSY');
+  }
+}
+
 /** Every host was tried or none is reachable; `innerErrors` holds the last error per host. */
 export class NoHostAvailableError extends DriverError {
   override readonly name = 'NoHostAvailableError';

@@ -20,6 +20,7 @@ export { MonotonicTimestampGenerator } from './timestamp.js';
 export type { TimestampGenerator } from './timestamp.js';
 export {
   ArgumentError,
+  BusyConnectionError,
   ClientShutdownError,
   ConnectionClosedError,
   DriverError,

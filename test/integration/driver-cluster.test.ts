@@ -5,7 +5,8 @@
  * while requests carry on through the others.
  */
 import { expect } from 'chai';
-import { Client, OperationTimedOutError } from '../../src/client/index.js';
+import { BusyConnectionError, Client, OperationTimedOutError } from '../../src/client/index.js';
+import { STREAM_ID_MAX } from '../../src/transport/protocol.js';
 import { removeDir, startNode, type NodeProcess } from './harness.js';
 
 async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean): Promise<void> {
@@ -139,6 +140,40 @@ describe('the driver against a three-node cluster', function () {
     } finally {
       nodes[1]!.child.kill('SIGCONT');
       await quick.shutdown();
+    }
+  });
+
+  it('sends a statement that is not idempotent to the next host when every stream id to the first is in use, since nothing was sent', async () => {
+    const [one, two] = [address(nodes[0]!), address(nodes[1]!)];
+    // Two hosts only, taken in turn by unrouted statements; no timeout, so requests to a stopped node wait.
+    const busy = new Client({ contactPoints: [one, two], discoverNodes: false, requestTimeoutMs: 0 });
+    const inFlight = (host: string) => busy.getState().hosts.find((h) => h.address === host)!.inFlight;
+    const waiting: Promise<unknown>[] = [];
+    try {
+      await busy.connect();
+      nodes[0]!.child.kill('SIGSTOP');
+      nodes[1]!.child.kill('SIGSTOP');
+      // Both stopped, every request waits on its host: fill both connections.
+      for (let i = 0; i < 2 * STREAM_ID_MAX; i++) waiting.push(busy.execute('SELECT key FROM system.local').catch(() => null));
+      expect([inFlight(one), inFlight(two)]).to.deep.equal([STREAM_ID_MAX, STREAM_ID_MAX]);
+      // Node 2 answers its share and has stream ids again; node 1 stays full.
+      nodes[1]!.child.kill('SIGCONT');
+      await waitFor('node 2 to answer its waiting requests', 30_000, () => inFlight(two) === 0);
+      const results = [];
+      for (let i = 0; i < 2; i++) results.push(await busy.execute(`INSERT INTO routed.t0 (k, v) VALUES ('busy-${i}', ${i})`));
+      // The plans start at each host in turn: the one that started at node 1 found it busy and went on.
+      const movedOn = results.find((rs) => Object.keys(rs.info.triedHosts).length === 2)!;
+      expect(movedOn, 'one INSERT started at the busy host').to.not.equal(undefined);
+      expect(Object.keys(movedOn.info.triedHosts)).to.deep.equal([one, two]);
+      expect(movedOn.info.triedHosts[one]).to.be.instanceOf(BusyConnectionError);
+      expect(movedOn.info.triedHosts[one]!.message).to.equal(`All ${STREAM_ID_MAX} stream ids of the connection to ${one} are in use`);
+      expect(movedOn.info.queriedHost).to.equal(two);
+      expect(results.every((rs) => rs.info.queriedHost === two)).to.equal(true);
+    } finally {
+      nodes[0]!.child.kill('SIGCONT');
+      nodes[1]!.child.kill('SIGCONT');
+      await Promise.all(waiting);
+      await busy.shutdown();
     }
   });
 
