@@ -93,6 +93,14 @@ function mixK2(hi: number, lo: number): number {
   return mul(hi, low, C1_HI, C1_LO);
 }
 
+/** A block's last step on one half of the state: h = (rotl(h, rotation) + other) × 5 + addend. */
+function stir(hHi: number, hLo: number, otherHi: number, otherLo: number, rotation: number, addend: number): number {
+  hHi = rotl(hHi, hLo, rotation);
+  hHi = add(hHi, low, otherHi, otherLo);
+  hHi = mul(hHi, low, 0, 5);
+  return add(hHi, low, 0, addend);
+}
+
 /** MurmurHash3's finalizer: k ^= k >>> 33; k ×= FMIX1; k ^= k >>> 33; k ×= FMIX2; k ^= k >>> 33. */
 function fmix(hi: number, lo: number): number {
   hi = mul(hi, (lo ^ (hi >>> 1)) >>> 0, FMIX1_HI, FMIX1_LO);
@@ -135,18 +143,12 @@ export function murmur3Token(key: Uint8Array): bigint {
     // h1 ^= mixK1(k1); h1 = (rotl(h1, 27) + h2) × 5 + 0x52dce729
     h1Hi = (h1Hi ^ mixK1(view.getUint32(at + 4, true), view.getUint32(at, true))) >>> 0;
     h1Lo = (h1Lo ^ low) >>> 0;
-    h1Hi = rotl(h1Hi, h1Lo, 27);
-    h1Hi = add(h1Hi, low, h2Hi, h2Lo);
-    h1Hi = mul(h1Hi, low, 0, 5);
-    h1Hi = add(h1Hi, low, 0, 0x52dce729);
+    h1Hi = stir(h1Hi, h1Lo, h2Hi, h2Lo, 27, 0x52dce729);
     h1Lo = low;
     // h2 ^= mixK2(k2); h2 = (rotl(h2, 31) + h1) × 5 + 0x38495ab5
     h2Hi = (h2Hi ^ mixK2(view.getUint32(at + 12, true), view.getUint32(at + 8, true))) >>> 0;
     h2Lo = (h2Lo ^ low) >>> 0;
-    h2Hi = rotl(h2Hi, h2Lo, 31);
-    h2Hi = add(h2Hi, low, h1Hi, h1Lo);
-    h2Hi = mul(h2Hi, low, 0, 5);
-    h2Hi = add(h2Hi, low, 0, 0x38495ab5);
+    h2Hi = stir(h2Hi, h2Lo, h1Hi, h1Lo, 31, 0x38495ab5);
     h2Lo = low;
   }
 
