@@ -228,7 +228,7 @@ export class Client extends EventEmitter {
     const route: Route = { idempotent: isIdempotent(options), consistency, tried: {} };
     let body: ResultBody & { host: string };
     if (!prepare) {
-      body = await this.run(route, (connection) => this.request(connection, Opcode.QUERY, { query: cql, ...common }));
+      body = await this.run(route, (connection) => this.request(connection, Opcode.QUERY, { ...common, query: cql }));
     } else {
       // The cache answers almost every call; only a miss waits on a PREPARE.
       const prepared = this.prepared.cached(keyspace, cql) ?? (await this.preparedStatement(cql, consistency, keyspace));
@@ -238,7 +238,7 @@ export class Client extends EventEmitter {
       body = await this.run({ ...route, ...(replicas ? { replicas } : {}) }, (connection) =>
         // A statement prepared again (the node had forgotten it) binds with its fresh types.
         this.prepared.with(connection, keyspace, [cql], ([p]) =>
-          this.request(connection, Opcode.EXECUTE, { id: p!.id, values: p === prepared ? values : encodeParams(p!.params, params, this.types), ...common }),
+          this.request(connection, Opcode.EXECUTE, { ...common, id: p!.id, values: p === prepared ? values : encodeParams(p!.params, params, this.types) }),
         ),
       );
     }
@@ -507,7 +507,10 @@ export class Client extends EventEmitter {
       connection.keyspace = result.result.keyspace;
       this.currentKeyspace = result.result.keyspace;
     }
-    return { ...result, host: connection.address };
+    // Named fields rather than a copy of the decoded object: every request makes one.
+    const answered: ResultBody & { host: string } = { result: result.result, warnings: result.warnings, host: connection.address };
+    if (result.trace !== undefined) answered.trace = result.trace;
+    return answered;
   }
 
   private resultSet(
