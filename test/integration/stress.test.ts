@@ -1,8 +1,9 @@
 /** `sibyl stress` with the real CLI against one real node: write, read back every key, and fail on errors. */
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { Client } from '../../src/client/index.js';
-import { runCli } from './cli-runner.js';
-import { removeDir, startNode, type NodeProcess } from './harness.js';
+import { runCli, type CliResult } from './cli-runner.js';
+import { removeDir, SIBYL_BIN, startNode, type NodeProcess } from './harness.js';
 
 const PROGRESS_HEADER = '  time s,  total ops,     op/s,   p50 ms,   p95 ms,   p99 ms,   max ms,  errors\n';
 const PROGRESS_LINE = /^ +\d+\.\d, +\d+, +\d+, +[\d.]+, +[\d.]+, +[\d.]+, +[\d.]+, +\d+$/gm;
@@ -60,6 +61,29 @@ describe('sibyl stress (real node)', function () {
     expect(r.stdout).to.contain('\nErrors:\n        50  ValidationError: key N not found\n');
     const tolerated = await runCli(['stress', 'read', '-n', '50', '--keys', '50', '--keyspace', 'stress_empty', '--hosts', hosts, '--max-errors', '50']);
     expect(tolerated.code, tolerated.stderr).to.equal(0);
+  });
+
+  it('on Ctrl-C (SIGINT) finishes the operations in flight and prints the Results of what was done', async () => {
+    const child = spawn(process.execPath, [SIBYL_BIN, 'stress', 'write', '--duration', '10m', '--keys', '500', '--concurrency', '8', '--hosts', hosts]);
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<CliResult>((res) => child.on('exit', (code) => res({ code: code ?? -1, stdout, stderr })));
+    // Interrupt once the first progress line shows the run is under way.
+    await new Promise<void>((res) =>
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if ((stdout.match(PROGRESS_LINE) ?? []).length > 0) res();
+      }),
+    );
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.equal('Interrupted: finishing the operations in flight (Ctrl-C again to quit at once)\n');
+    const lines = r.stdout.match(PROGRESS_LINE) ?? [];
+    const lastTotal = Number(lines[lines.length - 1]!.split(',')[1]);
+    expect(lastTotal).to.be.greaterThan(0);
+    expect(r.stdout).to.contain(`Total operations          : ${lastTotal.toLocaleString('en-US')}\nTotal errors              : 0\n`);
   });
 
   it('says in one line when no node answers', async () => {

@@ -15,6 +15,11 @@ export interface RunLimits {
   concurrency: number;
   /** Milliseconds between progress reports. */
   progressIntervalMs: number;
+  /**
+   * Ends the run early when aborted (the user's Ctrl-C): no new operation
+   * starts, the ones in flight finish, and the result covers what was done.
+   */
+  signal?: AbortSignal;
 }
 
 /** One progress window: operations completed in it and their latencies. */
@@ -39,6 +44,8 @@ export interface RunResult {
   byKind: Map<OpKind, { ops: number; latency: LatencyRecorder }>;
   /** Error messages by class and text, with how often each happened. */
   errorCounts: Map<string, number>;
+  /** The run was ended by `signal` before its -n or --duration was reached. */
+  interrupted: boolean;
 }
 
 export interface RunHooks {
@@ -76,6 +83,12 @@ export async function runWorkload(clock: Clock, workload: Workload, limits: RunL
   };
   const progressTimer = clock.setInterval(report, limits.progressIntervalMs);
   const deadline = limits.durationMs !== undefined ? clock.setTimeout(() => (stopped = true), limits.durationMs) : undefined;
+  let interrupted = false;
+  const interrupt = () => {
+    if (!stopped) interrupted = stopped = true;
+  };
+  if (limits.signal?.aborted) interrupt();
+  limits.signal?.addEventListener('abort', interrupt);
 
   const worker = async () => {
     for (;;) {
@@ -108,10 +121,11 @@ export async function runWorkload(clock: Clock, workload: Workload, limits: RunL
   } finally {
     progressTimer.cancel();
     deadline?.cancel();
+    limits.signal?.removeEventListener('abort', interrupt);
   }
   // The last, partial window, so the progress lines add up to the total.
   if (totalOps > windowStartOps) report();
-  return { elapsedMs: (clock.nowUs() - startUs) / 1000, totalOps, errors, latency, byKind, errorCounts };
+  return { elapsedMs: (clock.nowUs() - startUs) / 1000, totalOps, errors, latency, byKind, errorCounts, interrupted };
 }
 
 /** `ClassName: message`, with the key number taken out so one failure mode counts as one kind of error. */

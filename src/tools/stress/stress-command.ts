@@ -19,13 +19,24 @@ export interface StressIo {
   clock: Clock;
   out: (text: string) => void;
   err: (text: string) => void;
+  /**
+   * Calls `handler` at the user's first Ctrl-C (SIGINT) and returns what
+   * stops listening. By default a second Ctrl-C quits at once, for when the
+   * requests in flight do not come back.
+   */
+  onInterrupt: (handler: () => void) => () => void;
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
 
 export async function runStressCommand(
   argv: string[],
-  io: StressIo = { clock: new SystemClock(), out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) },
+  io: StressIo = {
+    clock: new SystemClock(),
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    onInterrupt: processInterrupts,
+  },
 ): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(STRESS_USAGE);
@@ -51,12 +62,30 @@ export async function runStressCommand(
     }
     io.out(describeRun(options));
     io.out(progressHeader());
-    const result = await runWorkload(
-      io.clock,
-      createWorkload(client, options),
-      { ops: options.ops, durationMs: options.durationMs, concurrency: options.concurrency, progressIntervalMs: PROGRESS_INTERVAL_MS },
-      { progress: (w) => io.out(progressLine(w)), firstError: (e) => io.err(`error: ${e}\n`) },
-    );
+    // Ctrl-C ends the run as cassandra-stress's summary would: the operations in flight finish and the
+    // Results block covers what was done, instead of the process dying with nothing to show.
+    const interrupt = new AbortController();
+    const stopListening = io.onInterrupt(() => {
+      io.err('Interrupted: finishing the operations in flight (Ctrl-C again to quit at once)\n');
+      interrupt.abort();
+    });
+    let result;
+    try {
+      result = await runWorkload(
+        io.clock,
+        createWorkload(client, options),
+        {
+          ops: options.ops,
+          durationMs: options.durationMs,
+          concurrency: options.concurrency,
+          progressIntervalMs: PROGRESS_INTERVAL_MS,
+          signal: interrupt.signal,
+        },
+        { progress: (w) => io.out(progressLine(w)), firstError: (e) => io.err(`error: ${e}\n`) },
+      );
+    } finally {
+      stopListening();
+    }
     io.out(summary(result));
     if (result.errors > options.maxErrors) {
       io.err(`sibyl stress: ${result.errors} operations failed, more than --max-errors ${options.maxErrors}\n`);
@@ -66,6 +95,17 @@ export async function runStressCommand(
   } finally {
     await client.shutdown();
   }
+}
+
+/** The first SIGINT calls `handler`; a second one exits at once with 130, the shell's status for an interrupt. */
+function processInterrupts(handler: () => void): () => void {
+  let count = 0;
+  const listener = () => {
+    if (++count === 1) handler();
+    else process.exit(130);
+  };
+  process.on('SIGINT', listener);
+  return () => void process.removeListener('SIGINT', listener);
 }
 
 function describeRun(o: StressOptions): string {
