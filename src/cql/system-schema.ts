@@ -25,7 +25,7 @@ import type { TopologyMember, TopologySource } from './topology.js';
 
 /** The release this code reports in `system.local.release_version`. */
 export const RELEASE_VERSION = '0.1.0';
-/** The CQL dialect version reported in `system.local.cql_version`. */
+/** The CQL dialect version reported in `system.local.cql_version` and in the SUPPORTED answer to OPTIONS (Cassandra 4.1's). */
 export const CQL_VERSION = '3.4.6';
 
 type ColumnDef = [name: string, type: string, kind: ColumnKind];

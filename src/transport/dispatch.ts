@@ -7,6 +7,7 @@
 import type { ClientAuthenticator } from '../cql/auth/access-control.js';
 import type { BatchEntry, QueryOptions, QueryProcessor, Session } from '../cql/processor.js';
 import type { ResultEnvelope } from '../cql/result.js';
+import { CQL_VERSION } from '../cql/system-schema.js';
 import { AuthenticationError, InvalidRequestError, UnauthorizedError } from '../util/errors.js';
 import type { PagingFields, Request, ResultBody, SupportedBody } from './protocol.js';
 import { Opcode, PROTOCOL_VERSION } from './protocol.js';
@@ -29,7 +30,8 @@ export interface Response {
   body: unknown;
 }
 
-export const SUPPORTED: SupportedBody = { versions: [PROTOCOL_VERSION], cqlVersion: '3.4.5', compression: [] };
+/** The CQL version is the one system.local's cql_version reports, so a driver reading either sees the same. */
+export const SUPPORTED: SupportedBody = { versions: [PROTOCOL_VERSION], cqlVersion: CQL_VERSION, compression: [] };
 
 export class RequestDispatcher {
   constructor(

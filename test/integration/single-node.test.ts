@@ -9,6 +9,8 @@ import { connect as tcpConnect } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { Client } from '../../src/client/index.js';
 import { InvalidRequestError, SyntaxError as CqlSyntaxError, UnavailableError } from '../../src/util/errors.js';
+import { Opcode } from '../../src/transport/protocol.js';
+import { RawClient } from '../unit/transport/raw-client.js';
 import { removeDir, SIBYL_BIN, startNode, type NodeProcess } from './harness.js';
 
 const DAY = '2026-11-22';
@@ -142,6 +144,19 @@ describe('a single node through the driver', function () {
     expect(closed).to.equal(true);
     const rs = await client.execute(`SELECT COUNT(*) FROM shop.events WHERE ${WHERE_PK}`);
     expect(rs.rows[0]!['count']).to.equal(3n);
+  });
+
+  it("answers OPTIONS with the CQL version system.local reports, Cassandra 4.1's 3.4.6", async () => {
+    const raw = await RawClient.open(node.port);
+    try {
+      const supported = await raw.request(1, Opcode.OPTIONS, {});
+      expect(supported.o).to.equal(Opcode.SUPPORTED);
+      expect(supported.b).to.deep.equal({ versions: [1], cqlVersion: '3.4.6', compression: [] });
+    } finally {
+      raw.close();
+    }
+    const local = await client.execute('SELECT cql_version FROM system.local');
+    expect(local.rows[0]!['cql_version']).to.equal('3.4.6');
   });
 
   it('refuses a second node on a locked data directory with a clear message', () => {

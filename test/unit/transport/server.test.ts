@@ -59,7 +59,7 @@ describe('ProtocolServer', () => {
     expect((await c.request(2, Opcode.AUTH_RESPONSE, { token: 'x' })).o).to.equal(Opcode.READY);
     const supported = await c.request(3, Opcode.OPTIONS, {});
     expect(supported.o).to.equal(Opcode.SUPPORTED);
-    expect(supported.b).to.deep.equal({ versions: [1], cqlVersion: '3.4.5', compression: [] });
+    expect(supported.b).to.deep.equal({ versions: [1], cqlVersion: '3.4.6', compression: [] });
     const ks = await c.request(4, Opcode.QUERY, Q('keyspace'));
     expect((ks.b as ResultBody).result).to.have.property('rows').deep.equal([[Buffer.from('shop')]]);
   });
