@@ -124,6 +124,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   if (positional[1] !== undefined) args.port = Number(positional[1]);
   if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) throw new ArgsError(`port must be an integer from 1 to 65535`);
   if (args.execute !== undefined && args.file !== undefined) throw new ArgsError('-e and -f cannot be used together');
+  if (args.user === '') throw new ArgsError('-u needs a role name, not an empty string');
   if (args.user !== undefined && args.password === undefined) throw new ArgsError('-u needs -p PASSWORD as well');
   if (args.password !== undefined && args.user === undefined) throw new ArgsError('-p needs -u USER as well');
   return args;

@@ -5,7 +5,7 @@
  * error on stderr, as scripts need.
  */
 import { readFileSync } from 'node:fs';
-import { Client } from '../src/client/index.js';
+import { AuthenticationError, Client, NoHostAvailableError } from '../src/client/index.js';
 import { sslFromEnvironment } from '../src/client/ssl-env.js';
 import { ArgsError, parseArgs, USAGE } from './args.js';
 import { serverInfo, SHELL_VERSION } from './commands.js';
@@ -75,7 +75,7 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
   try {
     await client.connect();
   } catch (err) {
-    io.stderr.write(`Connection error: ('Unable to connect to any servers', {'${address}': ${JSON.stringify((err as Error).message)}})\n`);
+    io.stderr.write(`Connection error: ('Unable to connect to any servers', {'${address}': ${JSON.stringify(connectFailure(err, args.user !== undefined))}})\n`);
     await client.shutdown();
     return 1;
   }
@@ -102,6 +102,19 @@ export async function main(argv: string[], io: MainIo = { stdin: process.stdin, 
     shell.stopCapture();
     await client.shutdown();
   }
+}
+
+/**
+ * The driver's reason, except when no credentials were given: the node then
+ * asks for a login, and the driver's advice names its own option, so the
+ * shell names its flags instead.
+ */
+function connectFailure(err: unknown, credentialsGiven: boolean): string {
+  const inner = err instanceof NoHostAvailableError ? Object.values(err.innerErrors)[0] : undefined;
+  if (inner instanceof AuthenticationError && !credentialsGiven) {
+    return (err as Error).message.replace(inner.message, 'Remote end requires authentication: log in with -u USER -p PASSWORD');
+  }
+  return (err as Error).message;
 }
 
 function quoteKeyspace(name: string): string {

@@ -131,6 +131,24 @@ describe('authentication and authorization on a real node', function () {
       await admin.execute('DROP ROLE dave');
       expect(await loginError(node, 'dave', 'dave-pw')).to.match(/incorrect$/);
     });
+
+    it("leaves a dropped role's open session connected but with none of its rights, as Cassandra does", async () => {
+      await admin.execute("CREATE ROLE erin WITH PASSWORD = 'erin-pw' AND LOGIN = true AND SUPERUSER = true");
+      const erin = await login(node, 'erin', 'erin-pw');
+      try {
+        await erin.execute('SELECT * FROM shop.carts');
+        await admin.execute('DROP ROLE erin');
+        expect(await failure(erin, 'SELECT * FROM shop.carts')).to.equal(
+          'Unauthorized: User erin has no SELECT permission on <table shop.carts> or any of its parents',
+        );
+        expect(await failure(erin, "CREATE ROLE zoe WITH PASSWORD = 'z'")).to.equal(
+          'Unauthorized: User erin has no CREATE permission on <all roles> or any of its parents',
+        );
+        expect((await erin.execute('SELECT cluster_name FROM system.local')).rows).to.have.length(1);
+      } finally {
+        await erin.shutdown();
+      }
+    });
   });
 
   describe('permissions', () => {
@@ -231,6 +249,32 @@ describe('authentication and authorization on a real node', function () {
       expect(await failure(alice, 'ALTER ROLE alice WITH SUPERUSER = true')).to.equal(
         "Unauthorized: You aren't allowed to alter your own superuser status or that of a role granted to you",
       );
+      expect(await failure(alice, 'ALTER ROLE alice WITH LOGIN = false')).to.equal("Unauthorized: You aren't allowed to alter LOGIN");
+    });
+
+    it('refuses an empty role name, and a GRANT to a role or on a resource that does not exist, in Cassandra\'s words', async () => {
+      expect(await failure(admin, "CREATE ROLE '' WITH PASSWORD = 'x'")).to.equal("InvalidRequest: Role name can't be an empty string");
+      expect(await failure(admin, 'GRANT SELECT ON shop.carts TO nobody')).to.equal("InvalidRequest: Role nobody doesn't exist");
+      expect(await failure(admin, "GRANT SELECT ON shop.carts TO ''")).to.equal("InvalidRequest: Role  doesn't exist");
+      expect(await failure(admin, 'GRANT SELECT ON KEYSPACE nope TO alice')).to.equal("InvalidRequest: Resource <keyspace nope> doesn't exist");
+      expect(await failure(admin, 'REVOKE SELECT ON shop.nope FROM alice')).to.equal("InvalidRequest: Resource <table shop.nope> doesn't exist");
+      expect(await failure(admin, "ALTER ROLE '' WITH PASSWORD = 'x'")).to.equal("InvalidRequest:  doesn't exist");
+    });
+
+    it("shows everyone's permissions only to a superuser, and a role its own when it names itself", async () => {
+      await admin.execute('GRANT SELECT ON shop.carts TO alice');
+      try {
+        expect(await failure(alice, 'LIST ALL PERMISSIONS')).to.equal("Unauthorized: You are not authorized to view everyone's permissions");
+        expect(await failure(alice, 'LIST ALL PERMISSIONS OF service')).to.equal("Unauthorized: You are not authorized to view service's permissions");
+        expect(await failure(alice, 'LIST ALL PERMISSIONS OF nobody')).to.equal("InvalidRequest: nobody doesn't exist");
+        expect(await failure(alice, 'LIST ALL PERMISSIONS ON KEYSPACE nope OF alice')).to.equal("InvalidRequest: <keyspace nope> doesn't exist");
+        const own = (await alice.execute('LIST ALL PERMISSIONS OF alice')).rows.map((r) => [r['role'], r['resource'], r['permission']]);
+        expect(own).to.deep.equal([['alice', '<table shop.carts>', 'SELECT']]);
+        const everyone = (await admin.execute('LIST SELECT ON shop.carts')).rows.map((r) => r['role']);
+        expect(everyone).to.include.members(['alice', 'cassandra']);
+      } finally {
+        await admin.execute('REVOKE SELECT ON shop.carts FROM alice');
+      }
     });
 
     it('refuses a GRANT of what the granting role does not hold itself', async () => {
@@ -262,8 +306,10 @@ describe('authentication and authorization on a real node', function () {
     it('sibyltool is refused without credentials and for a role that is not a superuser', async () => {
       const target = ['-h', node.host, '-p', String(node.port)];
       const none = await toolRun('sibyltool.js', [...target, 'version']);
-      expect(none.code).to.equal(1);
-      expect(none.stderr).to.match(/requires authentication/);
+      expect(none).to.deep.include({
+        code: 1,
+        stderr: `sibyltool: cannot connect to ${node.host}:${node.port}: the node requires authentication; log in with -u USER -pw PASSWORD (a superuser)\n`,
+      });
       const plain = await toolRun('sibyltool.js', [...target, '-u', 'alice', '-pw', 'alice-pw', 'version']);
       expect(plain).to.deep.include({ code: 1, stderr: 'sibyltool: User alice is not a superuser: only superusers may run sibyltool commands\n' });
       const su = await toolRun('sibyltool.js', [...target, '-u', 'cassandra', '-pw', SUPERUSER_PASSWORD, 'version']);
@@ -277,7 +323,14 @@ describe('authentication and authorization on a real node', function () {
       expect(ok.stdout).to.match(/alice/);
       const none = await toolRun('sibylsh.js', [node.host, String(node.port), '-e', 'LIST ROLES']);
       expect(none.code).to.equal(1);
-      expect(none.stderr).to.match(/requires authentication/);
+      expect(none.stderr).to.match(/: Remote end requires authentication: log in with -u USER -p PASSWORD\)"\}\)\n$/);
+      const wrong = await toolRun('sibylsh.js', [node.host, String(node.port), '-u', 'alice', '-p', 'nope', '-e', 'LIST ROLES']);
+      expect(wrong.code).to.equal(1);
+      expect(wrong.stderr.split('\n')).to.have.length(2);
+      expect(wrong.stderr).to.match(/Provided username alice and\/or password are incorrect\)"\}\)\n$/);
+      const empty = await toolRun('sibylsh.js', [node.host, String(node.port), '-u', '', '-p', '', '-e', 'LIST ROLES']);
+      expect(empty.code).to.equal(2);
+      expect(empty.stderr.split('\n')[0]).to.equal('sibylsh: -u needs a role name, not an empty string');
     });
   });
 });

@@ -88,6 +88,7 @@ async function requireSuperuser(ac: AccessControl, user: string, permission: Per
 async function createRole(ac: AccessControl, user: string, stmt: CreateRole): Promise<ResultEnvelope> {
   await requireSuperuser(ac, user, 'CREATE', '<all roles>');
   const options = roleOptions(stmt.options);
+  if (stmt.role === '') throw new InvalidRequestError("Role name can't be an empty string");
   if (await ac.store.role(stmt.role)) {
     if (stmt.ifNotExists) return VOID;
     throw new InvalidRequestError(`${stmt.role} already exists`);
@@ -110,7 +111,7 @@ async function alterRole(ac: AccessControl, user: string, stmt: AlterRole): Prom
   }
   if (!superuser) {
     if (stmt.role !== user) throw new UnauthorizedError(`User ${user} has no ALTER permission on <role ${stmt.role}> or any of its parents`);
-    if (options.login !== undefined) throw new UnauthorizedError(`You aren't allowed to alter the LOGIN option of your own role`);
+    if (options.login !== undefined) throw new UnauthorizedError("You aren't allowed to alter LOGIN");
   }
   if (!(await ac.store.role(stmt.role))) throw new InvalidRequestError(`${stmt.role} doesn't exist`);
   await ac.store.putRole(stmt.role, {
@@ -166,7 +167,7 @@ async function changePermissions(ac: AccessControl, user: string, stmt: Grant | 
   const verb = stmt.kind === 'grant' ? 'GRANT' : 'REVOKE';
   if (!ac.authorizing) throw new InvalidRequestError(`${verb} operation is not supported by AllowAllAuthorizer`);
   const resource = resourceOf(stmt.resource, sessionKeyspace);
-  requireResourceExists(ac, resource);
+  requireResourceExists(ac, resource, 'Resource ');
   const permissions = permissionsFor(stmt.permissions, resource);
   // Cassandra's order: AUTHORIZE on the resource first, then each permission being granted.
   for (const permission of ['AUTHORIZE' as const, ...permissions]) {
@@ -174,7 +175,7 @@ async function changePermissions(ac: AccessControl, user: string, stmt: Grant | 
       throw new UnauthorizedError(`User ${user} has no ${permission} permission on ${displayResource(resource)} or any of its parents`);
     }
   }
-  if (!(await ac.store.role(stmt.role))) throw new InvalidRequestError(`${stmt.role} doesn't exist`);
+  if (!(await ac.store.role(stmt.role))) throw new InvalidRequestError(`Role ${stmt.role} doesn't exist`);
   if (stmt.kind === 'grant') await ac.store.grant(stmt.role, resource, permissions);
   else await ac.store.revoke(stmt.role, resource, permissions);
   ac.forgetGrants(stmt.role);
@@ -183,17 +184,18 @@ async function changePermissions(ac: AccessControl, user: string, stmt: Grant | 
 
 async function listPermissions(ac: AccessControl, user: string, stmt: ListPermissions, sessionKeyspace: string | undefined): Promise<ResultEnvelope> {
   if (!ac.authorizing) throw new InvalidRequestError('LIST PERMISSIONS operation is not supported by AllowAllAuthorizer');
-  const superuser = await ac.isSuperuser(user);
-  if (!superuser && stmt.of !== user) {
-    if (stmt.of !== undefined) throw new UnauthorizedError(`You are not authorized to view ${stmt.of}'s permissions`);
-  }
-  const of = stmt.of ?? (superuser ? undefined : user);
-  if (of !== undefined && !(await ac.store.role(of))) throw new InvalidRequestError(`${of} doesn't exist`);
+  // Cassandra's order: the resource and the role must exist, and only then is the caller's right to see them checked.
   let resources: ResourceName[] | undefined;
   if (stmt.resource) {
     const resource = resourceOf(stmt.resource, sessionKeyspace);
-    requireResourceExists(ac, resource);
+    requireResourceExists(ac, resource, '');
     resources = stmt.noRecursive ? [resource] : resourceChain(resource);
+  }
+  const of = stmt.of;
+  if (of !== undefined && !(await ac.store.role(of))) throw new InvalidRequestError(`${of} doesn't exist`);
+  // Only a superuser sees everyone's permissions; any other role names itself with OF.
+  if (of !== user && !(await ac.isSuperuser(user))) {
+    throw new UnauthorizedError(`You are not authorized to view ${of ?? 'everyone'}'s permissions`);
   }
   const wanted = stmt.permissions.kind === 'all' ? DATA_PERMISSIONS : [stmt.permissions.permission];
   const grants = of !== undefined ? await ac.store.permissionsOf(of) : await ac.store.allPermissions();
@@ -209,11 +211,12 @@ async function listPermissions(ac: AccessControl, user: string, stmt: ListPermis
   return rows(cols, lines);
 }
 
-function requireResourceExists(ac: AccessControl, resource: ResourceName): void {
+/** GRANT and REVOKE say `Resource <keyspace ks> doesn't exist`, LIST PERMISSIONS `<keyspace ks> doesn't exist`, as Cassandra does. */
+function requireResourceExists(ac: AccessControl, resource: ResourceName, prefix: string): void {
   const { keyspace, table } = parseResource(resource);
   if (keyspace === undefined) return;
   const exists = table === undefined ? ac.catalog.keyspace(keyspace) !== undefined : ac.catalog.table(keyspace, table) !== undefined;
-  if (!exists) throw new InvalidRequestError(`Resource ${displayResource(resource)} doesn't exist`);
+  if (!exists) throw new InvalidRequestError(`${prefix}${displayResource(resource)} doesn't exist`);
 }
 
 function column(table: string, name: string, type: string): ColumnSpec {

@@ -44,6 +44,8 @@ export class RoleStore {
   ) {}
 
   async role(name: string, level: ConsistencyName = this.readLevel): Promise<RoleRecord | undefined> {
+    // No role has an empty name (CREATE ROLE refuses one), and storage refuses an empty key.
+    if (name === '') return undefined;
     const rows = await this.rows(`SELECT role, can_login, is_superuser, salted_hash FROM ${ROLES} WHERE role = ?`, [text(name)], level);
     return rows.map(roleOf)[0];
   }

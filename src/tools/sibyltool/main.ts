@@ -8,7 +8,7 @@
 import { Client } from '../../client/client.js';
 import { NoHostAvailableError, OperationTimedOutError } from '../../client/errors.js';
 import { sslFromEnvironment } from '../../client/ssl-env.js';
-import { SibylError } from '../../util/errors.js';
+import { AuthenticationError, SibylError } from '../../util/errors.js';
 import { FrameDecodeError } from '../../util/framing.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { ToolCommand, ToolContext } from './command.js';
@@ -207,7 +207,7 @@ export async function main(argv: string[], out: Output = processOutput): Promise
       out.stderr(`sibyltool ${command.name}: ${err.message}\n\n${command.help}`);
       return 1;
     }
-    out.stderr(`sibyltool: ${describeError(err, target)}\n`);
+    out.stderr(`sibyltool: ${describeError(err, target, inv.username !== undefined)}\n`);
     return 1;
   } finally {
     await client?.shutdown();
@@ -215,9 +215,13 @@ export async function main(argv: string[], out: Output = processOutput): Promise
 }
 
 /** One line saying what went wrong, without a stack trace for anything a user can cause. */
-export function describeError(err: unknown, target: string): string {
+export function describeError(err: unknown, target: string, credentialsGiven = false): string {
   if (err instanceof NoHostAvailableError) {
     const inner = Object.values(err.innerErrors)[0];
+    // Without credentials the node never judges any, so an AuthenticationError can only mean it wants some.
+    if (inner instanceof AuthenticationError && !credentialsGiven) {
+      return `cannot connect to ${target}: the node requires authentication; log in with -u USER -pw PASSWORD (a superuser)`;
+    }
     return `cannot connect to ${target}: ${inner ? connectReason(inner) : 'no connection'}`;
   }
   if (err instanceof SibylError) return err.message;
