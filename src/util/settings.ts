@@ -2,7 +2,7 @@
  * Every setting and bound of a node, in one place, with its default. Names
  * follow cassandra.yaml where a setting exists there; an error that hits a
  * bound names the setting (e.g. "frame of 300000000 bytes exceeds
- * native_transport_max_frame_size (268435456)").
+ * native_transport_max_frame_size (16777216)").
  *
  * A node's settings come from these defaults, then the YAML config file,
  * then command-line flags (src/node/config.ts).
