@@ -137,13 +137,14 @@ async function dropRole(ac: AccessControl, user: string, stmt: DropRole): Promis
 
 async function listRoles(ac: AccessControl, user: string, stmt: ListRoles): Promise<ResultEnvelope> {
   const superuser = await ac.isSuperuser(user);
-  if (stmt.of !== undefined && stmt.of !== user && !superuser) {
-    throw new UnauthorizedError(`You are not authorized to view roles granted to ${stmt.of} `);
-  }
   // Roles are not granted to roles here, so the roles "of" a role are that role alone.
   const of = stmt.of ?? (superuser ? undefined : user);
   let roles = of !== undefined ? [await ac.store.role(of)].filter((r) => r !== undefined) : await ac.store.roles();
+  // As in Cassandra, a role that does not exist is reported before the caller's right to see it is checked.
   if (of !== undefined && roles.length === 0) throw new InvalidRequestError(`${of} doesn't exist`);
+  if (stmt.of !== undefined && stmt.of !== user && !superuser) {
+    throw new UnauthorizedError(`You are not authorized to view roles granted to ${stmt.of} `);
+  }
   if (stmt.usersOnly) roles = roles.filter((r) => r.login);
   if (stmt.usersOnly) {
     return rows(
