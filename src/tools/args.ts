@@ -34,7 +34,9 @@ export function parseArgs(argv: string[], valued: readonly string[], bare: reado
       flags.set(name, true);
     } else if (valued.includes(name)) {
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined) throw new UsageError(`option ${name} needs a value`);
+      // `-n --dir D` left out -n's value: taking `--dir` as it would make D a stray argument and hide the mistake.
+      const isOption = (text: string) => [...valued, ...bare].includes(text.split('=')[0]!);
+      if (value === undefined || (eq < 0 && isOption(value))) throw new UsageError(`option ${name} needs a value`);
       flags.set(name, value);
     } else {
       throw new UsageError(`unknown option ${name}`);

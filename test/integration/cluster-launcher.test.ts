@@ -4,7 +4,7 @@
  * 9042/7000 or a parallel run does not collide with this one.
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '../../src/client/index.js';
 import { runCli } from './cli-runner.js';
@@ -41,6 +41,14 @@ describe('sibyl cluster (real processes)', function () {
       await client.shutdown();
     }
   }
+
+  it('names an option given without its value instead of taking the next option as that value', async () => {
+    // cli() appends --dir D, so this is `start -n --dir D`, which used to complain of a stray argument D.
+    const r = await cli('cluster', 'start', '-n');
+    expect(r.code).to.equal(2);
+    expect(r.stderr.split('\n')[0]).to.equal('sibyl cluster start: option -n needs a value');
+    expect(existsSync(dir)).to.equal(false);
+  });
 
   it('starts two nodes that answer the driver on 127.0.0.1 and 127.0.0.2', async () => {
     const r = await cli('cluster', 'start', '-n', '2', '--native-port', String(nativePort), '--storage-port', String(storagePort));
@@ -130,6 +138,26 @@ describe('sibyl cluster (real processes)', function () {
     // start returns once every node sees the other up, so the read finds its replica at once.
     const rs = await query('127.0.0.2', 'SELECT v FROM launcher_b.t WHERE k = 1');
     expect(rs.rows).to.deep.equal([{ v: 'kept' }]);
+  });
+
+  it("says why a node failed to start with its log's error line, not the usage text after it", async () => {
+    expect((await cli('cluster', 'kill', '2')).code).to.equal(0);
+    const config = join(dir, 'node2', 'sibyl.yaml');
+    const good = readFileSync(config, 'utf8');
+    writeFileSync(config, `${good}no_such_setting: 1\n`);
+    try {
+      const r = await cli('cluster', 'start', '--if-not-running');
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.equal(
+        `sibyl cluster start: node 2 exited during start-up; its log says: sibyl node: unknown setting 'no_such_setting' in config file ${config} ` +
+          `(see ${join(dir, 'node2', 'sibyl.log')})\n`,
+      );
+    } finally {
+      writeFileSync(config, good);
+    }
+    const again = await cli('cluster', 'start', '--if-not-running');
+    expect(again.code, again.stderr).to.equal(0);
+    expect(statusOf(again.stdout)).to.deep.equal(['1 up', '2 up']);
   });
 
   it('clear stops the cluster and removes its folder', async () => {

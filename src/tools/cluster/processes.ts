@@ -110,10 +110,10 @@ export async function waitForStartup(clock: Clock, node: NodeSpec, pid: number, 
     if (STARTED_LINE.test(log) && (await probePort(clock, node.address, node.nativePort))) return;
     if (!isAlive(pid)) {
       removePidFile(node);
-      throw new ClusterError(`node ${node.index} exited during start-up; ${lastLogLine(log, node)}`);
+      throw new ClusterError(`node ${node.index} exited during start-up; ${logExplanation(log, node)}`);
     }
     if (clock.nowMs() >= deadline) {
-      throw new ClusterError(`node ${node.index} did not accept clients on ${node.address}:${node.nativePort} within ${timeoutMs} ms; ${lastLogLine(log, node)}`);
+      throw new ClusterError(`node ${node.index} did not accept clients on ${node.address}:${node.nativePort} within ${timeoutMs} ms; ${logExplanation(log, node)}`);
     }
     await sleep(clock, 100);
   }
@@ -137,9 +137,28 @@ function readLogFrom(path: string, offset: number): string {
   }
 }
 
-/** The node's last log line, so a failed start says why in one line (the full log is one command away). */
-function lastLogLine(log: string, node: NodeSpec): string {
-  const lines = log.split('\n').filter((l) => l.trim() !== '');
-  const last = lines[lines.length - 1];
-  return last ? `last log line: ${last.trim()} (see ${join(node.logFile)})` : `its log ${node.logFile} is empty`;
+/**
+ * The line of this run's log that says why the node failed, so a failed start
+ * explains itself in one line (the full log is one command away). The literal
+ * last line rarely does: a refused config ends with the usage text, and an
+ * uncaught error with stack frames and Node's version footer. So the node's
+ * own error line (`sibyl node: ...`, `sibyl: ...`) or an uncaught error's
+ * first line wins; otherwise the last line that is not a stack frame.
+ */
+export function failureLine(log: string): string | undefined {
+  const lines = log
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const last = (test: (line: string) => boolean) => lines.filter(test).pop();
+  return (
+    last((l) => /^sibyl( node)?: /.test(l)) ??
+    last((l) => /^[A-Za-z]*(Error|Exception)\b[^:]*: /.test(l)) ??
+    last((l) => !l.startsWith('at ') && !/^Node\.js v\d/.test(l))
+  );
+}
+
+function logExplanation(log: string, node: NodeSpec): string {
+  const line = failureLine(log);
+  return line !== undefined ? `its log says: ${line} (see ${join(node.logFile)})` : `its log ${node.logFile} is empty`;
 }
