@@ -264,6 +264,13 @@ function connectTls(opts: ConnectionOptions, tls: TlsConnectionOptions): Socket 
 
 /** A failed TLS connection, saying what to check: the node may not speak TLS, or its certificate is not trusted. */
 function tlsFailure(opts: ConnectionOptions, err: Error): DriverError {
+  // A port that answers a TLS hello with plain bytes is not a TLS port; OpenSSL's own text for it is a multi-line dump of its internals.
+  if ((err as NodeJS.ErrnoException).code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
+    return new DriverError(
+      `TLS connection to ${opts.host}:${opts.port} failed: the port does not speak TLS (is client_encryption_options enabled on the node?)`,
+      'ERR_SIBYL_TLS',
+    );
+  }
   return new DriverError(
     `TLS connection to ${opts.host}:${opts.port} failed: ${err.message} ` +
       `(is client_encryption_options enabled on the node, and does the ssl option's ca trust its certificate?)`,

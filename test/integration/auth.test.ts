@@ -14,9 +14,9 @@ import { Opcode, PROTOCOL_VERSION } from '../../src/transport/protocol.js';
 import { authConfig, login, loginEventually, SUPERUSER_PASSWORD } from './auth-helpers.js';
 import { removeDir, SIBYL_BIN, startNode, tempDir, type NodeProcess } from './harness.js';
 
-function toolRun(bin: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function toolRun(bin: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    execFile(process.execPath, [join(dirname(SIBYL_BIN), bin), ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(dirname(SIBYL_BIN), bin), ...args], { timeout: 30_000, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       res({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
     });
   });
@@ -333,6 +333,15 @@ describe('authentication and authorization on a real node', function () {
       const empty = await toolRun('sibylsh.js', [node.host, String(node.port), '-u', '', '-p', '', '-e', 'LIST ROLES']);
       expect(empty.code).to.equal(2);
       expect(empty.stderr.split('\n')[0]).to.equal('sibylsh: -u needs a role name, not an empty string');
+    });
+
+    it('sibylsh --ssl to a client port without TLS says so in one line', async () => {
+      const plain = await toolRun('sibylsh.js', [node.host, String(node.port), '--ssl', '-u', 'alice', '-p', 'alice-pw', '-e', 'LIST ROLES'], { SSL_VALIDATE: 'false' });
+      expect(plain.code).to.equal(1);
+      expect(plain.stderr).to.equal(
+        `Connection error: ('Unable to connect to any servers', {'${node.host}:${node.port}': "All host(s) tried for query failed (${node.host}:${node.port}: ` +
+          `TLS connection to ${node.host}:${node.port} failed: the port does not speak TLS (is client_encryption_options enabled on the node?))"})\n`,
+      );
     });
   });
 });
