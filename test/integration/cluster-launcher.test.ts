@@ -97,6 +97,21 @@ describe('sibyl cluster (real processes)', function () {
     expect(r.stdout).to.match(new RegExp(`^2\\s+up\\s+127\\.0\\.0\\.2\\s+127\\.0\\.0\\.2:${nativePort}\\s+127\\.0\\.0\\.2:${storagePort}\\s+\\S+\\s+rack1\\s+${pid2}$`, 'm'));
   });
 
+  it('shows a node whose process is alive but does not answer (stopped with SIGSTOP) as no-answer, not up', async () => {
+    const pid2 = Number(readFileSync(join(dir, 'node2', 'sibyl.pid'), 'utf8').trim());
+    process.kill(pid2, 'SIGSTOP');
+    try {
+      // The kernel still completes TCP connections to a stopped process, so only a request tells.
+      const r = await cli('cluster', 'status');
+      expect(r.code, r.stderr).to.equal(0);
+      expect(statusOf(r.stdout)).to.deep.equal(['1 up', '2 no-answer']);
+      expect(r.stdout).to.contain(': 1 of 2 nodes up\n');
+    } finally {
+      process.kill(pid2, 'SIGCONT');
+    }
+    expect(statusOf((await cli('cluster', 'status')).stdout)).to.deep.equal(['1 up', '2 up']);
+  });
+
   it('kill 2 takes node 2 down and restart 2 brings it back', async () => {
     const killed = await cli('cluster', 'kill', '2');
     expect(killed.code, killed.stderr).to.equal(0);

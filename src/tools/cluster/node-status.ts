@@ -1,16 +1,17 @@
 /**
  * What `status` and `start` report about each node: its pid (from the pid
- * file, if that process is alive) and whether its client port answers.
+ * file, if that process is alive) and whether it answers a request on its
+ * client port.
  */
 import type { Clock } from '../../clock/clock.js';
 import type { ClusterPlan, NodeSpec } from './plan.js';
-import { probePort, runningPid } from './processes.js';
+import { probeAnswer, runningPid } from './processes.js';
 import { formatTable } from './table.js';
 
 export interface NodeStatus {
   node: NodeSpec;
   pid: number | undefined;
-  /** The client port accepted a connection. */
+  /** The node answered a request on its client port. */
   up: boolean;
 }
 
@@ -18,7 +19,7 @@ export async function nodeStatuses(clock: Clock, plan: ClusterPlan): Promise<Nod
   return Promise.all(
     plan.nodes.map(async (node) => {
       const pid = runningPid(node);
-      const up = pid !== undefined && (await probePort(clock, node.address, node.nativePort));
+      const up = pid !== undefined && (await probeAnswer(clock, node.address, node.nativePort));
       return { node, pid, up };
     }),
   );

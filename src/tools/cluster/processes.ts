@@ -10,11 +10,16 @@ import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../clock/clock.js';
+import { Opcode, PROTOCOL_VERSION, type Envelope } from '../../transport/protocol.js';
+import { createPackr, encodeFrame } from '../../util/framing.js';
 import type { NodeSpec } from './plan.js';
 import { ClusterError } from './state.js';
 
 /** bin/sibyl.js, found from this compiled file (dist/src/tools/cluster/). */
 export const SIBYL_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../bin/sibyl.js');
+
+/** Milliseconds `status` waits for a node to answer; generous, as a busy 2-core machine answers slowly. */
+const PROBE_ANSWER_TIMEOUT_MS = 2000;
 
 /** The line a node logs once it accepts clients (src/node/node.ts). */
 const STARTED_LINE = /listening for CQL clients on \S+/;
@@ -94,6 +99,29 @@ export function probePort(clock: Clock, host: string, port: number, timeoutMs = 
     };
     const timer = clock.setTimeout(() => done(false), timeoutMs);
     socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * Resolves true if a node on host:port answers a request within timeoutMs.
+ * A connection alone proves little: the kernel completes it from the listen
+ * backlog even for a hung or stopped process, which would read as up. So an
+ * OPTIONS frame is sent, and any answer (SUPPORTED, an error such as a TLS
+ * port refusing plain text, or a close) counts: only a live process sends it.
+ */
+export function probeAnswer(clock: Clock, host: string, port: number, timeoutMs = PROBE_ANSWER_TIMEOUT_MS): Promise<boolean> {
+  return new Promise((res) => {
+    const socket = connect({ host, port });
+    const done = (up: boolean) => {
+      timer.cancel();
+      socket.destroy();
+      res(up);
+    };
+    const timer = clock.setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => socket.write(encodeFrame(createPackr(), { v: PROTOCOL_VERSION, s: 1, o: Opcode.OPTIONS, b: {} } satisfies Envelope)));
+    socket.once('data', () => done(true));
+    socket.once('end', () => done(true));
     socket.once('error', () => done(false));
   });
 }
