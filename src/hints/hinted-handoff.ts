@@ -46,6 +46,12 @@ export interface HintedHandoffOptions {
   send: HintSender;
   /** This node's endpoint: it never hints itself. */
   self: EndpointId;
+  /**
+   * Whether this node's schema still has the table (by id). A hint for a
+   * table dropped since it was stored can never be applied: replay deletes
+   * it instead of sending it. Every table counts as existing when left out.
+   */
+  tableExists?: (tableId: string) => boolean;
 }
 
 /** Hints read from the store per page of a replay. */
@@ -241,7 +247,7 @@ export class HintedHandoff {
       const page = await next;
       if (page.length === 0) break;
       next = store.page(hostId, REPLAY_PAGE_HINTS, page[page.length - 1]!.key);
-      for (const chunk of chunksOf(page, chunkBytes, REPLAY_MESSAGE_HINTS_MAX)) {
+      for (const chunk of chunksOf(await this.withoutDroppedTables(endpoint, page), chunkBytes, REPLAY_MESSAGE_HINTS_MAX)) {
         // The throttle counts bytes when they are sent, so messages in flight cannot outrun it.
         const waitMs = throttleDelayMs(round.sentBytes, clock.nowMs() - startedMs, settings.hinted_handoff_throttle);
         if (waitMs > 0) await sleep(clock, waitMs);
@@ -257,6 +263,31 @@ export class HintedHandoff {
     await Promise.all(inFlight);
     await store.refreshOldest(hostId).catch((err: unknown) => log.warn(`reading the oldest hint for ${endpoint} failed: ${String(err)}`));
     if (round.delivered > 0 && !round.failed) log.info(`Finished hinted handoff of ${round.delivered} hints to ${endpoint}`);
+  }
+
+  /**
+   * The page's hints whose table still exists; the others are deleted. As in
+   * Cassandra, a hint for a dropped table is discarded rather than retried:
+   * the target refuses a write to a table it does not know, so the hint could
+   * never be delivered, and it would fail every message it travels in, holding
+   * back the target's other hints for good. It is not counted as dropped: the
+   * table it belonged to is gone, so there is nothing left to repair.
+   */
+  private async withoutDroppedTables(endpoint: EndpointId, page: StoredHint[]): Promise<StoredHint[]> {
+    const exists = this.options.tableExists;
+    if (!exists) return page;
+    const kept: StoredHint[] = [];
+    const orphans: StoredHint[] = [];
+    for (const h of page) (exists(h.partition.tableId) ? kept : orphans).push(h);
+    if (orphans.length === 0) return page;
+    try {
+      await this.options.store.remove(orphans);
+      this.options.log.info(`Discarded ${orphans.length} hints for ${endpoint} of tables dropped since they were stored`);
+    } catch (err) {
+      // They are discarded on a later round; the rest of the page goes on meanwhile.
+      this.options.log.warn(`deleting hints of dropped tables for ${endpoint} failed: ${String(err)}`);
+    }
+    return kept;
   }
 
   /** Sends one message of hints and deletes them once acknowledged; on failure marks the round failed. Never rejects. */

@@ -187,6 +187,7 @@ export class SibylNode {
           onDead: (fn) => gossip.onDead(fn),
         },
         send: async (ep, request) => void (await messages.request(ep, 'HINT', request, { timeoutMs: settings.write_request_timeout })),
+        tableExists: (tableId) => schema.tableById(tableId) !== undefined,
       });
       const cluster = new ClusterCoordinator({
         self,

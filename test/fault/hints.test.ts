@@ -102,4 +102,30 @@ describe('hinted handoff (real processes)', function () {
     expect(read.rows).to.deep.equal([{ v: 'hinted at ANY' }]);
     expect((await cluster.dump(3, 'lonely.kv', String(key)))[0]!.rows[0]).to.deep.include({ type: 'row' });
   });
+
+  it('discards the hints of a table dropped while its replica was down and still replays the other tables', async () => {
+    const client = await c(1);
+    await client.execute('CREATE TABLE hinted.gone (k int PRIMARY KEY, v text)');
+    await client.execute('CREATE TABLE hinted.kept (k int PRIMARY KEY, v text)');
+    await cluster.awaitSchemaAgreement();
+    await stop3();
+    for (let k = 0; k < 5; k++) {
+      await client.execute('INSERT INTO hinted.gone (k, v) VALUES (?, ?)', [k, 'gone'], { consistency: 'QUORUM', prepare: true });
+      await client.execute('INSERT INTO hinted.kept (k, v) VALUES (?, ?)', [k, 'kept'], { consistency: 'QUORUM', prepare: true });
+    }
+    expect(await pendingOn1()).to.match(/127\.0\.0\.3 .* DOWN +10 /);
+    await client.execute('DROP TABLE hinted.gone');
+    // Node 3 learns of the drop before any hint reaches it, so it refuses writes to the dropped table.
+    expect((await cluster.tool(1, 'faults', 'drop', 'HINT', 'to', cluster.endpoint(3))).code).to.equal(0);
+    await restart3();
+    await cluster.awaitSchemaAgreement();
+    expect((await cluster.tool(1, 'faults', 'clear')).code).to.equal(0);
+    // A hint for the dropped table used to fail every message it travelled in, so none of the target's hints were ever delivered.
+    await waitFor('node 1 to replay or discard every hint', 30_000, async () => (await pendingOn1()) === 'This node does not have any pending hints\n');
+    for (let k = 0; k < 5; k++) {
+      const dumped = await cluster.dump(3, 'hinted.kept', String(k));
+      expect(dumped.map((p) => p.rows.map((r) => (r.type === 'row' ? r.cells.map((cell) => cell.value) : [])))).to.deep.equal([[['kept']]]);
+    }
+    expect(cluster.logOf(1)).to.include(`Discarded 5 hints for ${cluster.endpoint(3)} of tables dropped since they were stored`);
+  });
 });
