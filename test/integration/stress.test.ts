@@ -86,6 +86,13 @@ describe('sibyl stress (real node)', function () {
     expect(r.stdout).to.contain(`Total operations          : ${lastTotal.toLocaleString('en-US')}\nTotal errors              : 0\n`);
   });
 
+  it('runs through the hosts that answer when one of --hosts is down, warning about it once', async () => {
+    const r = await runCli(['stress', 'write', '-n', '20', '--keys', '20', '--hosts', `${hosts},127.0.0.1:1`]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.match(/^sibyl stress: warning: 127\.0\.0\.1:1 does not answer \(.*ECONNREFUSED.*\); running through the other hosts\n$/);
+    expect(r.stdout).to.contain('Total operations          : 20\nTotal errors              : 0\n');
+  });
+
   it('says in one line when no node answers', async () => {
     const r = await runCli(['stress', 'write', '-n', '10', '--hosts', '127.0.0.1:1']);
     expect(r.code).to.equal(1);

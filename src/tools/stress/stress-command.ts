@@ -54,7 +54,9 @@ export async function runStressCommand(
   const client = new Client({ contactPoints: options.hosts, consistency: options.consistency, clock: io.clock });
   try {
     try {
-      await createSchema(io.clock, options);
+      for (const { host, reason } of await createSchema(io.clock, options)) {
+        io.err(`sibyl stress: warning: ${host} does not answer (${reason}); running through the other hosts\n`);
+      }
       await client.connect();
     } catch (err) {
       io.err(`sibyl stress: cannot prepare the run on ${options.hosts.join(', ')}: ${(err as Error).message}\n`);
