@@ -206,7 +206,7 @@ export class AuthParser extends ClauseParser {
     return { kind: 'revoke', permissions, resource, role };
   });
 
-  /** LIST ROLES [OF r], LIST USERS, and LIST … PERMISSIONS [ON resource] [OF r] [NORECURSIVE]. */
+  /** LIST ROLES [OF r] [NORECURSIVE], LIST USERS, and LIST … PERMISSIONS [ON resource] [OF r] [NORECURSIVE]. */
   listStatement = this.RULE('listStatement', (): Statement => {
     this.CONSUME(K.LIST);
     return this.OR([
@@ -218,6 +218,8 @@ export class AuthParser extends ClauseParser {
             this.CONSUME(K.OF);
             of = this.SUBRULE(this.roleName);
           });
+          // Cassandra's scripts may say NORECURSIVE; roles are not granted to roles here, so a role's roles are itself either way.
+          this.OPTION5(() => this.CONSUME2(K.NORECURSIVE));
           return { kind: 'listRoles', usersOnly: false, ...(of !== undefined ? { of } : {}) } as Statement;
         },
       },

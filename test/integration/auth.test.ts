@@ -301,6 +301,7 @@ describe('authentication and authorization on a real node', function () {
       expect((await alice.execute('LIST ROLES')).rows.map((r) => r['role'])).to.deep.equal(['alice']);
       expect(await failure(alice, 'LIST ROLES OF cassandra')).to.equal('Unauthorized: You are not authorized to view roles granted to cassandra ');
       expect(await failure(alice, 'LIST ROLES OF nobody')).to.equal("InvalidRequest: nobody doesn't exist");
+      expect((await alice.execute('LIST ROLES OF alice NORECURSIVE')).rows.map((r) => r['role'])).to.deep.equal(['alice']);
     });
   });
 

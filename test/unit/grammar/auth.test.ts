@@ -47,9 +47,11 @@ describe('grammar: role and permission statements', () => {
     expect(stmt('DROP USER alice')).to.deep.equal({ kind: 'dropRole', role: 'alice', ifExists: false });
   });
 
-  it('parses LIST ROLES [OF r] and LIST USERS', () => {
+  it('parses LIST ROLES [OF r] [NORECURSIVE] and LIST USERS', () => {
     expect(stmt('LIST ROLES')).to.deep.equal({ kind: 'listRoles', usersOnly: false });
     expect(stmt('LIST ROLES OF alice')).to.deep.equal({ kind: 'listRoles', usersOnly: false, of: 'alice' });
+    expect(stmt('LIST ROLES OF alice NORECURSIVE')).to.deep.equal({ kind: 'listRoles', usersOnly: false, of: 'alice' });
+    expect(stmt('LIST ROLES NORECURSIVE')).to.deep.equal({ kind: 'listRoles', usersOnly: false });
     expect(stmt('LIST USERS')).to.deep.equal({ kind: 'listRoles', usersOnly: true });
   });
 
