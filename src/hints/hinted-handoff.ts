@@ -8,7 +8,8 @@
  *   under max_hints_size_per_host), counts what is dropped, and replays a
  *   target's hints when gossip sees it up and every hints_replay_interval
  *   while hints remain for a live target, oldest first, throttled, deleting
- *   each page once the target acknowledged it.
+ *   each page once the target acknowledged it, and deleting unsent the hints
+ *   of dropped tables and those older than their table's gc_grace_seconds.
  * - hint-handler.ts is the target's side: HINT applied through the engine.
  *
  * A hint carries the mutation as the coordinator built it, original
@@ -47,11 +48,12 @@ export interface HintedHandoffOptions {
   /** This node's endpoint: it never hints itself. */
   self: EndpointId;
   /**
-   * Whether this node's schema still has the table (by id). A hint for a
-   * table dropped since it was stored can never be applied: replay deletes
-   * it instead of sending it. Every table counts as existing when left out.
+   * The table's gc_grace_seconds in this node's schema (by id), or undefined
+   * once the table is dropped. Replay deletes instead of sending a hint whose
+   * table is gone, or which is older than its table's gc_grace_seconds. Every
+   * hint is deliverable when left out.
    */
-  tableExists?: (tableId: string) => boolean;
+  gcGraceSecondsOf?: (tableId: string) => number | undefined;
 }
 
 /** Hints read from the store per page of a replay. */
@@ -247,7 +249,7 @@ export class HintedHandoff {
       const page = await next;
       if (page.length === 0) break;
       next = store.page(hostId, REPLAY_PAGE_HINTS, page[page.length - 1]!.key);
-      for (const chunk of chunksOf(await this.withoutDroppedTables(endpoint, page), chunkBytes, REPLAY_MESSAGE_HINTS_MAX)) {
+      for (const chunk of chunksOf(await this.deliverable(endpoint, hostId, page), chunkBytes, REPLAY_MESSAGE_HINTS_MAX)) {
         // The throttle counts bytes when they are sent, so messages in flight cannot outrun it.
         const waitMs = throttleDelayMs(round.sentBytes, clock.nowMs() - startedMs, settings.hinted_handoff_throttle);
         if (waitMs > 0) await sleep(clock, waitMs);
@@ -266,26 +268,46 @@ export class HintedHandoff {
   }
 
   /**
-   * The page's hints whose table still exists; the others are deleted. As in
-   * Cassandra, a hint for a dropped table is discarded rather than retried:
-   * the target refuses a write to a table it does not know, so the hint could
-   * never be delivered, and it would fail every message it travels in, holding
-   * back the target's other hints for good. It is not counted as dropped: the
-   * table it belonged to is gone, so there is nothing left to repair.
+   * The page's hints that may still be delivered; the others are deleted, as
+   * Cassandra discards them:
+   *
+   * - A hint for a table dropped since it was stored: the target refuses a
+   *   write to a table it does not know, so the hint could never be delivered,
+   *   and it would fail every message it travels in, holding back the target's
+   *   other hints for good. It is not counted as dropped: the table is gone,
+   *   so there is nothing left to repair.
+   * - A hint older than its table's gc_grace_seconds (its time to live): the
+   *   tombstones that shadow its data may already be purged, so delivering it
+   *   could bring deleted data back. It is counted as dropped, since the
+   *   target still misses the write and only repair brings it.
    */
-  private async withoutDroppedTables(endpoint: EndpointId, page: StoredHint[]): Promise<StoredHint[]> {
-    const exists = this.options.tableExists;
-    if (!exists) return page;
+  private async deliverable(endpoint: EndpointId, hostId: string, page: StoredHint[]): Promise<StoredHint[]> {
+    const gcGraceSecondsOf = this.options.gcGraceSecondsOf;
+    if (!gcGraceSecondsOf) return page;
+    const nowMs = this.options.clock.nowMs();
     const kept: StoredHint[] = [];
-    const orphans: StoredHint[] = [];
-    for (const h of page) (exists(h.partition.tableId) ? kept : orphans).push(h);
-    if (orphans.length === 0) return page;
+    const ofDroppedTables: StoredHint[] = [];
+    const expired: StoredHint[] = [];
+    for (const h of page) {
+      const gcGraceS = gcGraceSecondsOf(h.partition.tableId);
+      if (gcGraceS === undefined) ofDroppedTables.push(h);
+      else if (nowMs - h.createdMs >= gcGraceS * 1000) expired.push(h);
+      else kept.push(h);
+    }
+    if (kept.length === page.length) return page;
+    const { store, log } = this.options;
     try {
-      await this.options.store.remove(orphans);
-      this.options.log.info(`Discarded ${orphans.length} hints for ${endpoint} of tables dropped since they were stored`);
+      await store.remove([...ofDroppedTables, ...expired]);
     } catch (err) {
       // They are discarded on a later round; the rest of the page goes on meanwhile.
-      this.options.log.warn(`deleting hints of dropped tables for ${endpoint} failed: ${String(err)}`);
+      log.warn(`deleting undeliverable hints for ${endpoint} failed: ${String(err)}`);
+      return kept;
+    }
+    if (ofDroppedTables.length > 0) log.info(`Discarded ${ofDroppedTables.length} hints for ${endpoint} of tables dropped since they were stored`);
+    if (expired.length > 0) {
+      this.counters.dropped += expired.length;
+      await store.recordDropped(hostId, expired.length).catch((err: unknown) => log.warn(`recording dropped hints failed: ${String(err)}`));
+      log.info(`Discarded ${expired.length} hints for ${endpoint} older than their tables' gc_grace_seconds`);
     }
     return kept;
   }

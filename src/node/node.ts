@@ -187,7 +187,7 @@ export class SibylNode {
           onDead: (fn) => gossip.onDead(fn),
         },
         send: async (ep, request) => void (await messages.request(ep, 'HINT', request, { timeoutMs: settings.write_request_timeout })),
-        tableExists: (tableId) => schema.tableById(tableId) !== undefined,
+        gcGraceSecondsOf: (tableId) => schema.tableById(tableId)?.options.gc_grace_seconds,
       });
       const cluster = new ClusterCoordinator({
         self,

@@ -10,7 +10,7 @@
  */
 import { expect } from 'chai';
 import type { Client } from '../../src/client/index.js';
-import { FaultCluster, oneDatacenter, waitFor } from './harness.js';
+import { FaultCluster, oneDatacenter, sleep, waitFor } from './harness.js';
 
 const WRITES = 1000;
 const BASE_TIMESTAMP_US = 1_600_000_000_000_000;
@@ -127,5 +127,29 @@ describe('hinted handoff (real processes)', function () {
       expect(dumped.map((p) => p.rows.map((r) => (r.type === 'row' ? r.cells.map((cell) => cell.value) : [])))).to.deep.equal([[['kept']]]);
     }
     expect(cluster.logOf(1)).to.include(`Discarded 5 hints for ${cluster.endpoint(3)} of tables dropped since they were stored`);
+  });
+
+  it("does not deliver hints older than their table's gc_grace_seconds, and counts them as dropped", async () => {
+    const client = await c(1);
+    await client.execute('CREATE TABLE hinted.brief (k int PRIMARY KEY, v text) WITH gc_grace_seconds = 1');
+    await client.execute('CREATE TABLE hinted.lasting (k int PRIMARY KEY, v text)');
+    await cluster.awaitSchemaAgreement();
+    const droppedBefore = Number(/Hints dropped: (\d+)/.exec((await cluster.tool(1, 'info')).stdout)?.[1] ?? 0);
+    await stop3();
+    for (let k = 0; k < 3; k++) {
+      await client.execute('INSERT INTO hinted.brief (k, v) VALUES (?, ?)', [k, 'brief'], { consistency: 'QUORUM', prepare: true });
+      await client.execute('INSERT INTO hinted.lasting (k, v) VALUES (?, ?)', [k, 'lasting'], { consistency: 'QUORUM', prepare: true });
+    }
+    expect(await pendingOn1()).to.match(/127\.0\.0\.3 .* DOWN +6 /);
+    // Past the brief table's gc_grace_seconds its tombstones may be purged, so a replayed hint could bring deleted data back.
+    await sleep(1_100);
+    await restart3();
+    await waitFor('node 1 to replay or discard every hint', 30_000, async () => (await pendingOn1()) === 'This node does not have any pending hints\n');
+    for (let k = 0; k < 3; k++) {
+      expect(await cluster.dump(3, 'hinted.brief', String(k)), `hinted.brief ${k} on node 3`).to.deep.equal([]);
+      expect((await cluster.dump(3, 'hinted.lasting', String(k))).length, `hinted.lasting ${k} on node 3`).to.equal(1);
+    }
+    expect(cluster.logOf(1)).to.include(`Discarded 3 hints for ${cluster.endpoint(3)} older than their tables' gc_grace_seconds`);
+    expect((await cluster.tool(1, 'info')).stdout).to.include(`Hints dropped: ${droppedBefore + 3} (ranges need repair)\n`);
   });
 });
