@@ -28,7 +28,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Clock, Timer } from '../clock/clock.js';
-import { assert, errorFromWire, OverloadedError, ServerError, SibylError } from '../util/errors.js';
+import { assert, ConfigurationError, errorFromWire, OverloadedError, ServerError, SibylError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 import { MessageTimeoutError, PeerUnreachableError } from './errors.js';
@@ -148,7 +148,8 @@ export class MessagingService {
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
-        reject(err.code === 'EADDRINUSE' ? new Error(`storage_port ${port} on ${host} is already in use`) : err);
+        // A port taken by another process is the operator's to fix: a ConfigurationError, which sibyl node reports in one line.
+        reject(err.code === 'EADDRINUSE' ? new ConfigurationError(`address ${host}:${port} is already in use (storage_port)`) : err);
       });
       server.listen(port, host, () => {
         server.removeAllListeners('error');

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { MERKLE_DEPTH_MAX } from '../repair/merkle.js';
 import { DEFAULT_SETTINGS, type Settings } from '../util/settings.js';
 import { coerceEncryption, isEncryptionSetting } from './encryption-config.js';
 
@@ -37,6 +38,52 @@ const ENUMERATED_SETTINGS: Partial<Record<keyof Settings, readonly string[]>> = 
   auth_write_consistency_level: CONSISTENCY_LEVELS,
 };
 
+/**
+ * Number settings for which 0 has a meaning of its own (a free port, no
+ * throttle, no wait, no cache, purging off); every other one is a size, count,
+ * interval or timeout that 0 would make useless (a timer firing without pause,
+ * a request timing out at once, a node with no tokens), so it must be positive.
+ */
+const ZERO_ALLOWED: ReadonlySet<keyof Settings> = new Set<keyof Settings>([
+  'native_transport_port',
+  'storage_port',
+  'hinted_handoff_throttle',
+  'compaction_interval',
+  'shutdown_drain_timeout',
+  'auth_superuser_setup_delay',
+  'roles_validity',
+  'permissions_validity',
+  'ring_delay',
+  'max_hint_window',
+  'batch_size_warn_threshold',
+  'timestamp_skew_warn',
+  'max_clock_drift',
+  'repair_merkle_depth',
+]);
+
+/** Upper bounds of number settings that have one. */
+const MAXIMA: Partial<Record<keyof Settings, number>> = {
+  native_transport_port: 65_535,
+  storage_port: 65_535,
+  repair_merkle_depth: MERKLE_DEPTH_MAX,
+};
+
+/**
+ * What is wrong with `n` as the value of number setting `name`, as the end of
+ * "must be ...", or undefined when it is fine. As in cassandra.yaml, every
+ * number is whole except the failure detector's phi threshold.
+ */
+function numberFault(name: keyof Settings, n: unknown): string | undefined {
+  const whole = name !== 'phi_convict_threshold';
+  const min = ZERO_ALLOWED.has(name) ? 0 : whole ? 1 : Number.MIN_VALUE;
+  const max = MAXIMA[name];
+  const ok = typeof n === 'number' && Number.isFinite(n) && (!whole || Number.isInteger(n)) && n >= min && (max === undefined || n <= max);
+  if (ok) return undefined;
+  if (max !== undefined) return `a whole number from ${min} to ${max}`;
+  if (!whole) return 'a positive number';
+  return min === 0 ? 'a non-negative whole number' : 'a positive whole number';
+}
+
 export function loadSettings(options: { configFile?: string; overrides?: Partial<Record<keyof Settings, unknown>> }): Settings {
   const settings: Settings = { ...DEFAULT_SETTINGS };
   if (options.configFile) {
@@ -50,7 +97,9 @@ export function loadSettings(options: { configFile?: string; overrides?: Partial
     try {
       doc = parseYaml(text);
     } catch (err) {
-      throw new ConfigError(`config file ${options.configFile} is not valid YAML: ${(err as Error).message}`);
+      // The parser's message goes on to quote the offending lines under a caret; its first line says what and where.
+      const what = (err as Error).message.split('\n')[0]!.replace(/:$/, '');
+      throw new ConfigError(`config file ${options.configFile} is not valid YAML: ${what}`);
     }
     if (doc !== null && doc !== undefined) {
       if (typeof doc !== 'object' || Array.isArray(doc)) {
@@ -90,9 +139,8 @@ function coerce(name: keyof Settings, raw: unknown, source: string): unknown {
       }
       return n;
     }
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-      throw new ConfigError(`setting '${name}' in ${source} must be a non-negative number, got ${JSON.stringify(raw)}`);
-    }
+    const fault = numberFault(name, n);
+    if (fault !== undefined) throw new ConfigError(`setting '${name}' in ${source} must be ${fault}, got ${JSON.stringify(raw)}`);
     return n;
   }
   if (typeof expected === 'boolean') {

@@ -114,6 +114,29 @@ export class DataLockedError extends Error {
 }
 
 /**
+ * Thrown by open() when the data directory cannot be created or opened: a
+ * file in its place or in its path, no permission, a read-only file system.
+ * The message names data_directory and the operating system's reason, the
+ * innermost error of LevelDB's chain ("Database failed to open" says nothing).
+ */
+export class DataDirectoryError extends Error {
+  readonly code = 'SIBYL_DATA_DIRECTORY';
+  override readonly name = 'DataDirectoryError';
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`cannot open data_directory ${path}: ${innermostMessage(cause)}`, { cause });
+  }
+}
+
+function innermostMessage(err: unknown): string {
+  let e = err;
+  for (let depth = 0; depth < 4 && e instanceof Error && e.cause instanceof Error; depth++) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
  * Data directories open in this process. LevelDB's lock is per process, and a
  * failed second open in the same process releases the first one's lock, so a
  * second open must be refused before LevelDB is touched. This is state of the
@@ -167,7 +190,7 @@ export class LevelEngine implements StorageEngine {
       openPaths.delete(this.path);
       const cause = (err as { cause?: { code?: string } }).cause;
       if (cause?.code === 'LEVEL_LOCKED') throw new DataLockedError(this.path);
-      throw err;
+      throw new DataDirectoryError(this.path, err);
     }
     const mark = db.getSync(HIGHEST_TIMESTAMP_KEY);
     // A store without a mark predates it or is empty; an empty one has nothing to be newer than.

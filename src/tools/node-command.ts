@@ -12,6 +12,7 @@ import { parseArgs, UsageError } from './args.js';
 const USAGE = `Usage: sibyl node [--config sibyl.yaml] [--data DIR] [--listen ADDR] [--port N]
                   [--storage-port N] [--commitlog-sync periodic|batch] [--cluster-name NAME]
                   [--seeds HOST[:PORT],...] [--dc NAME] [--rack NAME]
+                  [--cluster-secret-file FILE]
 
 Flags override the config file, which overrides the defaults.
 `;
@@ -33,8 +34,13 @@ export async function runNodeCommand(argv: string[]): Promise<number> {
     const configFile = args.flags.get('--config');
     settings = loadSettings({ configFile: typeof configFile === 'string' ? configFile : undefined, overrides });
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    if (err instanceof UsageError) {
       process.stderr.write(`sibyl node: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    // A bad setting is not a misused command: the one line naming the setting and its source says it all.
+    if (err instanceof ConfigError) {
+      process.stderr.write(`sibyl node: ${err.message}\n`);
       return 2;
     }
     throw err;
@@ -68,7 +74,7 @@ export async function runNodeCommand(argv: string[]): Promise<number> {
 
 function describeStartError(err: unknown, settings: Settings): string {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'SIBYL_DATA_LOCKED' || e.code === 'SIBYL_RING_JOIN') return e.message;
+  if (e.code === 'SIBYL_DATA_LOCKED' || e.code === 'SIBYL_DATA_DIRECTORY' || e.code === 'SIBYL_RING_JOIN') return e.message;
   // A setting naming an unreadable or unusable file (cluster_secret_file, a TLS certificate) is the operator's to fix: no stack.
   if (err instanceof ConfigurationError) return err.message;
   if (e.code === 'EADDRINUSE') {

@@ -5,13 +5,15 @@
  * garbage on the port, a locked data directory, and SIGTERM.
  */
 import { expect } from 'chai';
-import { connect as tcpConnect } from 'node:net';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { connect as tcpConnect, createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Client } from '../../src/client/index.js';
 import { InvalidRequestError, SyntaxError as CqlSyntaxError, UnavailableError } from '../../src/util/errors.js';
 import { Opcode } from '../../src/transport/protocol.js';
 import { RawClient } from '../unit/transport/raw-client.js';
-import { removeDir, SIBYL_BIN, startNode, type NodeProcess } from './harness.js';
+import { removeDir, SIBYL_BIN, startNode, tempDir, type NodeProcess } from './harness.js';
 
 const DAY = '2026-11-22';
 const WHERE_PK = `tenant = 'acme' AND day = '${DAY}'`;
@@ -164,6 +166,62 @@ describe('a single node through the driver', function () {
     expect(res.status).to.equal(1);
     expect(res.stderr).to.contain(`data directory ${node.dataDir} is in use by another Sibyl node`);
     expect(res.stderr).not.to.match(/\n\s+at /);
+  });
+});
+
+describe('a node that cannot start', function () {
+  this.timeout(30_000);
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeDir));
+
+  /** Runs `sibyl node` on a fresh data directory and free ports, with `args` after (later flags win). */
+  function runNode(args: string[], dataDir?: string) {
+    const dir = tempDir();
+    dirs.push(dir);
+    return spawnSync(process.execPath, [SIBYL_BIN, 'node', '--data', dataDir ?? join(dir, 'data'), '--port', '0', '--storage-port', '0', ...args], { encoding: 'utf8', timeout: 15_000 });
+  }
+
+  it('names a bad setting and its config file in one line, without the usage text', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir, 'sibyl.yaml');
+    writeFileSync(file, 'num_tokens: 0\n');
+    const res = runNode(['--config', file]);
+    expect(res.status).to.equal(2);
+    expect(res.stderr).to.equal(`sibyl node: setting 'num_tokens' in config file ${file} must be a positive whole number, got 0\n`);
+  });
+
+  it('refuses a port past 65535 before it opens anything', () => {
+    const res = runNode(['--port', '70000']);
+    expect(res.status).to.equal(2);
+    expect(res.stderr).to.equal(`sibyl node: setting 'native_transport_port' in command line must be a whole number from 0 to 65535, got "70000"\n`);
+  });
+
+  it('names data_directory and the reason when a file stands where the directory should be', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    for (const dataDir of [file, join(file, 'data')]) {
+      const res = runNode([], dataDir);
+      expect(res.status, res.stderr).to.equal(1);
+      expect(res.stderr).to.match(new RegExp(`^sibyl node: cannot start: cannot open data_directory ${dataDir}: (EEXIST|ENOTDIR): `));
+      expect(res.stderr).not.to.match(/\n\s+at /);
+    }
+  });
+
+  it('names storage_port when the internode port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const res = runNode(['--storage-port', String(port)]);
+      expect(res.status).to.equal(1);
+      expect(res.stderr).to.contain(`sibyl node: cannot start: address 127.0.0.1:${port} is already in use (storage_port)\n`);
+      expect(res.stderr).not.to.match(/\n\s+at /);
+    } finally {
+      taken.close();
+    }
   });
 });
 

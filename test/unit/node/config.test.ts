@@ -39,7 +39,7 @@ describe('loadSettings', () => {
   it('refuses a mistyped value, naming the setting', () => {
     expect(() => loadSettings({ overrides: { native_transport_port: 'abc' } })).to.throw(
       ConfigError,
-      `setting 'native_transport_port' in command line must be a non-negative number, got "abc"`,
+      `setting 'native_transport_port' in command line must be a whole number from 0 to 65535, got "abc"`,
     );
     expect(() => loadSettings({ overrides: { commitlog_sync: 'sometimes' } })).to.throw(
       ConfigError,
@@ -54,7 +54,38 @@ describe('loadSettings', () => {
       ConfigError,
       `setting 'clock_offset' in command line must be a whole number of milliseconds, got "1.5"`,
     );
-    expect(() => loadSettings({ overrides: { write_request_timeout: -1 } })).to.throw(ConfigError, `setting 'write_request_timeout' in command line must be a non-negative number, got -1`);
+    expect(() => loadSettings({ overrides: { write_request_timeout: -1 } })).to.throw(ConfigError, `setting 'write_request_timeout' in command line must be a positive whole number, got -1`);
+  });
+
+  it('refuses a zero size, count, interval or timeout, which would leave the node useless or spinning', () => {
+    for (const name of ['num_tokens', 'gossip_interval', 'commitlog_sync_period', 'write_request_timeout', 'native_transport_max_frame_size', 'default_fetch_size', 'internode_reconnect_base_delay'] as const) {
+      expect(() => loadSettings({ configFile: configFile(`${name}: 0\n`) }), name).to.throw(ConfigError, `setting '${name}' in config file `);
+      expect(() => loadSettings({ overrides: { [name]: '0' } }), name).to.throw(ConfigError, `setting '${name}' in command line must be a positive whole number, got "0"`);
+    }
+  });
+
+  it('takes 0 where it has a meaning of its own (a free port, no throttle, purging off, no cache, no wait)', () => {
+    const zeros = ['native_transport_port', 'storage_port', 'hinted_handoff_throttle', 'compaction_interval', 'roles_validity', 'permissions_validity', 'shutdown_drain_timeout', 'auth_superuser_setup_delay', 'ring_delay', 'max_hint_window', 'repair_merkle_depth'] as const;
+    const settings = loadSettings({ configFile: configFile(zeros.map((name) => `${name}: 0\n`).join('')) });
+    for (const name of zeros) expect(settings[name], name).to.equal(0);
+  });
+
+  it('refuses a fractional count but takes a fractional phi_convict_threshold', () => {
+    expect(() => loadSettings({ configFile: configFile('num_tokens: 1.5\n') })).to.throw(ConfigError, `setting 'num_tokens' in config file `).and.property('message').to.match(/must be a positive whole number, got 1\.5$/);
+    expect(loadSettings({ configFile: configFile('phi_convict_threshold: 7.5\n') }).phi_convict_threshold).to.equal(7.5);
+    expect(() => loadSettings({ overrides: { phi_convict_threshold: '0' } })).to.throw(ConfigError, `setting 'phi_convict_threshold' in command line must be a positive number, got "0"`);
+  });
+
+  it('refuses a port past 65535 and a repair_merkle_depth past 20', () => {
+    expect(() => loadSettings({ overrides: { native_transport_port: '70000' } })).to.throw(ConfigError, `setting 'native_transport_port' in command line must be a whole number from 0 to 65535, got "70000"`);
+    expect(() => loadSettings({ overrides: { storage_port: 65536 } })).to.throw(ConfigError, `setting 'storage_port' in command line must be a whole number from 0 to 65535, got 65536`);
+    expect(() => loadSettings({ overrides: { repair_merkle_depth: 21 } })).to.throw(ConfigError, `setting 'repair_merkle_depth' in command line must be a whole number from 0 to 20, got 21`);
+    expect(loadSettings({ overrides: { native_transport_port: '65535', repair_merkle_depth: 20 } })).to.include({ native_transport_port: 65535, repair_merkle_depth: 20 });
+  });
+
+  it('says where malformed YAML is wrong in one line', () => {
+    const file = configFile('cluster_name: x\ncluster_name: y\n');
+    expect(() => loadSettings({ configFile: file })).to.throw(ConfigError).with.property('message', `config file ${file} is not valid YAML: Map keys must be unique at line 2, column 1`);
   });
 
   it('refuses a file that is not a mapping', () => {
