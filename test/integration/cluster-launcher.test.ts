@@ -4,11 +4,12 @@
  * 9042/7000 or a parallel run does not collide with this one.
  */
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '../../src/client/index.js';
 import { runCli } from './cli-runner.js';
-import { removeDir, tempDir } from './harness.js';
+import { removeDir, SIBYL_BIN, tempDir } from './harness.js';
 
 /** Status table rows as `node status` pairs, e.g. ['1 up', '2 down']. */
 function statusOf(stdout: string): string[] {
@@ -110,6 +111,34 @@ describe('sibyl cluster (real processes)', function () {
       process.kill(pid2, 'SIGCONT');
     }
     expect(statusOf((await cli('cluster', 'status')).stdout)).to.deep.equal(['1 up', '2 up']);
+  });
+
+  it('sibyl stress keeps going without errors when a node is killed under it: its writes are retried on the other host', async () => {
+    const child = spawn(process.execPath, [
+      SIBYL_BIN, 'stress', 'write', '--duration', '10m', '--keys', '500', '--rf', '2', '--concurrency', '16',
+      '--keyspace', 'launcher_stress', '--hosts', `127.0.0.1:${nativePort},127.0.0.2:${nativePort}`,
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((res) => child.on('exit', res));
+    const progressLines = () => (stdout.match(/^ +\d+\.\d, +\d+, /gm) ?? []).length;
+    let wanted = 1;
+    let reached: () => void = () => {};
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (progressLines() >= wanted) reached();
+    });
+    const progressReaches = (n: number) => new Promise<void>((res) => ((wanted = n), (reached = res), progressLines() >= n && res()));
+    await progressReaches(1);
+    expect((await cli('cluster', 'kill', '2')).code).to.equal(0);
+    await progressReaches(progressLines() + 2);
+    child.kill('SIGINT');
+    expect(await exited, stderr).to.equal(0);
+    expect(stdout).to.match(/^Total errors {14}: 0$/m);
+
+    const back = await cli('cluster', 'start', '--if-not-running');
+    expect(back.code, back.stderr).to.equal(0);
   });
 
   it('kill 2 takes node 2 down and restart 2 brings it back', async () => {

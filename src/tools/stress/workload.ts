@@ -71,7 +71,10 @@ export function createWorkload(client: Client, options: StressOptions): Workload
     },
     async execute(kind, key) {
       if (kind === 'write') {
-        await client.execute(insert, [keyBytes(key), valueBytes(key, options.valueBytes)], { prepare: true, consistency });
+        // The INSERT sets a key to the one value its number gives, so applying it twice changes nothing: it is
+        // idempotent, and the driver may retry it on another host when its coordinator dies mid-request, as
+        // cassandra-stress retries a failed operation instead of counting a node taken down as errors.
+        await client.execute(insert, [keyBytes(key), valueBytes(key, options.valueBytes)], { prepare: true, consistency, idempotent: true });
         return;
       }
       const rs = await client.execute(select, [keyBytes(key)], { prepare: true, consistency, idempotent: true });
