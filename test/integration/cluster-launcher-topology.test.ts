@@ -131,6 +131,9 @@ describe('sibyl cluster add and decommission (real processes)', function () {
     const status = await cli('cluster', 'status');
     console.log(`      cluster status afterwards:\n${status.stdout.trimEnd().replace(/^/gm, '        ')}`);
     expect(clusterStatusOf(status.stdout)).to.deep.equal(['1 up', '3 up', '4 up']);
+    const gone = await cli('cluster', 'logs', '2');
+    expect(gone.code).to.equal(1);
+    expect(gone.stderr).to.equal('sibyl cluster logs: no node 2 in this cluster; its nodes are 1, 3, 4\n');
 
     const wrong: number[] = [];
     await Promise.all(

@@ -56,9 +56,20 @@ export function readState(dir: string): ClusterPlan {
 
 /** The node numbered `text` (1-based), or a ClusterError listing the valid numbers. */
 export function nodeByIndex(plan: ClusterPlan, text: string | undefined): NodeSpec {
-  if (text === undefined) throw new ClusterError(`name a node: 1 to ${plan.nodes.length}`);
-  const index = Number(text);
-  const node = Number.isInteger(index) ? plan.nodes.find((n) => n.index === index) : undefined;
-  if (!node) throw new ClusterError(`no node ${text} in this cluster; its nodes are 1 to ${plan.nodes.length}`);
+  if (text === undefined) throw new ClusterError(`name a node: ${nodeNumbers(plan)}`);
+  const node = /^\d+$/.test(text) ? plan.nodes.find((n) => n.index === Number(text)) : undefined;
+  if (!node) throw new ClusterError(`no node ${text} in this cluster; its nodes are ${nodeNumbers(plan)}`);
   return node;
+}
+
+/**
+ * The cluster's node numbers for a message: `1 to 3` while they run without
+ * a gap, otherwise each one (`1, 3, 4`), since numbers are not reused after
+ * a decommission.
+ */
+function nodeNumbers(plan: ClusterPlan): string {
+  const indices = plan.nodes.map((n) => n.index);
+  const first = indices[0]!;
+  const last = indices[indices.length - 1]!;
+  return last - first + 1 === indices.length ? `${first} to ${last}` : indices.join(', ');
 }
