@@ -5,7 +5,7 @@
  * to a default.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { MERKLE_DEPTH_MAX } from '../repair/merkle.js';
 import { DEFAULT_SETTINGS, type Settings } from '../util/settings.js';
 import { coerceEncryption, isEncryptionSetting } from './encryption-config.js';
@@ -84,6 +84,29 @@ function numberFault(name: keyof Settings, n: unknown): string | undefined {
   return min === 0 ? 'a non-negative whole number' : 'a positive whole number';
 }
 
+/**
+ * The config file's content. Words a string setting takes as written are
+ * read as written: YAML makes `cluster_name: 2024` a number and
+ * `auth_superuser_password: 0123` the number 123, where cassandra.yaml's
+ * loader gives a string setting the text itself.
+ */
+function readYaml(text: string, file: string): unknown {
+  const doc = parseDocument(text);
+  const error = doc.errors[0];
+  // The parser's message goes on to quote the offending lines under a caret; its first line says what and where.
+  if (error) throw new ConfigError(`config file ${file} is not valid YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}`);
+  const value: unknown = doc.toJS();
+  if (!isMap(doc.contents) || typeof value !== 'object' || value === null) return value;
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? pair.key.value : undefined;
+    if (typeof key !== 'string' || !(key in DEFAULT_SETTINGS) || typeof DEFAULT_SETTINGS[key as keyof Settings] !== 'string') continue;
+    if (isScalar(pair.value) && (typeof pair.value.value === 'number' || typeof pair.value.value === 'boolean') && pair.value.source !== undefined) {
+      (value as Record<string, unknown>)[key] = pair.value.source;
+    }
+  }
+  return value;
+}
+
 export function loadSettings(options: { configFile?: string; overrides?: Partial<Record<keyof Settings, unknown>> }): Settings {
   const settings: Settings = { ...DEFAULT_SETTINGS };
   if (options.configFile) {
@@ -93,14 +116,7 @@ export function loadSettings(options: { configFile?: string; overrides?: Partial
     } catch (err) {
       throw new ConfigError(`cannot read config file ${options.configFile}: ${(err as Error).message}`);
     }
-    let doc: unknown;
-    try {
-      doc = parseYaml(text);
-    } catch (err) {
-      // The parser's message goes on to quote the offending lines under a caret; its first line says what and where.
-      const what = (err as Error).message.split('\n')[0]!.replace(/:$/, '');
-      throw new ConfigError(`config file ${options.configFile} is not valid YAML: ${what}`);
-    }
+    const doc = readYaml(text, options.configFile);
     if (doc !== null && doc !== undefined) {
       if (typeof doc !== 'object' || Array.isArray(doc)) {
         throw new ConfigError(`config file ${options.configFile} must be a mapping of setting names to values`);
@@ -170,7 +186,8 @@ function coerce(name: keyof Settings, raw: unknown, source: string): unknown {
     }
     return raw;
   }
-  if (typeof raw !== 'string' || raw === '') {
+  // A string whose default is empty (a secret, a password, a file) may be set empty again: empty is its documented meaning.
+  if (typeof raw !== 'string' || (raw === '' && expected !== '')) {
     throw new ConfigError(`setting '${name}' in ${source} must be a non-empty string, got ${JSON.stringify(raw)}`);
   }
   return raw;

@@ -88,6 +88,17 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ configFile: file })).to.throw(ConfigError).with.property('message', `config file ${file} is not valid YAML: Map keys must be unique at line 2, column 1`);
   });
 
+  it('reads a string setting written as a number or a word as the text written, leading zeros and all', () => {
+    const settings = loadSettings({ configFile: configFile('cluster_name: 2024\nauth_superuser_password: 0123\ndc: true\nrack: 1.50\n') });
+    expect(settings).to.include({ cluster_name: '2024', auth_superuser_password: '0123', dc: 'true', rack: '1.50' });
+  });
+
+  it('lets a setting whose default is empty be set empty, and no other', () => {
+    const settings = loadSettings({ configFile: configFile("cluster_secret: ''\ncluster_secret_file: ''\nauth_superuser_password: ''\n") });
+    expect(settings).to.include({ cluster_secret: '', cluster_secret_file: '', auth_superuser_password: '' });
+    expect(() => loadSettings({ configFile: configFile("cluster_name: ''\n") })).to.throw(ConfigError, `setting 'cluster_name' in config file `);
+  });
+
   it('refuses a file that is not a mapping', () => {
     const file = configFile('- a\n- b\n');
     expect(() => loadSettings({ configFile: file })).to.throw(ConfigError, 'must be a mapping of setting names to values');
