@@ -228,7 +228,7 @@ describe('a node that cannot start', function () {
 describe('a node stopped with SIGTERM', function () {
   this.timeout(30_000);
 
-  it('exits 0 and keeps every acknowledged write across a restart', async () => {
+  it('exits 0 and keeps every acknowledged write, its host id and its tokens across a restart; SIGINT stops it the same way', async () => {
     const first = await startNode();
     const dataDir = first.dataDir;
     let client = new Client({ contactPoints: [`${first.host}:${first.port}`] });
@@ -236,6 +236,12 @@ describe('a node stopped with SIGTERM', function () {
     await client.execute(`CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
     await client.execute('CREATE TABLE ks.t (k int PRIMARY KEY, v text)');
     await Promise.all(Array.from({ length: 200 }, (_, i) => client.execute('INSERT INTO ks.t (k, v) VALUES (?, ?)', [i, `v${i}`])));
+    const identity = async () => {
+      const local = (await client.execute('SELECT host_id, tokens FROM system.local')).rows[0]!;
+      return { hostId: String(local['host_id']), tokens: [...(local['tokens'] as Iterable<string>)].sort() };
+    };
+    const before = await identity();
+    expect(before.tokens).to.have.length(16);
     await client.shutdown();
     expect(await first.stop('SIGTERM')).to.equal(0);
     expect(first.stderr()).to.contain('node stopped');
@@ -248,10 +254,13 @@ describe('a node stopped with SIGTERM', function () {
       expect(rs.rows[0]!['count']).to.equal(200n);
       const one = await client.execute('SELECT v FROM ks.t WHERE k = 123');
       expect(one.rows[0]!['v']).to.equal('v123');
+      expect(await identity()).to.deep.equal(before);
     } finally {
       await client.shutdown();
-      await second.stop();
+      expect(await second.stop('SIGINT')).to.equal(0);
       removeDir(dataDir);
     }
+    expect(second.stderr()).to.contain('Received SIGINT; shutting down');
+    expect(second.stderr()).to.contain('node stopped');
   });
 });
