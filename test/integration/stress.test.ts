@@ -93,6 +93,19 @@ describe('sibyl stress (real node)', function () {
     expect(r.stdout).to.contain('Total operations          : 20\nTotal errors              : 0\n');
   });
 
+  it('reaches a node on an IPv6 address given to --hosts as it is, with --port (--hosts ::1)', async () => {
+    const v6 = await startNode({ host: '::1' });
+    try {
+      const r = await runCli(['stress', 'write', '-n', '20', '--keys', '20', '--hosts', '::1', '--port', String(v6.port)]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.contain(` on [::1]:${v6.port}\n`);
+      expect(r.stdout).to.contain('Total operations          : 20\nTotal errors              : 0\n');
+    } finally {
+      await v6.stop();
+      removeDir(v6.dataDir);
+    }
+  });
+
   it('says in one line when no node answers', async () => {
     const r = await runCli(['stress', 'write', '-n', '10', '--hosts', '127.0.0.1:1']);
     expect(r.code).to.equal(1);

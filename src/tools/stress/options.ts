@@ -121,7 +121,17 @@ export function parseHosts(text: string, portText: string | undefined): string[]
   const port = portText !== undefined ? parsePort(portText, '--port') : undefined;
   const hosts = text.split(',').map((h) => h.trim());
   if (hosts.some((h) => h === '')) throw new UsageError(`--hosts expects comma-separated hosts; got '${text}'`);
-  return hosts.map((h) => (port !== undefined && !/:\d+$/.test(h) ? `${h}:${port}` : h));
+  return hosts.map((h) => (port !== undefined && !hasPort(h) ? withPort(h, port) : h));
+}
+
+/** `host:port` or `[v6]:port`; a bare IPv6 address (`::1`) ends in digits after a colon but names no port. */
+function hasPort(host: string): boolean {
+  return /^\[.+\]:\d+$/.test(host) || /^[^:]+:\d+$/.test(host);
+}
+
+/** An IPv6 address takes brackets before its port, as in a URL (`[::1]:9042`). */
+function withPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function parseKeyspace(text: string): string {

@@ -44,6 +44,11 @@ describe('stress options', () => {
     });
   });
 
+  it('gives --port to IPv6 hosts in brackets and keeps the ports hosts name themselves', () => {
+    const o = parseStressOptions(['write', '--hosts', '::1,[::1],[::1]:9100,127.0.0.1:9101,localhost', '--port', '9200']);
+    expect(o.hosts).to.deep.equal(['[::1]:9200', '[::1]:9200', '[::1]:9100', '127.0.0.1:9101', 'localhost:9200']);
+  });
+
   it('runs -n operations, defaulting to the key population', () => {
     expect(parseStressOptions(['read', '-n', '2000']).ops).to.equal(2000);
     expect(parseStressOptions(['read', '--keys', '300']).ops).to.equal(300);
