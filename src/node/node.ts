@@ -52,6 +52,7 @@ import type { ConsistencyName } from '../../grammar/ast.js';
 import { gossipClusterEvents, gossipTopology } from './cluster-topology.js';
 import { joinRing, startState } from './join.js';
 import { RingView } from './ring-view.js';
+import { checkSavedClusterName } from './saved-cluster-name.js';
 import { forgetLeftNodes, TopologyService } from './topology.js';
 
 export interface NodeOptions {
@@ -134,6 +135,7 @@ export class SibylNode {
     let messaging: MessagingService | undefined;
     let gossiper: Gossiper | undefined;
     try {
+      await checkSavedClusterName(engine, settings.cluster_name);
       catalog = new SchemaCatalog(engine, undefined, clock);
       await catalog.load();
       const schema = catalog;

@@ -46,6 +46,16 @@ export async function runNodeCommand(argv: string[]): Promise<number> {
     throw err;
   }
 
+  // Signals are caught from before start-up: one that arrives while the node starts, or just as it logs that it is
+  // listening, stops it cleanly once it is up instead of killing it mid-write. A second one kills it at once.
+  let early: string | undefined;
+  let onSignal = (signal: string): void => {
+    early = signal;
+    process.stderr.write(`sibyl node: received ${signal} while starting; stopping once started (send it again to exit at once)\n`);
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+
   let node: SibylNode;
   try {
     node = await SibylNode.start({ settings });
@@ -65,8 +75,8 @@ export async function runNodeCommand(argv: string[]): Promise<number> {
         },
       );
     };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+    onSignal = shutdown;
+    if (early !== undefined) shutdown(early);
     // A decommissioned node stops itself once it has left the ring; the process ends with it.
     void node.whenStopped().then(() => resolve(0));
   });

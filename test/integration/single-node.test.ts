@@ -5,7 +5,7 @@
  * garbage on the port, a locked data directory, and SIGTERM.
  */
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect as tcpConnect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -210,6 +210,17 @@ describe('a node that cannot start', function () {
     }
   });
 
+  it("refuses data saved under another cluster_name, in Cassandra's words, and starts again under its own", async () => {
+    const first = await startNode({ args: ['--cluster-name', 'Orders'] });
+    dirs.push(first.dataDir);
+    expect(await first.stop()).to.equal(0);
+    const res = runNode(['--cluster-name', 'Billing'], first.dataDir);
+    expect(res.status).to.equal(1);
+    expect(res.stderr).to.equal('sibyl node: cannot start: Saved cluster name Orders != configured name Billing (cluster_name)\n');
+    const again = await startNode({ dataDir: first.dataDir, args: ['--cluster-name', 'Orders'] });
+    expect(await again.stop()).to.equal(0);
+  });
+
   it('names storage_port when the internode port is taken', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
@@ -227,6 +238,26 @@ describe('a node that cannot start', function () {
 
 describe('a node stopped with SIGTERM', function () {
   this.timeout(30_000);
+
+  it('stops cleanly, with exit 0, on a SIGTERM that arrives while it is still starting', async () => {
+    const dataDir = tempDir();
+    try {
+      const child = spawn(process.execPath, [SIBYL_BIN, 'node', '--data', dataDir, '--port', '0', '--storage-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8');
+      const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+      // The first line comes from the internode listener, well before the client port is served.
+      child.stderr!.on('data', (chunk: string) => {
+        if (stderr === '') child.kill('SIGTERM');
+        stderr += chunk;
+      });
+      expect(await exited, stderr).to.equal(0);
+      expect(stderr).to.contain('sibyl node: received SIGTERM while starting; stopping once started');
+      expect(stderr).to.contain('Storage closed; node stopped');
+    } finally {
+      removeDir(dataDir);
+    }
+  });
 
   it('exits 0 and keeps every acknowledged write, its host id and its tokens across a restart; SIGINT stops it the same way', async () => {
     const first = await startNode();
