@@ -91,6 +91,7 @@ function describeStartError(err: unknown, settings: Settings): string {
     return `address ${settings.listen_address}:${settings.native_transport_port} is already in use (native_transport_port)`;
   }
   if (e.code === 'EADDRNOTAVAIL') return `address ${settings.listen_address} is not available on this machine (listen_address)`;
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `address ${settings.listen_address} cannot be resolved (listen_address)`;
   if (e.code === 'EACCES') return `permission denied: ${e.message}`;
   return e.stack ?? String(err);
 }

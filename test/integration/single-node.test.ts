@@ -221,6 +221,12 @@ describe('a node that cannot start', function () {
     expect(await again.stop()).to.equal(0);
   });
 
+  it('names listen_address when it names no host', () => {
+    const res = runNode(['--listen', 'no-such-host.invalid']);
+    expect(res.status).to.equal(1);
+    expect(res.stderr).to.equal('sibyl node: cannot start: address no-such-host.invalid cannot be resolved (listen_address)\n');
+  });
+
   it('names storage_port when the internode port is taken', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
