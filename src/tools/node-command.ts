@@ -82,7 +82,8 @@ export async function runNodeCommand(argv: string[]): Promise<number> {
   });
 }
 
-function describeStartError(err: unknown, settings: Settings): string {
+/** The one line `sibyl node: cannot start: ...` says when a node fails to start: what to fix, naming the setting, never a stack trace when the cause is known. */
+export function describeStartError(err: unknown, settings: Settings): string {
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'SIBYL_DATA_LOCKED' || e.code === 'SIBYL_DATA_DIRECTORY' || e.code === 'SIBYL_RING_JOIN') return e.message;
   // A setting naming an unreadable or unusable file (cluster_secret_file, a TLS certificate) is the operator's to fix: no stack.
@@ -92,6 +93,12 @@ function describeStartError(err: unknown, settings: Settings): string {
   }
   if (e.code === 'EADDRNOTAVAIL') return `address ${settings.listen_address} is not available on this machine (listen_address)`;
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `address ${settings.listen_address} cannot be resolved (listen_address)`;
+  if (e.code === 'EACCES' && e.syscall === 'listen') {
+    // Ports below 1024 need privileges; say which setting asked for the port.
+    const port = (e as { port?: number }).port;
+    const setting = port === settings.storage_port ? 'storage_port' : 'native_transport_port';
+    return `permission denied to listen on ${settings.listen_address}:${port} (${setting}); ports below 1024 need privileges`;
+  }
   if (e.code === 'EACCES') return `permission denied: ${e.message}`;
   return e.stack ?? String(err);
 }
