@@ -107,6 +107,19 @@ function readYaml(text: string, file: string): unknown {
   return value;
 }
 
+/**
+ * Whether a seed reads as `host` or `host:port`. A typo in it would otherwise
+ * be gossiped to in vain while the node, hearing from no seed, starts a ring
+ * of its own. An IPv6 address (several colons) is left as written.
+ */
+function isSeedAddress(seed: string): boolean {
+  if (/\s/.test(seed)) return false;
+  const parts = seed.split(':');
+  if (parts.length !== 2) return parts.length > 2 || parts[0] !== '';
+  const port = parts[1]!;
+  return parts[0] !== '' && /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535;
+}
+
 export function loadSettings(options: { configFile?: string; overrides?: Partial<Record<keyof Settings, unknown>> }): Settings {
   const settings: Settings = { ...DEFAULT_SETTINGS };
   if (options.configFile) {
@@ -170,6 +183,10 @@ function coerce(name: keyof Settings, raw: unknown, source: string): unknown {
     const items = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s !== '') : raw;
     if (!Array.isArray(items) || items.some((item) => typeof item !== 'string' || item === '')) {
       throw new ConfigError(`setting '${name}' in ${source} must be a list of non-empty strings, got ${JSON.stringify(raw)}`);
+    }
+    const bad = (items as string[]).find((item) => !isSeedAddress(item));
+    if (bad !== undefined) {
+      throw new ConfigError(`setting '${name}' in ${source} must list addresses as host or host:port with a port from 1 to 65535, got ${JSON.stringify(bad)}`);
     }
     return Object.freeze([...items]);
   }

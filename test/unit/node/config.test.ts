@@ -31,6 +31,16 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ overrides: { seeds: [7000] } })).to.throw(ConfigError, `setting 'seeds' in command line must be a list of non-empty strings, got [7000]`);
   });
 
+  it('refuses a seed whose port is not a port, or with a space in it, naming the seed', () => {
+    for (const seed of ['127.0.0.1:abc', '127.0.0.1:99999', '127.0.0.1:', ':7000', '127.0.0.1 7000']) {
+      expect(() => loadSettings({ overrides: { seeds: seed } }), seed).to.throw(
+        ConfigError,
+        `setting 'seeds' in command line must list addresses as host or host:port with a port from 1 to 65535, got ${JSON.stringify(seed)}`,
+      );
+    }
+    expect(loadSettings({ overrides: { seeds: 'node1.example, 127.0.0.2:7001, ::1' } }).seeds).to.deep.equal(['node1.example', '127.0.0.2:7001', '::1']);
+  });
+
   it('refuses an unknown key, naming it and where it came from', () => {
     const file = configFile('native_transport_prot: 9042\n');
     expect(() => loadSettings({ configFile: file })).to.throw(ConfigError, `unknown setting 'native_transport_prot' in config file ${file}`);
