@@ -3,8 +3,8 @@
  * (they are persisted with its host id) and starts NORMAL. A new node first
  * listens to gossip until it has heard of another member of the ring, or for
  * a few gossip rounds when nobody answers, so it can pick tokens that split
- * the existing ranges evenly; the first node of a cluster picks evenly spaced
- * tokens. Then a new node that is not a seed, joining a ring that has
+ * the existing ranges evenly; the first node of a cluster, which must be one
+ * of its seeds (or have none), picks evenly spaced tokens. Then a new node that is not a seed, joining a ring that has
  * members, bootstraps (topology.ts): it streams its ranges before it turns
  * NORMAL. A node restarted in the middle of its bootstrap resumes it with the
  * tokens it chose; a decommissioned node refuses to start.
@@ -31,9 +31,18 @@ export async function chooseTokens(options: {
   random: RandomSource;
   log: Logger;
 }): Promise<bigint[]> {
-  const { ringView, settings, log } = options;
+  const { self, ringView, settings, log } = options;
   await discoverRing(options);
   const ring = ringView.current();
+  // Only a seed may found a cluster: a new node that heard of no ring from its seeds would start one of its own
+  // beside the real one (a typo in seeds, or the seed not started yet), whose tokens then collide when they meet.
+  const seeds = settings.seeds.map((s) => seedEndpoint(s, settings.storage_port));
+  if (ring.isEmpty() && seeds.length > 0 && !seeds.includes(self)) {
+    throw new RingJoinError(
+      `Unable to gossip with any peers: no seed (${seeds.join(', ')}) showed this node a ring to join within ` +
+        `${RING_DISCOVERY_ROUNDS} gossip rounds; start a seed first, or list this node among the seeds to start a new cluster`,
+    );
+  }
   const tokens = allocateTokens({
     ring,
     numTokens: settings.num_tokens,

@@ -227,6 +227,20 @@ describe('a node that cannot start', function () {
     expect(res.stderr).to.equal('sibyl node: cannot start: address no-such-host.invalid cannot be resolved (listen_address)\n');
   });
 
+  it('refuses to found a cluster of its own when it is no seed and no seed answers, in Cassandra\'s words', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const res = runNode(['--seeds', `127.0.0.1:${port}`]);
+    expect(res.status, res.stderr).to.equal(1);
+    expect(res.stderr).to.contain(
+      `sibyl node: cannot start: Unable to gossip with any peers: no seed (127.0.0.1:${port}) showed this node a ring to join within 5 gossip rounds; ` +
+        'start a seed first, or list this node among the seeds to start a new cluster\n',
+    );
+    expect(res.stderr).not.to.contain('Chose 16 tokens');
+  });
+
   it('names storage_port when the internode port is taken', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
