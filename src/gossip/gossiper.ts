@@ -107,7 +107,12 @@ export function isReturnOfLeftNode(local: EndpointState, remote: EndpointStateWi
 
 /** Appends storage_port to a seed given as a bare host, as cassandra.yaml's seeds allow. */
 export function seedEndpoint(seed: string, storagePort: number): EndpointId {
-  return /:\d+$/.test(seed) ? seed : `${seed}:${storagePort}`;
+  // Read as Cassandra reads a seed (Guava's HostAndPort): an IPv6 address takes a port only inside brackets
+  // ([::1]:7000); bare, its colons are its own (::1 is port storage_port, not host ':' port 1).
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(seed);
+  if (bracketed) return `${bracketed[1]}:${bracketed[2] ?? storagePort}`;
+  const colons = seed.split(':').length - 1;
+  return colons === 1 ? seed : `${seed}:${storagePort}`;
 }
 
 export class Gossiper {

@@ -110,10 +110,15 @@ function readYaml(text: string, file: string): unknown {
 /**
  * Whether a seed reads as `host` or `host:port`. A typo in it would otherwise
  * be gossiped to in vain while the node, hearing from no seed, starts a ring
- * of its own. An IPv6 address (several colons) is left as written.
+ * of its own. A bare IPv6 address (several colons) has no port of its own.
  */
 function isSeedAddress(seed: string): boolean {
   if (/\s/.test(seed)) return false;
+  // An IPv6 address with a port is written in brackets, as Cassandra reads seeds: [::1]:7000.
+  if (seed.startsWith('[')) {
+    const bracketed = /^\[[^\]]+\](?::(\d{1,5}))?$/.exec(seed);
+    return bracketed !== null && (bracketed[1] === undefined || (Number(bracketed[1]) >= 1 && Number(bracketed[1]) <= 65_535));
+  }
   const parts = seed.split(':');
   if (parts.length !== 2) return parts.length > 2 || parts[0] !== '';
   const port = parts[1]!;

@@ -32,13 +32,13 @@ describe('loadSettings', () => {
   });
 
   it('refuses a seed whose port is not a port, or with a space in it, naming the seed', () => {
-    for (const seed of ['127.0.0.1:abc', '127.0.0.1:99999', '127.0.0.1:', ':7000', '127.0.0.1 7000']) {
+    for (const seed of ['127.0.0.1:abc', '127.0.0.1:99999', '127.0.0.1:', ':7000', '127.0.0.1 7000', '[::1]:99999', '[::1]:']) {
       expect(() => loadSettings({ overrides: { seeds: seed } }), seed).to.throw(
         ConfigError,
         `setting 'seeds' in command line must list addresses as host or host:port with a port from 1 to 65535, got ${JSON.stringify(seed)}`,
       );
     }
-    expect(loadSettings({ overrides: { seeds: 'node1.example, 127.0.0.2:7001, ::1' } }).seeds).to.deep.equal(['node1.example', '127.0.0.2:7001', '::1']);
+    expect(loadSettings({ overrides: { seeds: 'node1.example, 127.0.0.2:7001, ::1, [::1]:7001' } }).seeds).to.deep.equal(['node1.example', '127.0.0.2:7001', '::1', '[::1]:7001']);
   });
 
   it('refuses an unknown key, naming it and where it came from', () => {
