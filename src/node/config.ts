@@ -85,8 +85,8 @@ function numberFault(name: keyof Settings, n: unknown): string | undefined {
 }
 
 /**
- * The config file's content. Words a string setting takes as written are
- * read as written: YAML makes `cluster_name: 2024` a number and
+ * The config file's content, with each string setting's value as written:
+ * YAML makes `cluster_name: 2024` a number and
  * `auth_superuser_password: 0123` the number 123, where cassandra.yaml's
  * loader gives a string setting the text itself.
  */
@@ -108,9 +108,9 @@ function readYaml(text: string, file: string): unknown {
 }
 
 /**
- * Whether a seed reads as `host` or `host:port`. A typo in it would otherwise
- * be gossiped to in vain while the node, hearing from no seed, starts a ring
- * of its own. A bare IPv6 address (several colons) has no port of its own.
+ * Whether a seed reads as `host` or `host:port`: a typo in it is refused at
+ * start-up rather than found later as a seed that never answers. A bare IPv6
+ * address (several colons) has no port of its own.
  */
 function isSeedAddress(seed: string): boolean {
   if (/\s/.test(seed)) return false;
