@@ -52,7 +52,7 @@ import type { ConsistencyName } from '../../grammar/ast.js';
 import { gossipClusterEvents, gossipTopology } from './cluster-topology.js';
 import { joinRing, startState } from './join.js';
 import { RingView } from './ring-view.js';
-import { checkSavedClusterName } from './saved-cluster-name.js';
+import { checkSavedSettings } from './saved-settings.js';
 import { forgetLeftNodes, TopologyService } from './topology.js';
 
 export interface NodeOptions {
@@ -135,7 +135,7 @@ export class SibylNode {
     let messaging: MessagingService | undefined;
     let gossiper: Gossiper | undefined;
     try {
-      await checkSavedClusterName(engine, settings.cluster_name);
+      await checkSavedSettings(engine, settings);
       catalog = new SchemaCatalog(engine, undefined, clock);
       await catalog.load();
       const schema = catalog;

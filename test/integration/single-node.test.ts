@@ -210,15 +210,41 @@ describe('a node that cannot start', function () {
     }
   });
 
-  it("refuses data saved under another cluster_name, in Cassandra's words, and starts again under its own", async () => {
-    const first = await startNode({ args: ['--cluster-name', 'Orders'] });
+  it("refuses data saved under another cluster_name, dc or rack, in Cassandra's words, and starts again under its own", async () => {
+    const first = await startNode({ args: ['--cluster-name', 'Orders', '--dc', 'east', '--rack', 'r1'] });
     dirs.push(first.dataDir);
     expect(await first.stop()).to.equal(0);
-    const res = runNode(['--cluster-name', 'Billing'], first.dataDir);
-    expect(res.status).to.equal(1);
-    expect(res.stderr).to.equal('sibyl node: cannot start: Saved cluster name Orders != configured name Billing (cluster_name)\n');
-    const again = await startNode({ dataDir: first.dataDir, args: ['--cluster-name', 'Orders'] });
+    const own = ['--cluster-name', 'Orders', '--dc', 'east', '--rack', 'r1'];
+    const refusals: [string[], string][] = [
+      [['--cluster-name', 'Billing'], 'Saved cluster name Orders != configured name Billing (cluster_name)'],
+      [
+        ['--dc', 'west'],
+        'Cannot start node if its data center (west) differs from previous data center (east). ' +
+          'Please fix the dc setting, or decommission this node and bootstrap it again with an empty data_directory.',
+      ],
+      [
+        ['--rack', 'r2'],
+        'Cannot start node if its rack (r2) differs from previous rack (r1). ' +
+          'Please fix the rack setting, or decommission this node and bootstrap it again with an empty data_directory.',
+      ],
+    ];
+    for (const [change, message] of refusals) {
+      const res = runNode([...own, ...change], first.dataDir);
+      expect(res.status, res.stderr).to.equal(1);
+      expect(res.stderr).to.equal(`sibyl node: cannot start: ${message}\n`);
+    }
+    const again = await startNode({ dataDir: first.dataDir, args: own });
     expect(await again.stop()).to.equal(0);
+  });
+
+  it('records cluster_name, dc and rack afresh when the first start failed before the node joined', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const dataDir = join(dir, 'data');
+    // No seed answers, so this start ends before the node has tokens.
+    expect(runNode(['--seeds', '127.0.0.1:1', '--dc', 'typo'], dataDir).status).to.equal(1);
+    const fixed = await startNode({ dataDir, args: ['--dc', 'east'] });
+    expect(await fixed.stop()).to.equal(0);
   });
 
   it('names listen_address when it names no host', () => {
