@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../clock/clock.js';
@@ -88,19 +88,30 @@ export function removePidFile(node: NodeSpec): void {
   rmSync(node.pidFile, { force: true });
 }
 
-/** Resolves true if something accepts a TCP connection on host:port within timeoutMs. */
-export function probePort(clock: Clock, host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+/**
+ * Connects to host:port; `watch` decides when the node counts as up and calls
+ * `done(true)`. An error, or no verdict within timeoutMs, counts as down.
+ */
+function probe(clock: Clock, host: string, port: number, timeoutMs: number, watch: (socket: Socket, done: (up: boolean) => void) => void): Promise<boolean> {
   return new Promise((res) => {
     const socket = connect({ host, port });
+    let settled = false;
     const done = (up: boolean) => {
+      if (settled) return;
+      settled = true;
       timer.cancel();
       socket.destroy();
       res(up);
     };
     const timer = clock.setTimeout(() => done(false), timeoutMs);
-    socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
+    watch(socket, done);
   });
+}
+
+/** Resolves true if something accepts a TCP connection on host:port within timeoutMs. */
+export function probePort(clock: Clock, host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return probe(clock, host, port, timeoutMs, (socket, done) => socket.once('connect', () => done(true)));
 }
 
 /**
@@ -111,18 +122,10 @@ export function probePort(clock: Clock, host: string, port: number, timeoutMs = 
  * port refusing plain text, or a close) counts: only a live process sends it.
  */
 export function probeAnswer(clock: Clock, host: string, port: number, timeoutMs = PROBE_ANSWER_TIMEOUT_MS): Promise<boolean> {
-  return new Promise((res) => {
-    const socket = connect({ host, port });
-    const done = (up: boolean) => {
-      timer.cancel();
-      socket.destroy();
-      res(up);
-    };
-    const timer = clock.setTimeout(() => done(false), timeoutMs);
+  return probe(clock, host, port, timeoutMs, (socket, done) => {
     socket.once('connect', () => socket.write(encodeFrame(createPackr(), { v: PROTOCOL_VERSION, s: 1, o: Opcode.OPTIONS, b: {} } satisfies Envelope)));
     socket.once('data', () => done(true));
     socket.once('end', () => done(true));
-    socket.once('error', () => done(false));
   });
 }
 
