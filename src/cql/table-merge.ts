@@ -15,7 +15,7 @@ import type { ColumnMetadata, DroppedColumn, TableMetadata } from '../schema/tab
 export function mergeTables(a: TableMetadata, b: TableMetadata): TableMetadata {
   const keys = a.columns.filter(isKey);
   const latestAdd = new Map<string, ColumnMetadata>();
-  for (const c of [...a.columns, ...b.columns]) {
+  for (const c of [...a.columns.map((col) => withAddTime(a, col)), ...b.columns.map((col) => withAddTime(b, col))]) {
     if (isKey(c)) continue;
     const seen = latestAdd.get(c.name);
     if (!seen || compareAdds(c, seen) > 0) latestAdd.set(c.name, c);
@@ -38,6 +38,17 @@ export function mergeTables(a: TableMetadata, b: TableMetadata): TableMetadata {
   if (dropped.length > 0) merged.dropped = dropped;
   if (newerOptions.optionsAtUs !== undefined) merged.optionsAtUs = newerOptions.optionsAtUs;
   return merged;
+}
+
+/**
+ * A column recorded before add times were kept, yet listed among its own
+ * table's dropped columns, was added again after that drop: it counts as
+ * added just after it.
+ */
+function withAddTime(table: TableMetadata, c: ColumnMetadata): ColumnMetadata {
+  if (c.addedAtUs !== undefined) return c;
+  const dropped = table.dropped?.find((d) => d.name === c.name);
+  return dropped ? { ...c, addedAtUs: dropped.droppedAtUs + 1 } : c;
 }
 
 function isKey(c: ColumnMetadata): boolean {
