@@ -109,6 +109,18 @@ describe('writes through the driver', function () {
         'Static columns are only useful (and thus allowed) if the table has at least one clustering column');
     });
 
+    it('refuses a clustering restriction on a DELETE of static columns only, leaving the static cell; with a regular column it deletes both', async () => {
+      await s.client.execute("INSERT INTO coll (k, c, s) VALUES (8, 1, 'S8')");
+      for (const where of ['k = 8 AND c = 1', 'k = 8 AND c > 0', 'k = 8 AND c IN (1, 2)']) {
+        await expectFailure(s.client.execute(`DELETE s FROM coll WHERE ${where}`), InvalidRequestError,
+          'Invalid restrictions on clustering columns since the DELETE statement modifies only static columns');
+      }
+      expect(await rows('SELECT c, s FROM coll WHERE k = 8')).to.deep.equal([{ c: 1, s: 'S8' }]);
+      await s.client.execute("UPDATE coll SET l = ['x'] WHERE k = 8 AND c = 1");
+      await s.client.execute('DELETE s, l FROM coll WHERE k = 8 AND c = 1');
+      expect(await rows('SELECT c, s, l FROM coll WHERE k = 8')).to.deep.equal([{ c: 1, s: null, l: null }]);
+    });
+
     it('deletes a static cell with a partition-key-only DELETE naming it', async () => {
       await s.client.execute("UPDATE coll SET s = 'S9' WHERE k = 9");
       await s.client.execute('DELETE s FROM coll WHERE k = 9');

@@ -41,12 +41,17 @@ export async function buildDelete(table: TableMetadata, stmt: Delete, ctx: Mutat
   }
 
   const staticOnly = selections.every((x) => x.col.kind === 'static');
-  if (ranged || (!fullRows && !(staticOnly && keys.eqCount === 0))) {
+  // A static cell belongs to the whole partition, so naming rows to delete it from would suggest a
+  // per-row deletion that cannot happen; Cassandra refuses it rather than delete the partition's value.
+  if (staticOnly && (ranged || keys.eqCount > 0)) {
+    throw new InvalidRequestError('Invalid restrictions on clustering columns since the DELETE statement modifies only static columns');
+  }
+  if (ranged || (!fullRows && !staticOnly)) {
     throw new InvalidRequestError('Range deletions are not supported for specific columns');
   }
   for (const target of keys.partitionKeys) {
     const partition = builder.partition(table, target.key);
-    for (const clustering of staticOnly && keys.eqCount === 0 ? [[]] : keys.prefixes) {
+    for (const clustering of staticOnly ? [[]] : keys.prefixes) {
       for (const { s, col } of selections) {
         const row = col.kind === 'static' ? partition.row([], true) : partition.row(clustering);
         if (!s.element) {
