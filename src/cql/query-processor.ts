@@ -19,7 +19,7 @@ import { InvalidRequestError, SyntaxError, UnauthorizedError, UnpreparedError } 
 import type { Logger } from '../util/log.js';
 import type { Settings } from '../util/settings.js';
 import { TraceSession } from '../util/tracing.js';
-import { replicationChangeWarnings } from './ddl/replication-warnings.js';
+import { replicationChangeWarnings, replicationFactorWarnings } from './ddl/replication-warnings.js';
 import type { AccessControl } from './auth/access-control.js';
 import { keyspaceResource, tableResource } from './auth/resources.js';
 import { bindMarkerSpecs } from './bind-markers.js';
@@ -241,13 +241,16 @@ export class CqlQueryProcessor implements QueryProcessor {
       case 'createKeyspace': {
         const change = await catalog.createKeyspace(stmt, knownDatacenters(this.deps.topology));
         if (change) await this.deps.access?.onCreated(session, keyspaceResource(stmt.keyspace));
-        return schema(change);
+        const created = catalog.keyspace(stmt.keyspace);
+        const warnings = change && created ? replicationFactorWarnings(stmt.keyspace, created.replication, nodesByDatacenter(this.deps.topology)) : [];
+        return change ? { result: { kind: 'schemaChange', schemaChange: change }, warnings } : VOID;
       }
       case 'alterKeyspace': {
         const before = catalog.keyspace(stmt.keyspace)?.replication;
         const change = await catalog.alterKeyspace(stmt, knownDatacenters(this.deps.topology));
         const after = catalog.keyspace(stmt.keyspace)?.replication;
         const warnings = before && after ? replicationChangeWarnings(before, after) : [];
+        if (change && after) warnings.push(...replicationFactorWarnings(stmt.keyspace, after, nodesByDatacenter(this.deps.topology)));
         for (const warning of warnings) this.deps.log?.warn(`ALTER KEYSPACE ${stmt.keyspace}: ${warning}`);
         return { result: change ? { kind: 'schemaChange', schemaChange: change } : { kind: 'void' }, warnings };
       }
@@ -394,6 +397,14 @@ export class CqlQueryProcessor implements QueryProcessor {
 function knownDatacenters(topology: TopologySource | undefined): string[] | undefined {
   if (!topology) return undefined;
   return [...new Set([topology.local().dc, ...topology.peers().map((p) => p.dc)])];
+}
+
+/** How many nodes each datacenter has, this one included; a processor that knows no topology is a node alone. */
+function nodesByDatacenter(topology: TopologySource | undefined): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (!topology) return counts;
+  for (const member of [topology.local(), ...topology.peers()]) counts.set(member.dc, (counts.get(member.dc) ?? 0) + 1);
+  return counts;
 }
 
 function keyspaceOf(name: QualifiedName, sessionKeyspace: string | undefined): string {

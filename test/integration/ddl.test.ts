@@ -127,6 +127,19 @@ describe('schema statements through the driver', function () {
     await expectFailure(s.client.execute('SELECT * FROM temp.x'), InvalidRequestError, "Keyspace 'temp' does not exist");
   });
 
+  it('warns when CREATE or ALTER KEYSPACE asks for more replicas than the cluster has nodes, as Cassandra 4 does', async () => {
+    const created = await s.client.execute("CREATE KEYSPACE wide WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}");
+    expect(created.info.warnings).to.deep.equal(['Your replication factor 3 for keyspace wide is higher than the number of nodes 1']);
+    const altered = await s.client.execute("ALTER KEYSPACE wide WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 2}");
+    expect(altered.info.warnings).to.deep.equal([
+      'When decreasing replication factor you need to run cleanup (sibyltool cleanup) on every node to remove the data it no longer replicates.',
+      'Your replication factor 2 for keyspace wide is higher than the number of nodes 1',
+    ]);
+    const narrowed = await s.client.execute(`ALTER KEYSPACE wide WITH replication = ${RF1}`);
+    expect(narrowed.info.warnings).to.deep.equal([altered.info.warnings[0]]);
+    await s.client.execute('DROP KEYSPACE wide');
+  });
+
   it('refuses malformed table definitions with Cassandra\'s wording', async () => {
     const cases: [string, string][] = [
       ['CREATE TABLE ddl.bad (k int, v int)', "No PRIMARY KEY specifed for table 'bad' (exactly one required)"],

@@ -26,3 +26,25 @@ export function replicationChangeWarnings(before: ReplicationOptions, after: Rep
   }
   return [...(added ? [FULL_REPAIR_WARNING] : []), ...(removed ? [CLEANUP_WARNING] : [])];
 }
+
+/**
+ * Cassandra 4's warning (CASSANDRA-16296) when a keyspace asks for more
+ * replicas than there are nodes, overall for SimpleStrategy or in a
+ * datacenter for NetworkTopologyStrategy: such a keyspace cannot meet ALL,
+ * nor QUORUM once the factor is past twice the nodes. A datacenter with no
+ * known node is not warned about, as in Cassandra. `nodesByDc`: every node
+ * the cluster knows, by datacenter.
+ */
+export function replicationFactorWarnings(keyspace: string, replication: ReplicationOptions, nodesByDc: ReadonlyMap<string, number>): string[] {
+  if (replication.class === 'SimpleStrategy') {
+    const rf = replication.factors['replication_factor'] ?? 0;
+    const nodes = [...nodesByDc.values()].reduce((a, b) => a + b, 0);
+    return nodes > 0 && rf > nodes ? [`Your replication factor ${rf} for keyspace ${keyspace} is higher than the number of nodes ${nodes}`] : [];
+  }
+  const warnings: string[] = [];
+  for (const [dc, rf] of Object.entries(replication.factors)) {
+    const nodes = nodesByDc.get(dc) ?? 0;
+    if (nodes > 0 && rf > nodes) warnings.push(`Your replication factor ${rf} for keyspace ${keyspace} is higher than the number of nodes ${nodes} for datacenter ${dc}`);
+  }
+  return warnings;
+}
