@@ -121,6 +121,15 @@ describe('writes through the driver', function () {
       expect(await rows('SELECT c, s, l FROM coll WHERE k = 8')).to.deep.equal([{ c: 1, s: null, l: null }]);
     });
 
+    it('refuses a clustering restriction when selecting only static and partition key columns, as Cassandra does', async () => {
+      for (const cql of ['SELECT s FROM coll WHERE k = 1 AND c = 1', 'SELECT k, writetime(s) FROM coll WHERE k = 1 AND c > 0',
+        'SELECT DISTINCT k, s FROM coll WHERE k = 1 AND c = 1']) {
+        await expectFailure(s.client.execute(cql), InvalidRequestError, 'Cannot restrict clustering columns when selecting only static columns');
+      }
+      expect(await rows('SELECT c, s FROM coll WHERE k = 1 AND c = 1')).to.deep.equal([{ c: 1, s: 'S' }]);
+      expect(await rows('SELECT s FROM coll WHERE k = 1')).to.deep.equal([{ s: 'S' }, { s: 'S' }]);
+    });
+
     it('deletes a static cell with a partition-key-only DELETE naming it', async () => {
       await s.client.execute("UPDATE coll SET s = 'S9' WHERE k = 9");
       await s.client.execute('DELETE s FROM coll WHERE k = 9');

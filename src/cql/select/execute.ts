@@ -15,7 +15,7 @@ import { decodePageState, encodePageState, type PageState } from './paging.js';
 import { planQuery, type QueryPlan } from './plan.js';
 import { bindRestrictions } from './restrictions.js';
 import type { RowView } from './row-view.js';
-import { countBytes, resolveSelection, selectValue, type Selection } from './selection.js';
+import { countBytes, resolveSelection, selectsOnlyStaticColumns, selectValue, type Selection } from './selection.js';
 import { walkRows, type SourceEnv, type SourceOptions } from './source.js';
 
 export interface SelectContext {
@@ -126,6 +126,7 @@ export async function executeSelect(
     orderBy: stmt.orderBy,
     allowFiltering: stmt.allowFiltering,
     distinct: stmt.distinct,
+    selectsOnlyStatic: selectsOnlyStaticColumns(selection),
     settings: ctx.settings,
   });
   const { limit, perPartitionLimit } = bindLimit(stmt, termCtx);

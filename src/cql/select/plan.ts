@@ -130,6 +130,8 @@ export interface PlanInput {
   orderBy: Ordering[];
   allowFiltering: boolean;
   distinct: boolean;
+  /** The query selects only static (and partition key) columns; see selectsOnlyStaticColumns. */
+  selectsOnlyStatic?: boolean;
   settings: Settings;
 }
 
@@ -160,6 +162,9 @@ export function planQuery(input: PlanInput): QueryPlan {
   const clusteringPlan = planClustering(clustering, restrictions.columns, restrictions.tuples, settings);
   const restrictsClustering =
     restrictions.tuples.length > 0 || clustering.some((c) => restrictions.columns.has(c.name));
+  if (input.selectsOnlyStatic && restrictsClustering) {
+    throw new InvalidRequestError('Cannot restrict clustering columns when selecting only static columns');
+  }
   if (input.distinct && restrictsClustering) {
     throw new InvalidRequestError('SELECT DISTINCT with WHERE clause only supports restriction by partition key and/or static columns.');
   }

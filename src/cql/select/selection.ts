@@ -115,6 +115,16 @@ export function resolveSelection(table: TableMetadata, stmt: Select): Selection 
   };
 }
 
+/**
+ * Whether the selection reads static columns and nothing else but the
+ * partition key (Cassandra's selectOnlyStaticColumns): such a query asks for
+ * per-partition values, so it may not restrict clustering columns.
+ */
+export function selectsOnlyStaticColumns(selection: Selection): boolean {
+  const kinds = selection.values.flatMap((v) => (v.kind === 'column' || v.kind === 'writetime' || v.kind === 'ttl' ? [v.column.kind] : []));
+  return kinds.includes('static') && kinds.every((k) => k === 'static' || k === 'partition_key');
+}
+
 function bigintBytes(n: bigint): Buffer {
   const b = Buffer.alloc(8);
   b.writeBigInt64BE(n);
