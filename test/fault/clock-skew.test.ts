@@ -10,7 +10,7 @@
  */
 import { expect } from 'chai';
 import { Client } from '../../src/client/index.js';
-import { FaultCluster, oneDatacenter, waitFor } from './harness.js';
+import { destroyAfterSuite, FaultCluster, oneDatacenter, waitFor } from './harness.js';
 
 const OFFSET_MS = 5000;
 
@@ -20,7 +20,6 @@ describe('clock skew under last-write-wins (real processes)', function () {
   specs[0]!.settings = { clock_offset: OFFSET_MS };
   const cluster = new FaultCluster(specs, (process.pid + 500) % 900);
   const serverStamped: Client[] = [];
-  let failed = false;
 
   /** A driver pinned to node `index` that sends no timestamps, so the coordinator's clock stamps each write. */
   async function stampedBy(index: number): Promise<Client> {
@@ -39,14 +38,10 @@ describe('clock skew under last-write-wins (real processes)', function () {
     await cluster.awaitSchemaAgreement();
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-
-  after(async () => {
-    for (const client of serverStamped) await client.shutdown().catch(() => {});
-    await cluster.destroy(failed);
-    if (failed) console.log(`clock skew test cluster logs kept in ${cluster.root}`);
+  destroyAfterSuite(cluster, {
+    beforeDestroy: async () => {
+      for (const client of serverStamped) await client.shutdown().catch(() => {});
+    },
   });
 
   it('warns at start-up on the skewed node, and its peer reports the offset in sibyltool status', async () => {

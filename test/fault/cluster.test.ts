@@ -11,7 +11,7 @@
  */
 import { expect } from 'chai';
 import { Client } from '../../src/client/index.js';
-import { FaultCluster, rejectionOf, sleep, waitFor } from './harness.js';
+import { destroyAfterSuite, FaultCluster, rejectionOf, sleep, waitFor } from './harness.js';
 
 const RF3 = `{'class': 'SimpleStrategy', 'replication_factor': 3}`;
 
@@ -22,7 +22,6 @@ describe('a three-node cluster under faults (real processes)', function () {
     { index: 2, dc: 'dc1' },
     { index: 3, dc: 'dc2' },
   ]);
-  let failed = false;
   const c = (index: number): Promise<Client> => cluster.client(index);
 
   /** Host ids by address, as first seen: a restarted node must keep its own. */
@@ -44,16 +43,7 @@ describe('a three-node cluster under faults (real processes)', function () {
     return Date.now() - startedMs;
   }
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-
-  after(async () => {
-    // A failed run keeps every node's log; SIBYL_KEEP_FAULT_LOGS=1 keeps them after a passing one too.
-    const keep = failed || process.env['SIBYL_KEEP_FAULT_LOGS'] === '1';
-    await cluster.destroy(keep);
-    if (keep) console.log(`fault cluster logs kept in ${cluster.root}`);
-  });
+  destroyAfterSuite(cluster);
 
   it('schema created on node 1 is usable through nodes 2 and 3 once every node agrees on its version', async () => {
     await (await c(1)).execute(`CREATE KEYSPACE fault WITH replication = ${RF3}`);

@@ -328,6 +328,35 @@ export class FaultCluster {
   }
 }
 
+/** How much of each node's log a failed suite prints. */
+const FAILED_LOG_TAIL_CHARS = 4000;
+
+/**
+ * Registers the hooks every fault suite needs around its cluster: once any of
+ * the suite's tests has failed, the end of the suite prints the tail of each
+ * node's log and keeps the cluster's folder (SIBYL_KEEP_FAULT_LOGS=1 keeps it
+ * after a passing run too), then destroys the cluster. `beforeDestroy` ends
+ * what the suite itself started (clients, workloads); `afterDestroy` learns
+ * whether the folder was kept.
+ */
+export function destroyAfterSuite(
+  cluster: FaultCluster,
+  hooks: { beforeDestroy?: () => Promise<unknown> | unknown; afterDestroy?: (kept: boolean) => void } = {},
+): void {
+  let failed = false;
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') failed = true;
+  });
+  after(async () => {
+    await hooks.beforeDestroy?.();
+    if (failed) for (const { index } of cluster.specs) console.log(`--- node ${index} log ---\n${cluster.logOf(index).slice(-FAILED_LOG_TAIL_CHARS)}`);
+    const keep = failed || process.env['SIBYL_KEEP_FAULT_LOGS'] === '1';
+    await cluster.destroy(keep);
+    if (keep) console.log(`fault cluster logs kept in ${cluster.root}`);
+    hooks.afterDestroy?.(keep);
+  });
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

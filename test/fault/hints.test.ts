@@ -10,7 +10,7 @@
  */
 import { expect } from 'chai';
 import type { Client } from '../../src/client/index.js';
-import { FaultCluster, oneDatacenter, sleep, waitFor } from './harness.js';
+import { destroyAfterSuite, FaultCluster, oneDatacenter, sleep, waitFor } from './harness.js';
 
 const WRITES = 1000;
 const BASE_TIMESTAMP_US = 1_600_000_000_000_000;
@@ -18,7 +18,6 @@ const BASE_TIMESTAMP_US = 1_600_000_000_000_000;
 describe('hinted handoff (real processes)', function () {
   this.timeout(120_000);
   const cluster = new FaultCluster(oneDatacenter(3), (process.pid + 300) % 900);
-  let failed = false;
   const c = (index: number): Promise<Client> => cluster.client(index);
 
   const statusOf3 = async (observer: number) => (await cluster.statusOf(observer)).find((s) => s.endsWith('127.0.0.3'));
@@ -42,14 +41,7 @@ describe('hinted handoff (real processes)', function () {
     await cluster.awaitSchemaAgreement();
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-
-  after(async () => {
-    await cluster.destroy(failed);
-    if (failed) console.log(`hint test cluster logs kept in ${cluster.root}`);
-  });
+  destroyAfterSuite(cluster);
 
   it('replays the hints of 1,000 QUORUM writes a stopped node missed, with their original write times, leaving none pending', async () => {
     expect((await cluster.tool(1, 'statushandoff')).stdout).to.equal('Hinted handoff is running\n');

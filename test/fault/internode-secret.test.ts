@@ -18,7 +18,7 @@ import { murmur3Token } from '../../src/ring/murmur3.js';
 import { NO_DELETION_TIME, type Partition } from '../../src/storage/model.js';
 import { removeDir, startNode, tempDir, type NodeProcess } from '../integration/harness.js';
 import { RawPeer } from '../unit/net/raw-peer.js';
-import { FaultCluster, SIBYLTOOL_BIN, waitFor } from './harness.js';
+import { destroyAfterSuite, FaultCluster, SIBYLTOOL_BIN, waitFor } from './harness.js';
 
 const UP3 = ['UN 127.0.0.1', 'UN 127.0.0.2', 'UN 127.0.0.3'];
 
@@ -69,7 +69,6 @@ describe('internode security: the cluster secret (real processes)', function () 
   const cluster = new FaultCluster([1, 2, 3, 4].map((index) => ({ index, dc: 'dc1', settings: {} as Record<string, unknown> })));
   const secretFile = join(cluster.root, 'cluster.secret');
   const wrongFile = join(cluster.root, 'wrong.secret');
-  let failed = false;
 
   before(async () => {
     writeFileSync(secretFile, `${right}\n`);
@@ -78,13 +77,7 @@ describe('internode security: the cluster secret (real processes)', function () 
     await cluster.startNode(1);
     await Promise.all([cluster.startNode(2), cluster.startNode(3)]);
   });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-  after(async () => {
-    if (failed) for (const i of [1, 2, 3, 4]) console.error(`--- node ${i} log ---\n${cluster.logOf(i).slice(-3000)}`);
-    await cluster.destroy(failed);
-  });
+  destroyAfterSuite(cluster);
 
   it('forms a cluster of the nodes sharing the secret, which serves QUORUM writes and reads', async () => {
     for (const i of [1, 2, 3]) await waitFor(`node ${i} to see the three nodes up`, 30_000, async () => JSON.stringify(await cluster.statusOf(i)) === JSON.stringify(UP3));

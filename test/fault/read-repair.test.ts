@@ -7,14 +7,13 @@
  * write time.
  */
 import { expect } from 'chai';
-import { FaultCluster, oneDatacenter, waitFor } from './harness.js';
+import { destroyAfterSuite, FaultCluster, oneDatacenter, waitFor } from './harness.js';
 
 const WRITTEN_AT_US = 1_650_000_000_000_000;
 
 describe('blocking read repair (real processes)', function () {
   this.timeout(90_000);
   const cluster = new FaultCluster(oneDatacenter(3), (process.pid + 450) % 900);
-  let failed = false;
 
   before(async () => {
     await cluster.start();
@@ -25,14 +24,7 @@ describe('blocking read repair (real processes)', function () {
     await cluster.awaitSchemaAgreement();
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-
-  after(async () => {
-    await cluster.destroy(failed);
-    if (failed) console.log(`read repair test cluster logs kept in ${cluster.root}`);
-  });
+  destroyAfterSuite(cluster);
 
   it('repairs a replica that missed a write at ONE when a QUORUM read includes it, keeping the original write time', async () => {
     expect((await cluster.tool(1, 'disablehandoff')).code).to.equal(0);

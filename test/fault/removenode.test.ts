@@ -12,7 +12,7 @@
  */
 import { expect } from 'chai';
 import type { MerkleRootAnswer } from '../../src/repair/service.js';
-import { FaultCluster, oneDatacenter, waitFor } from './harness.js';
+import { destroyAfterSuite, FaultCluster, oneDatacenter, waitFor } from './harness.js';
 
 const ROWS = 3000;
 /** One Merkle-tree time for every node, so equal data gives equal roots. */
@@ -24,7 +24,6 @@ describe('removenode (real processes)', function () {
   // Node 1 runs the removals: a stream it sends that is dropped fails after this long, not after the default minute.
   specs[0]!.settings = { repair_request_timeout: 6000 };
   const cluster = new FaultCluster(specs, (process.pid + 150) % 900);
-  let failed = false;
 
   const hostIdOf = async (index: number) => (await cluster.statusRows(1)).find((row) => row.address === cluster.host(index))!.hostId;
   /** Node `index`'s own Merkle root and partition count of the whole table. */
@@ -56,14 +55,7 @@ describe('removenode (real processes)', function () {
     }
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-
-  after(async () => {
-    if (failed) for (const i of [1, 2, 3, 4, 5]) console.log(`--- node ${i} log ---\n${cluster.logOf(i).slice(-4000)}`);
-    await cluster.destroy(failed);
-  });
+  destroyAfterSuite(cluster);
 
   it('refuses a live node, an unknown host id, this node, a malformed id, and force with no removal', async () => {
     const refusal = async (...args: string[]) => {

@@ -9,7 +9,7 @@
  */
 import { expect } from 'chai';
 import type { Client } from '../../src/client/index.js';
-import { FaultCluster, oneDatacenter, waitFor } from './harness.js';
+import { destroyAfterSuite, FaultCluster, oneDatacenter, waitFor } from './harness.js';
 
 const BASE_ROWS = 200;
 const MISSED_ROWS = 1000;
@@ -17,7 +17,6 @@ const MISSED_ROWS = 1000;
 describe('repair (real processes)', function () {
   this.timeout(180_000);
   const cluster = new FaultCluster(oneDatacenter(3), (process.pid + 600) % 900);
-  let failed = false;
   const c = (index: number): Promise<Client> => cluster.client(index);
   const statusOf3 = async (observer: number) => (await cluster.statusOf(observer)).find((s) => s.endsWith('127.0.0.3'));
   const asOfS = Math.floor(Date.now() / 1000);
@@ -50,14 +49,7 @@ describe('repair (real processes)', function () {
     await write(0, BASE_ROWS);
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-
-  after(async () => {
-    if (failed) for (const i of [1, 2, 3]) console.log(`--- node ${i} log ---\n${cluster.logOf(i).slice(-4000)}`);
-    await cluster.destroy(failed);
-  });
+  destroyAfterSuite(cluster);
 
   it('previews exactly the rows a stopped replica missed, streams them, and leaves every replica identical', async () => {
     await cluster.stopNode(3);

@@ -12,7 +12,7 @@
 import { expect } from 'chai';
 import { Client } from '../../src/client/index.js';
 import { CLEANUP_WARNING, FULL_REPAIR_WARNING } from '../../src/cql/ddl/replication-warnings.js';
-import { FaultCluster, oneDatacenter, waitFor } from './harness.js';
+import { destroyAfterSuite, FaultCluster, oneDatacenter, waitFor } from './harness.js';
 
 const ROWS = 60;
 const NODES = [1, 2, 3];
@@ -26,7 +26,6 @@ function intKey(k: number): Buffer {
 describe('replication changes: cleanup and full repair (real processes)', function () {
   this.timeout(150_000);
   const cluster = new FaultCluster(oneDatacenter(3), (process.pid + 700) % 900);
-  let failed = false;
   let discovering: Client | undefined;
 
   /** Partitions node `index` stores for ks.kv, counted from its own storage. */
@@ -61,14 +60,10 @@ describe('replication changes: cleanup and full repair (real processes)', functi
     await discovering.connect();
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-
-  after(async () => {
-    if (failed) for (const i of NODES) console.log(`--- node ${i} log ---\n${cluster.logOf(i).slice(-4000)}`);
-    await discovering?.shutdown();
-    await cluster.destroy(failed);
+  destroyAfterSuite(cluster, {
+    beforeDestroy: async () => {
+      await discovering?.shutdown();
+    },
   });
 
   it('lowering RF 2 to 1 warns to run cleanup; cleanup on each node removes exactly the rows it no longer replicates', async () => {

@@ -7,14 +7,13 @@
  */
 import { expect } from 'chai';
 import type { SchemaChange } from '../../src/client/index.js';
-import { FaultCluster, oneDatacenter, waitFor } from './harness.js';
+import { destroyAfterSuite, FaultCluster, oneDatacenter, waitFor } from './harness.js';
 
 const RF3 = `{'class': 'SimpleStrategy', 'replication_factor': 3}`;
 
 describe('schema changes with data present on a three-node cluster (real processes)', function () {
   this.timeout(60_000);
   const cluster = new FaultCluster(oneDatacenter(3), (process.pid % 900) + 3);
-  let failed = false;
   const c = (index: number) => cluster.client(index);
   const all = async (index: number, cql: string) => (await (await c(index)).execute(cql, null, { consistency: 'ALL' })).rows;
 
@@ -36,13 +35,7 @@ describe('schema changes with data present on a three-node cluster (real process
     await (await c(1)).execute(`CREATE KEYSPACE sc WITH replication = ${RF3}`);
     await cluster.awaitSchemaAgreement();
   });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-  after(async () => {
-    await cluster.destroy(failed);
-    if (failed) console.log(`fault cluster logs kept in ${cluster.root}`);
-  });
+  destroyAfterSuite(cluster);
 
   it('two ALTER TABLE ADDs on two nodes at once both survive, with their data', async () => {
     await (await c(1)).execute('CREATE TABLE sc.conc (k int PRIMARY KEY, v text)');

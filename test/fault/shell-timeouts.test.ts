@@ -7,12 +7,11 @@
  */
 import { expect } from 'chai';
 import { runShell } from '../integration/shell-harness.js';
-import { FaultCluster, oneDatacenter } from './harness.js';
+import { destroyAfterSuite, FaultCluster, oneDatacenter } from './harness.js';
 
 describe('sibylsh timeout errors (real processes)', function () {
   this.timeout(60_000);
   const cluster = new FaultCluster(oneDatacenter(2), (process.pid + 650) % 900);
-  let failed = false;
   const shell = (statements: string) => runShell([cluster.host(1), String(cluster.nativePort), '-e', statements]);
 
   before(async () => {
@@ -29,14 +28,7 @@ describe('sibylsh timeout errors (real processes)', function () {
     }
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-
-  after(async () => {
-    await cluster.destroy(failed);
-    if (failed) console.log(`shell timeout test cluster logs kept in ${cluster.root}`);
-  });
+  destroyAfterSuite(cluster);
 
   it('prints a read timeout at ALL with consistency, required and received responses', async () => {
     const run = await shell('CONSISTENCY ALL; SELECT v FROM st.kv WHERE k = 1');

@@ -6,12 +6,11 @@
  * node had never been reached.
  */
 import { expect } from 'chai';
-import { FaultCluster, oneDatacenter, waitFor } from './harness.js';
+import { destroyAfterSuite, FaultCluster, oneDatacenter, waitFor } from './harness.js';
 
 describe('sibyltool when its node dies mid-operation (real processes)', function () {
   this.timeout(60_000);
   const cluster = new FaultCluster(oneDatacenter(3), (process.pid + 450) % 900);
-  let failed = false;
 
   before(async () => {
     await cluster.start();
@@ -23,14 +22,7 @@ describe('sibyltool when its node dies mid-operation (real processes)', function
     for (let k = 0; k < 50; k++) await client.execute('INSERT INTO lost.kv (k, v) VALUES (?, ?)', [k, `v${k}`], { prepare: true });
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-
-  after(async () => {
-    if (failed) for (const i of [1, 2, 3]) console.log(`--- node ${i} log ---\n${cluster.logOf(i).slice(-3000)}`);
-    await cluster.destroy(failed);
-  });
+  destroyAfterSuite(cluster);
 
   it('decommission fails, saying the connection closed mid-way and where to look, when the leaving node is killed before streaming', async () => {
     const running = cluster.tool(3, 'decommission');

@@ -16,7 +16,7 @@ import { MESSAGING_VERSION, Kind } from '../../src/net/wire.js';
 import { TLS_REQUIRED_MESSAGE } from '../../src/transport/client-tls.js';
 import { removeDir, SIBYL_BIN, tempDir } from '../integration/harness.js';
 import { RawPeer } from '../unit/net/raw-peer.js';
-import { FaultCluster, rejectionOf, SIBYLTOOL_BIN, waitFor, type ToolRun } from './harness.js';
+import { destroyAfterSuite, FaultCluster, rejectionOf, SIBYLTOOL_BIN, waitFor, type ToolRun } from './harness.js';
 import { selfSignedCertificate } from './tls-certs.js';
 
 const SIBYLSH_BIN = join(SIBYL_BIN, '..', 'sibylsh.js');
@@ -41,7 +41,6 @@ describe('TLS on the client port and between nodes (real processes)', function (
     toolArgs: ['--ssl'],
     toolEnv: { SSL_CERTFILE: cert.certificate },
   });
-  let failed = false;
 
   before(async () => {
     const secretFile = join(cluster.root, 'cluster.secret');
@@ -56,13 +55,10 @@ describe('TLS on the client port and between nodes (real processes)', function (
     }
     await cluster.start();
   });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-  after(async () => {
-    if (failed) for (const i of [1, 2]) console.error(`--- node ${i} log ---\n${cluster.logOf(i).slice(-3000)}`);
-    await cluster.destroy(failed);
-    if (!failed) removeDir(certDir);
+  destroyAfterSuite(cluster, {
+    afterDestroy: (kept) => {
+      if (!kept) removeDir(certDir);
+    },
   });
 
   it('forms a cluster over internode TLS that serves QUORUM writes and reads through a TLS driver', async () => {

@@ -25,7 +25,7 @@ import type { MerkleRootAnswer } from '../../src/repair/service.js';
 import { replicasAt } from '../../src/ring/replication.js';
 import { TokenRing } from '../../src/ring/token-ring.js';
 import type { ReplicationOptions } from '../../src/schema/table.js';
-import { FAST_FAILURE_SETTINGS, FaultCluster, oneDatacenter, sleep, waitFor } from './harness.js';
+import { destroyAfterSuite, FAST_FAILURE_SETTINGS, FaultCluster, oneDatacenter, sleep, waitFor } from './harness.js';
 
 const REPLICATION: ReplicationOptions = { class: 'SimpleStrategy', factors: { replication_factor: 3 } };
 /**
@@ -101,7 +101,6 @@ class Workload {
 describe('topology changes under load (real processes)', function () {
   this.timeout(300_000);
   const cluster = new FaultCluster(oneDatacenter(3), (process.pid + 700) % 900);
-  let failed = false;
   const asOfS = Math.floor(Date.now() / 1000) + 3600;
 
   /** The ring as node `observer` sees it, rebuilt from `sibyltool ring`'s data. */
@@ -162,14 +161,10 @@ describe('topology changes under load (real processes)', function () {
     await waitFor('the workload to acknowledge writes', 20_000, () => workload.acked.size >= 500);
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed = true;
-  });
-
-  after(async () => {
-    await workload?.stop().catch(() => {});
-    if (failed) for (const i of [1, 2, 3, 4]) console.log(`--- node ${i} log ---\n${cluster.logOf(i).slice(-5000)}`);
-    await cluster.destroy(failed);
+  destroyAfterSuite(cluster, {
+    beforeDestroy: async () => {
+      await workload?.stop().catch(() => {});
+    },
   });
 
   it('bootstraps a 4th node under load: UJ while it streams, then UN with every range identical on its replicas', async () => {
