@@ -13,7 +13,7 @@
  * the options a request takes in request-options.ts.
  */
 import { EventEmitter } from 'node:events';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { ConsistencyName } from '../../grammar/ast.js';
 import { SystemClock, type Clock } from '../clock/clock.js';
 import type { Prepared, SchemaChange } from '../cql/result.js';
@@ -47,6 +47,7 @@ import {
   settle,
 } from './request-options.js';
 import { ResultSet, type Row } from './result-set.js';
+import { eachRowOverPages, iterateRows, rowStream } from './row-iteration.js';
 import { MonotonicTimestampGenerator, type TimestampGenerator } from './timestamp.js';
 import { TypeCache } from './values.js';
 
@@ -314,13 +315,8 @@ export class Client extends EventEmitter {
   }
 
   /** Every row of every page, fetched a page at a time as the loop asks for more. */
-  async *iterate(cql: string, params?: Params | null, options: ExecuteOptions = {}): AsyncGenerator<Row, void, undefined> {
-    let pageState = options.pageState;
-    do {
-      const rs = await this.execute(cql, params, { ...options, pageState });
-      yield* rs.rows;
-      pageState = rs.rawPageState;
-    } while (pageState);
+  iterate(cql: string, params?: Params | null, options: ExecuteOptions = {}): AsyncGenerator<Row, void, undefined> {
+    return iterateRows((pageState) => this.execute(cql, params, { ...options, pageState }), options.pageState);
   }
 
   /**
@@ -329,54 +325,33 @@ export class Client extends EventEmitter {
    * the last row or with the error.
    */
   stream(cql: string, params?: Params | null, options?: ExecuteOptions | null, callback?: (err: Error | null) => void): Readable {
-    const rows = Readable.from(this.iterate(cql, params, options ?? {}), { objectMode: true });
-    if (callback !== undefined) {
-      rows.once('end', () => callback(null));
-      rows.once('error', (err: Error) => callback(err));
-    }
-    return rows;
+    return rowStream(this.iterate(cql, params, options ?? {}), callback);
   }
 
   /**
-   * Calls rowCallback(n, row) for each row, then endCallback(err, lastResultSet).
-   * With `autoPage` it runs through every page, and the last page's
-   * rowLength counts the rows of them all (as DataStax's driver reports
-   * them); otherwise the first page only, and the result's nextPage(),
-   * present when more rows follow, runs both callbacks over the next one. As in the DataStax driver,
-   * params and options may be left out (`eachRow(cql, rowCallback)`,
-   * `eachRow(cql, params, rowCallback, endCallback)`), and without an
-   * endCallback an error goes to the client's 'error' listeners, if it has
-   * any, rather than crashing the process as an unheard 'error' event would.
+   * Calls rowCallback(n, row) for each row, then endCallback(err, lastResultSet),
+   * over every page with `autoPage`, else over the first (row-iteration.ts).
+   * As in the DataStax driver, params and options may be left out
+   * (`eachRow(cql, rowCallback)`, `eachRow(cql, params, rowCallback, endCallback)`),
+   * and without an endCallback an error goes to the client's 'error'
+   * listeners, if it has any, rather than crashing the process as an
+   * unheard 'error' event would.
    */
   eachRow(cql: string, rowCallback: RowCallback): void;
   eachRow(cql: string, params: Params | null | undefined, rowCallback: RowCallback, endCallback?: EndCallback): void;
   eachRow(cql: string, params: Params | null | undefined, options: ExecuteOptions, rowCallback: RowCallback, endCallback?: EndCallback): void;
   eachRow(cql: string, ...rest: unknown[]): void {
     const { params, options, rowCallback, endCallback } = eachRowArguments(rest);
-    // Rows are numbered across pages, whether autoPage or the result's nextPage() fetches them.
-    let n = 0;
-    const fetchFrom = async (pageState: Buffer | string | undefined): Promise<ResultSet> => {
-      for (;;) {
-        const rs = await this.execute(cql, params, { ...options, pageState });
-        for (const row of rs.rows) rowCallback(n++, row);
-        pageState = rs.rawPageState;
-        if (options.autoPage && pageState) continue;
-        if (options.autoPage) rs.countRowsOfAllPages(n);
-        // As in DataStax's driver: without autoPage, nextPage() runs the callbacks again over the next page.
-        else if (pageState) rs.nextPage = () => deliver(fetchFrom(pageState));
-        return rs;
-      }
-    };
-    const deliver = (page: Promise<ResultSet>): void => {
-      page.then(
-        (rs) => endCallback?.(null, rs),
-        (err: Error) => {
-          if (endCallback) endCallback(err);
-          else if (this.listenerCount('error') > 0) this.emit('error', err);
-        },
-      );
-    };
-    deliver(fetchFrom(options.pageState));
+    eachRowOverPages(
+      (pageState) => this.execute(cql, params, { ...options, pageState }),
+      options.pageState,
+      options.autoPage === true,
+      rowCallback,
+      endCallback,
+      (err) => {
+        if (this.listenerCount('error') > 0) this.emit('error', err);
+      },
+    );
   }
 
   /** Closes every connection and stops reconnecting; requests still in flight fail. A callback may take the outcome instead. */
