@@ -22,7 +22,7 @@ import { Opcode } from '../transport/protocol.js';
 import { ProtocolError } from '../util/errors.js';
 import type { Connection } from './connection.js';
 import { ControlConnection } from './control-connection.js';
-import { ArgumentError, BusyConnectionError, ClientShutdownError, ConnectionClosedError, NoHostAvailableError } from './errors.js';
+import { ArgumentError, ClientShutdownError, ConnectionClosedError, NoHostAvailableError } from './errors.js';
 import { HostPool, type Host, type HostState } from './host-pool.js';
 import { ClusterMetadata, routingKey } from './metadata.js';
 import { retryDecision } from './retry.js';
@@ -433,17 +433,15 @@ export class Client extends EventEmitter {
         if (route.tried) route.tried[host.address] = err as Error;
         // shutdown() closed the connection under the request: say so, rather than blame the node.
         if (this.shutDown) throw err instanceof ConnectionClosedError ? new ClientShutdownError(true) : err;
-        if (err instanceof BusyConnectionError) {
-          // Nothing was sent: the next host takes it, idempotent or not, and no retry is spent.
-          errors[host.address] = err;
-          i++;
-          continue;
-        }
         const decision = retryDecision(err, route.idempotent, retries);
         // The caller sees the last error itself; NoHostAvailableError means the plan ran out of hosts.
         if (decision.action === 'rethrow') throw err;
-        retries++;
         errors[host.address] = err as Error;
+        if (decision.action === 'unsent') {
+          i++;
+          continue;
+        }
+        retries++;
         if (!decision.sameHost) i++;
       }
     }

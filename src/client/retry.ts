@@ -18,11 +18,16 @@
  *   the DataStax policy does: another try may pick luckier batchlog nodes;
  * - anything else (another WriteTimeout, a syntax or invalid request error)
  *   is the caller's to see.
+ *
+ * Above both rules: a connection with every stream id in use refuses the
+ * request before sending anything, so it moves on to the next host whether
+ * or not it is idempotent, and spends no retry.
  */
 import { OverloadedError, ReadTimeoutError, UnavailableError, WriteTimeoutError } from '../util/errors.js';
-import { ConnectionClosedError, OperationTimedOutError } from './errors.js';
+import { BusyConnectionError, ConnectionClosedError, OperationTimedOutError } from './errors.js';
 
-export type RetryDecision = { action: 'rethrow' } | { action: 'retry'; sameHost: boolean };
+/** `unsent`: nothing reached the host, so the next one takes the request without spending a retry. */
+export type RetryDecision = { action: 'rethrow' } | { action: 'retry'; sameHost: boolean } | { action: 'unsent' };
 
 const RETHROW: RetryDecision = { action: 'rethrow' };
 
@@ -30,6 +35,7 @@ const RETHROW: RetryDecision = { action: 'rethrow' };
 export const RETRIES_MAX = 1;
 
 export function retryDecision(error: unknown, idempotent: boolean, retriesSoFar: number): RetryDecision {
+  if (error instanceof BusyConnectionError) return { action: 'unsent' };
   if (!idempotent || retriesSoFar >= RETRIES_MAX) return RETHROW;
   if (error instanceof ConnectionClosedError || error instanceof OperationTimedOutError) return { action: 'retry', sameHost: false };
   if (error instanceof ReadTimeoutError) {

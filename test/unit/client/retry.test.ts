@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConnectionClosedError, OperationTimedOutError } from '../../../src/client/errors.js';
+import { BusyConnectionError, ConnectionClosedError, OperationTimedOutError } from '../../../src/client/errors.js';
 import { retryDecision, type RetryDecision } from '../../../src/client/retry.js';
 import {
   InvalidRequestError,
@@ -29,7 +29,7 @@ describe('retryDecision', () => {
   ];
 
   for (const [what, error, expected] of table) {
-    it(`idempotent, first failure: ${what} → ${expected.action === 'rethrow' ? 'rethrow' : expected.sameHost ? 'same host' : 'next host'}`, () => {
+    it(`idempotent, first failure: ${what} → ${expected.action !== 'retry' ? expected.action : expected.sameHost ? 'same host' : 'next host'}`, () => {
       expect(retryDecision(error, true, 0)).to.deep.equal(expected);
     });
   }
@@ -40,5 +40,10 @@ describe('retryDecision', () => {
 
   it('retries an idempotent statement at most once', () => {
     for (const [, error] of table) expect(retryDecision(error, true, 1)).to.deep.equal(RETHROW);
+  });
+
+  it('moves a request refused by a busy connection to the next host, idempotent or not, however many retries were spent', () => {
+    const busy = new BusyConnectionError('h:1', 32767);
+    for (const idempotent of [true, false]) for (const retries of [0, 1]) expect(retryDecision(busy, idempotent, retries)).to.deep.equal({ action: 'unsent' });
   });
 });
