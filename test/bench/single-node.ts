@@ -34,6 +34,9 @@ const TARGET = 0.35;
 /** A port no default node or cluster uses, for the networked floor's replica. */
 const FLOOR_PORT = 17410;
 
+/** Operation i's key, the same in every phase, so each measures the same keys. */
+const keyText = (i: number) => `key-${i.toString().padStart(10, '0')}`;
+
 function argValue(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -44,7 +47,7 @@ async function rawPutBound(ops: number) {
   const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
   await db.open();
   const value = Buffer.alloc(64, 7);
-  const result = await runPhase('raw classic-level put', ops, IN_FLIGHT, (i) => db.put(Buffer.from(`key-${i.toString().padStart(10, '0')}`), value));
+  const result = await runPhase('raw classic-level put', ops, IN_FLIGHT, (i) => db.put(Buffer.from(keyText(i)), value));
   await db.close();
   removeDir(dir);
   return result;
@@ -56,9 +59,9 @@ async function networkedFloor(ops: number) {
   const replica = await startRawCluster(dir, FLOOR_PORT, 1, 1);
   try {
     const value = Buffer.alloc(64, 7);
-    const key = (i: number) => Buffer.from(`key-${i.toString().padStart(10, '0')}`);
-    await runPhase('floor warm-up', 5000, IN_FLIGHT, (i) => replica.request('w', key(i), value));
-    return await withCpu(replica.pids, ops, () => runPhase('networked floor: bare replica write', ops, IN_FLIGHT, (i) => replica.request('w', key(i), value)));
+    const write = (i: number) => replica.request('w', Buffer.from(keyText(i)), value);
+    await runPhase('floor warm-up', 5000, IN_FLIGHT, write);
+    return await withCpu(replica.pids, ops, () => runPhase('networked floor: bare replica write', ops, IN_FLIGHT, write));
   } finally {
     await replica.close();
     removeDir(dir);
@@ -77,17 +80,16 @@ async function main() {
     const value = Buffer.alloc(64, 7);
     const insert = 'INSERT INTO bench.kv (id, v) VALUES (?, ?)';
     const select = 'SELECT v FROM bench.kv WHERE id = ?';
-    const key = (i: number) => `key-${i.toString().padStart(10, '0')}`;
 
     // Warm up the JIT, the prepared statement cache and the connection.
-    await runPhase('warm-up', 5000, IN_FLIGHT, (i) => client.execute(insert, [key(i), value], { prepare: true }));
+    await runPhase('warm-up', 5000, IN_FLIGHT, (i) => client.execute(insert, [keyText(i), value], { prepare: true }));
 
     const pid = [node.child.pid!];
-    const inserts = await withCpu(pid, ops, () => runPhase('driver INSERT (prepared)', ops, IN_FLIGHT, (i) => client.execute(insert, [key(i), value], { prepare: true })));
+    const inserts = await withCpu(pid, ops, () => runPhase('driver INSERT (prepared)', ops, IN_FLIGHT, (i) => client.execute(insert, [keyText(i), value], { prepare: true })));
     const selects = await withCpu(pid, ops, () =>
       runPhase('driver SELECT by key (prepared)', ops, IN_FLIGHT, async (i) => {
-        const rs = await client.execute(select, [key(i)], { prepare: true });
-        if (rs.rowLength !== 1) throw new Error(`key ${key(i)} read back ${rs.rowLength} rows`);
+        const rs = await client.execute(select, [keyText(i)], { prepare: true });
+        if (rs.rowLength !== 1) throw new Error(`key ${keyText(i)} read back ${rs.rowLength} rows`);
       }),
     );
     await client.shutdown();
