@@ -18,7 +18,6 @@ import type { KeyspaceMetadata, SchemaEntry, TableMetadata } from '../schema/tab
 import { AlreadyExistsError, InvalidRequestError, UnauthorizedError } from '../util/errors.js';
 import { alterKeyspace, keyspaceFromProperties } from './ddl/keyspace-ddl.js';
 import { alterTable, tableFromCreate } from './ddl/table-ddl.js';
-import { mergeTables } from './table-merge.js';
 import type { SchemaChange } from './result.js';
 import { cryptoRandom, formatUuid, type RandomSource } from './timeuuid.js';
 
@@ -189,21 +188,14 @@ export class SchemaCatalog {
 
   /**
    * Merges another node's entries: each one newer than ours (by timestamp,
-   * then definition bytes) replaces ours, except that two versions of one
-   * table (same id) merge column by column (mergeTables). Returns the changes it made to the
+   * then definition bytes) replaces ours. Returns the changes it made to the
    * live schema, which listeners also hear about.
    */
   async merge(entries: SchemaEntry[]): Promise<SchemaChange[]> {
-    const newer: SchemaEntry[] = [];
-    for (const e of entries) {
+    const newer = entries.filter((e) => {
       const ours = this.entryMap.get(entryKey(e));
-      if (ours === undefined) newer.push(e);
-      else if (e.kind === 'table' && ours.kind === 'table' && e.table && ours.table && e.table.id === ours.table.id) {
-        // Two versions of one table: concurrent ALTERs on two nodes both count, column by column.
-        const merged: SchemaEntry = { ...e, timestampUs: Math.max(e.timestampUs, ours.timestampUs), table: mergeTables(ours.table, e.table) };
-        if (JSON.stringify(merged) !== JSON.stringify(ours)) newer.push(merged);
-      } else if (compareEntries(e, ours) > 0) newer.push(e);
-    }
+      return ours === undefined || compareEntries(e, ours) > 0;
+    });
     if (newer.length === 0) return [];
     for (const e of newer) this.lastTimestampUs = Math.max(this.lastTimestampUs, e.timestampUs);
     return this.apply(newer);

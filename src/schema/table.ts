@@ -16,12 +16,6 @@ export interface ColumnMetadata {
   position: number;
   /** For clustering columns. */
   order?: 'ASC' | 'DESC';
-  /**
-   * When ALTER TABLE ADD added the column (µs); absent for CREATE TABLE's
-   * columns. Two nodes' concurrent changes to one table merge column by
-   * column on it (src/cql/table-merge.ts).
-   */
-  addedAtUs?: number;
 }
 
 export interface TableOptions {
@@ -53,8 +47,6 @@ export interface TableMetadata {
    * again, as in Cassandra. Absent when nothing was ever dropped.
    */
   dropped?: DroppedColumn[];
-  /** When ALTER TABLE WITH last changed the options (µs); absent if never. */
-  optionsAtUs?: number;
 }
 
 export interface DroppedColumn {

@@ -179,8 +179,6 @@ export function alterTable(old: TableMetadata, stmt: AlterTable, nowUs: number):
             `Cannot re-add previously dropped column '${def.name}' of kind ${column.kind.toUpperCase()}, incompatible with previous kind ${dropped.kind.toUpperCase()}`,
           );
         }
-        // Later than the drop it follows, so merging with a peer's definition keeps the column (see table-merge.ts).
-        column.addedAtUs = Math.max(nowUs, (dropped?.droppedAtUs ?? 0) + 1) + (columns.length - old.columns.length);
         columns.push(column);
       }
       return columns.length === old.columns.length ? undefined : { ...old, columns };
@@ -196,19 +194,14 @@ export function alterTable(old: TableMetadata, stmt: AlterTable, nowUs: number):
           throw new InvalidRequestError(`Cannot drop PRIMARY KEY part ${name}`);
         }
         columns = columns.filter((c) => c !== col);
-        // Later than the column's ADD, so merging with a peer's definition keeps it dropped.
-        const record = { name, type: col.type, kind: col.kind, droppedAtUs: Math.max(nowUs, (col.addedAtUs ?? 0) + 1) };
+        const record = { name, type: col.type, kind: col.kind, droppedAtUs: nowUs };
         const at = dropped.findIndex((d) => d.name === name);
         if (at >= 0) dropped[at] = record;
         else dropped.push(record);
       }
-      dropped.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
       return columns.length === old.columns.length ? undefined : { ...old, columns, dropped };
     }
-    case 'with': {
-      const options = tableOptions(old.options, action.properties);
-      if (JSON.stringify(options) === JSON.stringify(old.options)) return undefined;
-      return { ...old, options, optionsAtUs: Math.max(nowUs, (old.optionsAtUs ?? 0) + 1) };
-    }
+    case 'with':
+      return { ...old, options: tableOptions(old.options, action.properties) };
   }
 }

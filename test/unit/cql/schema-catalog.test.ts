@@ -217,31 +217,6 @@ describe('SchemaCatalog', () => {
       expect(changes).to.deep.include({ change: 'UPDATED', target: 'TABLE', keyspace: 'ks', table: 't' });
     });
 
-    it('keeps both columns of two concurrent ALTER TABLE ADDs, a later DROP, and the later of two option changes, on both nodes', async () => {
-      const a = node(1000);
-      await a.createKeyspace(createKs('ks', [simple3]));
-      await a.createTable('ks', createTable());
-      const b = node(1000);
-      await b.merge(a.entries());
-      const t = { name: 't' };
-      const add = (name: string) => ({ kind: 'alterTable' as const, table: t, action: { kind: 'add' as const, columns: [{ name, type: native('int'), isStatic: false }] } });
-      const comment = (text: string) => ({ kind: 'alterTable' as const, table: t, action: { kind: 'with' as const, properties: [{ name: 'comment', value: str(text) }] } });
-      await a.alterTable('ks', add('x'), 2000);
-      await b.alterTable('ks', add('y'), 3000);
-      await a.alterTable('ks', comment('later'), 4000);
-      await b.alterTable('ks', comment('earlier'), 3500);
-      await b.alterTable('ks', { kind: 'alterTable', table: t, action: { kind: 'drop', columns: ['v'] } }, 5000);
-      const fromA = a.entries();
-      await a.merge(b.entries());
-      await b.merge(fromA);
-      expect(a.version).to.equal(b.version);
-      for (const c of [a, b]) {
-        expect(c.table('ks', 't')!.columns.map((col) => col.name)).to.deep.equal(['k', 'c', 's', 'x', 'y']);
-        expect(c.table('ks', 't')!.options.comment).to.equal('later');
-        expect(c.table('ks', 't')!.dropped?.map((d) => d.name)).to.deep.equal(['v']);
-      }
-    });
-
     it('carries a drop to a node that missed it, releasing the table\'s data there', async () => {
       const a = node(1000);
       await a.createKeyspace(createKs('ks', [simple3]));
