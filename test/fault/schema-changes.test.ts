@@ -58,8 +58,11 @@ describe('schema changes with data present on a three-node cluster (real process
     await cluster.awaitSchemaAgreement();
     for (let k = 0; k < 5; k++) await (await c(1)).execute(`INSERT INTO sc.again (k, v) VALUES (${k}, 'old')`, null, { consistency: 'ALL' });
     await cluster.kill(3);
+    // Each driver is pinned to one node, so it does not wait for schema agreement as a discovering one does.
     await (await c(1)).execute('DROP TABLE sc.again');
+    await cluster.awaitSchemaAgreement();
     await (await c(2)).execute('CREATE TABLE sc.again (k int PRIMARY KEY, v text)');
+    await cluster.awaitSchemaAgreement();
     await (await c(1)).execute("INSERT INTO sc.again (k, v) VALUES (9, 'new')", null, { consistency: 'QUORUM' });
     await cluster.startNode(3);
     await cluster.awaitAllUp();
@@ -93,6 +96,7 @@ describe('schema changes with data present on a three-node cluster (real process
       expect(Object.fromEntries(rs.rows[0]?.['replication'] as Map<string, string>)).to.deep.equal({ class: 'org.apache.cassandra.locator.SimpleStrategy', replication_factor: '2' });
     }
     await (await c(2)).execute('CREATE TABLE sc.ev (k int PRIMARY KEY)');
+    await cluster.awaitSchemaAgreement();
     await (await c(1)).execute('DROP TABLE sc.ev');
     await waitFor(() => `schema events on node 3's driver, got ${JSON.stringify(heard)}`, 10_000, () => heard.length >= 3);
     expect(heard).to.deep.equal([
